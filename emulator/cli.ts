@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { createEmulator, DEFAULT_ACCESS_KEY } from "./emulator.js";
+import { createLocalCertificate } from "./http/tls.js";
+
+const HELP = `callsim: a local emulator of Azure Communication Services Call Automation
+
+Usage: callsim [options]            (in the repo: npm start -- [options])
+
+Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=0):
+  --host <addr>                bind address (default 127.0.0.1)
+  --port <n>                   HTTP port, 0 picks a free one (default 10010)
+  --access-key <base64>        HMAC key of the connection string (default: the well-known dev key)
+  --seed <n>                   seeds ids and data (default: random, printed)
+  --loose                      accept requests without valid HMAC auth
+  --strict                     reject request fields the REST spec does not know
+  --https                      serve TLS with a generated self-signed certificate
+  --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable)
+  --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info)
+  --help                       this text
+`;
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  "access-key": { type: "string" },
+  seed: { type: "string" },
+  loose: { type: "boolean" },
+  strict: { type: "boolean" },
+  https: { type: "boolean" },
+  "event-grid-webhook": { type: "string", multiple: true },
+  "log-level": { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+/** Options from argv, falling back to CALLSIM_* environment variables. */
+function readOptions(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+  const env = (name: string) => process.env[`CALLSIM_${name.toUpperCase().replace(/-/g, "_")}`];
+  const flag = (name: "loose" | "strict" | "https") => values[name] ?? ["1", "true", "yes"].includes((env(name) ?? "").toLowerCase());
+  const number = (name: "port" | "seed", fallback?: number) => {
+    const raw = values[name] ?? env(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${raw}".`);
+    return n;
+  };
+  const webhooks = values["event-grid-webhook"] ?? (env("event-grid-webhook") ? env("event-grid-webhook")!.split(",") : []);
+  return {
+    help: values.help ?? false,
+    host: values.host ?? env("host") ?? "127.0.0.1",
+    port: number("port", 10010)!,
+    accessKey: values["access-key"] ?? env("access-key") ?? DEFAULT_ACCESS_KEY,
+    seed: number("seed"),
+    loose: flag("loose"),
+    strict: flag("strict"),
+    https: flag("https"),
+    webhooks,
+    logLevel: values["log-level"] ?? env("log-level") ?? "info",
+  };
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof readOptions>;
+  try {
+    options = readOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`callsim: ${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict });
+  const certificate = options.https ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
+  const info = await emulator.listen({
+    host: options.host,
+    port: options.port,
+    https: certificate ? { key: certificate.keyPem, cert: certificate.certPem } : undefined,
+    logLevel: options.logLevel === "info" ? "warn" : options.logLevel,
+  });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`callsim listening on ${info.url}`);
+  out(`connectionString=${info.connectionString}`);
+  out(`seed=${info.seed}`);
+  if (certificate) out(`ca=${certificate.caPath}  (give it to apps: NODE_EXTRA_CA_CERTS=${certificate.caPath})`);
+  else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
+  out(`control plane: ${info.url}/emulator/info`);
+  for (const endpoint of options.webhooks) {
+    const subscription = await emulator.engine.eventGrid.subscribe(endpoint, [], info.url);
+    out(`event grid subscription ${subscription.id} -> ${endpoint}: ${subscription.state}${subscription.lastError ? ` (${subscription.lastError})` : ""}`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const pending = emulator.engine.outbox.pendingCount();
+    if (pending > 0) {
+      out(`callsim: ${signal}, delivering ${pending} pending event(s) (up to 2 s)...`);
+      await Promise.race([emulator.whenIdle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      const left = emulator.engine.outbox.pendingCount();
+      if (left > 0) out(`callsim: ${left} event(s) were not delivered; GET /emulator/events lists them.`);
+    }
+    await emulator.close();
+    out("callsim: stopped");
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === "EADDRINUSE") process.stderr.write(`callsim: the port is already in use (${e.message}). Pick another with --port, or --port 0 for a free one.\n`);
+  else process.stderr.write(`callsim: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+import { createServiceRoutes, SUPPORTED_API_VERSIONS, type RouteRequest, type RouteResponse } from "./http/routes.js";
+import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
+import { errorResponse, HttpError } from "./http/errors.js";
+import { createFastifyTransport } from "./http/fastify.js";
+import { createEngine, type Engine } from "./engine/engine.js";
+import { createRealClock } from "./clock/realClock.js";
+import { VirtualClock } from "./clock/virtualClock.js";
+import { createHttpSink } from "./delivery/httpSink.js";
+import type { DeliverySink, EventRecord } from "./engine/outbox.js";
+
+/**
+ * The well-known development access key (base64), like Azurite's: not a secret, so that a
+ * connection string for callsim can be written down in docs and CI files.
+ */
+export const DEFAULT_ACCESS_KEY = Buffer.from("callsim-well-known-development-key-not-a-secret").toString("base64");
+
+/** Options of {@link createEmulator}. */
+export interface EmulatorOptions {
+  /** Seeds ids, data and sampled choices; random (and reported) when absent. */
+  seed?: number;
+  /** `real` for a server; `virtual` for in-process tests that advance time themselves. */
+  clock?: "real" | "virtual";
+  /** Base64 HMAC key; defaults to {@link DEFAULT_ACCESS_KEY}. */
+  accessKey?: string;
+  /** Accept requests without valid HMAC auth. */
+  loose?: boolean;
+  /** Reject request fields the spec does not know. */
+  strict?: boolean;
+  /** Participants per page of GetParticipants before a nextLink; default 100. */
+  participantsPageSize?: number;
+  /** Endpoint used in the connection string until `listen()` reports the real one. */
+  endpoint?: string;
+}
+
+/** Options of {@link Emulator.listen}. */
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+  https?: { key: string; cert: string };
+  logLevel?: string;
+}
+
+/**
+ * Creates an emulator: the engine, its two route tables and a delivery sink.
+ * @example
+ * const emulator = createEmulator({ seed: 7 });
+ * const { connectionString } = await emulator.listen({ port: 0 });
+ */
+export function createEmulator(options: EmulatorOptions = {}) {
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const clockKind = options.clock ?? "real";
+  const virtualClock = clockKind === "virtual" ? new VirtualClock() : undefined;
+  const clock = virtualClock ?? createRealClock();
+  const httpSink = createHttpSink();
+  const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
+  let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
+  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(httpSink(delivery)) : httpSink;
+  const engine: Engine = createEngine({ clock, seed, sink: trackedSink });
+  const info = (): EmulatorInfo => ({
+    endpoint,
+    connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
+    apiVersions: SUPPORTED_API_VERSIONS,
+    seed,
+    clock: clockKind,
+  });
+  const service = createServiceRoutes({
+    engine,
+    accessKey,
+    loose: options.loose ?? false,
+    strict: options.strict ?? false,
+    now: () => Date.now(),
+    participantsPageSize: options.participantsPageSize ?? 100,
+  });
+  const control = createControlRoutes({ engine, info });
+  let closeServer: (() => Promise<void>) | undefined;
+
+  /** Serves one request through the route tables: what every transport calls. */
+  async function handle(request: RouteRequest): Promise<RouteResponse> {
+    const served = service(request) ?? (await control(request));
+    if (served) return served;
+    const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
+    return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+  }
+
+  return {
+    engine,
+    seed,
+    /** The virtual clock, when the emulator runs on one. */
+    clock: virtualClock,
+    handle,
+    info,
+    /** Every event so far, oldest first, with its destination and delivery attempts. */
+    events: (): readonly EventRecord[] => engine.outbox.events(),
+    /** Resolves once every queued event was delivered or dead-lettered. */
+    whenIdle: () => engine.outbox.whenIdle(),
+
+    /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
+    async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
+      const app = createFastifyTransport(handle, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      const host = listenOptions.host ?? "127.0.0.1";
+      await app.listen({ host, port: listenOptions.port ?? 10010 });
+      const address = app.server.address();
+      const port = typeof address === "object" && address ? address.port : listenOptions.port;
+      const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+      endpoint = `${listenOptions.https ? "https" : "http"}://${shownHost}:${port}`;
+      closeServer = () => app.close();
+      return { ...info(), url: endpoint };
+    },
+
+    /** Stops the server and the delivery agent. */
+    async close(): Promise<void> {
+      await closeServer?.();
+      closeServer = undefined;
+      await httpSink.close();
+    },
+  };
+}
+
+/** An emulator made by {@link createEmulator}. */
+export type Emulator = ReturnType<typeof createEmulator>;

@@ -1,0 +1,188 @@
+import { after, emit, takeFault, type EngineContext } from "../context.js";
+import { InvalidArgumentError, InvalidCallStateError } from "../errors.js";
+import { resultInformation } from "../events.js";
+import { identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
+import { invite, onInvitationSettled, settleSoon, type InvitationOutcome } from "../invitations.js";
+import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
+import type { CallConnection, IncomingCallRecord, Invitation, ServerCall } from "../model.js";
+import { checkCallbackUri, optionalString } from "../validation.js";
+
+/**
+ * Rule (assumed): an IncomingCall nobody answers, rejects or redirects is abandoned after
+ * 30 s (the docs name subcode 8587, "incoming call not answered within time", but no duration).
+ */
+export const INCOMING_CALL_TIMEOUT_MS = 30_000;
+
+/** What the control plane's `POST /emulator/incoming-calls` takes. */
+export interface IncomingCallInput {
+  from: string;
+  to: string;
+  callerDisplayName?: string;
+  customContext?: { voipHeaders?: Record<string, string>; sipHeaders?: Record<string, string> };
+}
+
+/** A caller in the world calls the app: IncomingCall goes to the Event Grid subscribers. */
+export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput): IncomingCallRecord {
+  for (const field of ["from", "to"] as const) {
+    if (typeof input[field] !== "string" || input[field].length === 0) {
+      throw new InvalidArgumentError(field, `${field} is required: a rawId such as 4:+14255550123 or 8:acs:<resource>_<user>.`);
+    }
+  }
+  if (identifierKind(input.to) === "phoneNumber") ctx.store.ownedNumbers.add(input.to.slice(2));
+  const call = openCall(ctx, "incoming");
+  join(call, input.from);
+  const invitation = invite(ctx, call, { target: input.to, purpose: "incoming", timeoutMs: INCOMING_CALL_TIMEOUT_MS });
+  return offer(ctx, call, invitation, input.from, {
+    callerDisplayName: input.callerDisplayName,
+    customContext: { voipHeaders: { ...input.customContext?.voipHeaders }, sipHeaders: { ...input.customContext?.sipHeaders } },
+  });
+}
+
+function offer(
+  ctx: EngineContext,
+  call: ServerCall,
+  invitation: Invitation,
+  from: string,
+  extra: { callerDisplayName?: string; customContext: IncomingCallRecord["customContext"] },
+): IncomingCallRecord {
+  const record: IncomingCallRecord = {
+    incomingCallContext: ctx.ids.incomingCallContext({ cc: call.serverCallId, to: invitation.target }),
+    serverCallId: call.serverCallId,
+    from,
+    to: invitation.target,
+    callerDisplayName: extra.callerDisplayName ?? (identifierKind(from) === "phoneNumber" ? from.slice(2) : ctx.ids.displayName()),
+    customContext: extra.customContext,
+    invitationId: invitation.invitationId,
+    createdAt: ctx.clock.now(),
+  };
+  ctx.store.incoming.set(record.incomingCallContext, record);
+  ctx.eventGrid.publish(
+    "IncomingCall",
+    `/caller/${from}/recipient/${invitation.target}`,
+    {
+      to: toIdentifierModel(record.to),
+      from: toIdentifierModel(record.from),
+      serverCallId: record.serverCallId,
+      callerDisplayName: record.callerDisplayName,
+      customContext: record.customContext,
+      incomingCallContext: record.incomingCallContext,
+      correlationId: call.correlationId,
+    },
+    call.serverCallId,
+  );
+  return record;
+}
+
+/** Looks up and consumes an incomingCallContext: each is good for one answer, reject or redirect. */
+function consume(ctx: EngineContext, context: unknown, by: NonNullable<IncomingCallRecord["consumedBy"]>): { record: IncomingCallRecord; invitation?: Invitation } {
+  if (typeof context !== "string" || context.length === 0) {
+    throw new InvalidArgumentError("incomingCallContext", "incomingCallContext is required: copy it from the IncomingCall event's data.");
+  }
+  const record = ctx.store.incoming.get(context);
+  if (!record) {
+    throw new InvalidArgumentError("incomingCallContext", "incomingCallContext is not one callsim issued. Copy it unchanged from the IncomingCall event's data.");
+  }
+  if (record.consumedBy) {
+    throw new InvalidCallStateError(
+      `This incomingCallContext was already used to ${record.consumedBy} the call; each IncomingCall can be answered, rejected or redirected once.`,
+      "incomingCallContext",
+    );
+  }
+  record.consumedBy = by;
+  return { record, invitation: record.invitationId ? ctx.store.invitations.get(record.invitationId) : undefined };
+}
+
+/** The AnswerCallRequest fields callsim acts on. */
+export interface AnswerCallRequest {
+  incomingCallContext: string;
+  callbackUri: string;
+  operationContext?: string;
+  answeredBy?: { id: string };
+  [other: string]: unknown;
+}
+
+/** Answers an IncomingCall. @see AnswerCall in the 2026-03-12 spec */
+export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVersion: string): CallConnection {
+  const callbackUri = checkCallbackUri(request.callbackUri, "callbackUri");
+  const answeredBy = request.answeredBy?.id !== undefined ? rawIdFromModel({ communicationUser: request.answeredBy }, "answeredBy") : undefined;
+  const operationContext = optionalString(request.operationContext, "operationContext");
+  const fault = takeFault(ctx, "answerCall");
+  const { record, invitation } = consume(ctx, request.incomingCallContext, "answer");
+  const call = ctx.store.call(record.serverCallId);
+  const appRawId = answeredBy ?? record.to;
+  const connection = openConnection(ctx, call, {
+    callbackUri,
+    appRawId,
+    apiVersion,
+    operationContext,
+    targets: [record.from],
+    source: record.to,
+    answeredBy,
+    answeredFor: identifierKind(record.to) === "phoneNumber" ? record.to.slice(2) : undefined,
+  });
+  const stillRinging = !call.ended && invitation?.state === "ringing";
+  if (fault || !stillRinging) {
+    // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).
+    const result = fault
+      ? resultInformation(fault.status, fault.subCode, fault.message)
+      : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
+    after(ctx, 0, () => failTerminally(ctx, connection, "AnswerFailed", result));
+    return connection;
+  }
+  join(call, appRawId, connection.callConnectionId);
+  settleSoon(ctx, invitation!, "accepted");
+  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  return connection;
+}
+
+/** Sends a *Failed event that ends the connection (AnswerFailed, ConnectFailed): nothing follows it. */
+export function failTerminally(ctx: EngineContext, connection: CallConnection, name: "AnswerFailed" | "ConnectFailed", result: ReturnType<typeof resultInformation>): void {
+  emit(ctx, connection, name, { operationContext: connection.operationContext, resultInformation: result });
+  connection.disconnectedEmitted = true;
+  connection.state = "disconnected";
+  const call = ctx.store.calls.get(connection.serverCallId);
+  call?.participants.delete(connection.appRawId);
+}
+
+/** Rejects an IncomingCall; no event is published (DOC-ACTIONS). @see RejectCall */
+export function rejectCall(ctx: EngineContext, request: { incomingCallContext: string; callRejectReason?: string }): void {
+  const reason = request.callRejectReason ?? "none";
+  if (!["none", "busy", "forbidden"].includes(reason)) {
+    throw new InvalidArgumentError("callRejectReason", "callRejectReason must be one of none, busy, forbidden.");
+  }
+  takeFault(ctx, "rejectCall");
+  const { invitation } = consume(ctx, request.incomingCallContext, "reject");
+  const outcome: InvitationOutcome = reason === "busy" ? "busy" : reason === "forbidden" ? "forbidden" : "decline";
+  if (invitation) settleSoon(ctx, invitation, outcome);
+}
+
+/**
+ * Redirects an IncomingCall; no event is published. A redirect to an ACS user or a number
+ * the resource owns raises a new IncomingCall whose `to` is the target (DOC-ACTIONS);
+ * any other target is rung in the world. @see RedirectCall
+ */
+export function redirectCall(ctx: EngineContext, request: { incomingCallContext: string; target: unknown }): void {
+  const target = rawIdFromModel(request.target, "target");
+  takeFault(ctx, "redirectCall");
+  const { record, invitation } = consume(ctx, request.incomingCallContext, "redirect");
+  const call = ctx.store.call(record.serverCallId);
+  if (!invitation || invitation.state !== "ringing" || call.ended) return;
+  for (const timer of invitation.timers) ctx.clock.cancel(timer);
+  invitation.state = "canceled";
+  const toApp = identifierKind(target) === "communicationUser" || ctx.store.ownedNumbers.has(target.slice(2));
+  const purpose = invitation.purpose === "incoming" && !toApp ? "redirect" : invitation.purpose;
+  const { invitationId: _id, timers: _t, state: _s, createdAt: _c, ...carried } = invitation;
+  const next = invite(ctx, call, { ...carried, target, purpose, timeoutMs: purpose === "incoming" ? INCOMING_CALL_TIMEOUT_MS : invitation.timeoutMs });
+  if (toApp) offer(ctx, call, next, record.from, { customContext: record.customContext });
+}
+
+onInvitationSettled("incoming", (ctx, invitation, outcome) => {
+  if (outcome === "accepted") return; // answerCall already joined the app's leg
+  endCall(ctx, ctx.store.call(invitation.serverCallId));
+});
+
+onInvitationSettled("redirect", (ctx, invitation, outcome) => {
+  const call = ctx.store.call(invitation.serverCallId);
+  if (outcome === "accepted") join(call, invitation.target);
+  else endCall(ctx, call);
+});

@@ -1,0 +1,56 @@
+/**
+ * The engine's only source of time. A real clock drives the server; a virtual clock makes
+ * a 180 s invitation timeout cost microseconds in tests. The engine never reads the wall
+ * clock or calls timers itself, so a seed plus a virtual clock reproduces a run exactly.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch, as this clock sees it. */
+  now(): number;
+  /** Runs `task` once `delayMs` has passed on this clock. */
+  schedule(delayMs: number, task: () => void, label?: string): TimerHandle;
+  /** Cancels a scheduled task; cancelling a task that already ran is a no-op. */
+  cancel(handle: TimerHandle): void;
+}
+
+/** An opaque handle for a scheduled task. */
+export interface TimerHandle {
+  readonly id: number;
+}
+
+/** Formats clock time the way the service stamps events: seven fractional digits and `+00:00`. */
+export function formatEventTime(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.000Z
+  return `${iso.slice(0, 23)}0000+00:00`;
+}
+
+/** A view of a clock whose tasks can all be cancelled at once (the control plane's reset). */
+export class ScopedClock implements Clock {
+  private readonly live = new Map<number, TimerHandle>();
+
+  constructor(private readonly inner: Clock) {}
+
+  now(): number {
+    return this.inner.now();
+  }
+
+  schedule(delayMs: number, task: () => void, label?: string): TimerHandle {
+    let handle: TimerHandle | undefined;
+    handle = this.inner.schedule(delayMs, () => {
+      if (handle) this.live.delete(handle.id);
+      task();
+    }, label);
+    this.live.set(handle.id, handle);
+    return handle;
+  }
+
+  cancel(handle: TimerHandle): void {
+    this.live.delete(handle.id);
+    this.inner.cancel(handle);
+  }
+
+  /** Cancels every task scheduled through this view that has not run yet. */
+  cancelAll(): void {
+    for (const handle of this.live.values()) this.inner.cancel(handle);
+    this.live.clear();
+  }
+}

@@ -1,0 +1,183 @@
+import { createCall, type CreateCallRequest } from "./actions/createCall.js";
+import { connectCall, type ConnectRequest } from "./actions/connect.js";
+import { hangUp, terminateCall } from "./actions/hangUp.js";
+import { answerCall, placeIncomingCall, redirectCall, rejectCall, type AnswerCallRequest, type IncomingCallInput } from "./actions/incomingCall.js";
+import {
+  addParticipant,
+  cancelAddParticipant,
+  getParticipant,
+  listParticipants,
+  muteParticipants,
+  removeParticipant,
+  type AddParticipantRequest,
+} from "./actions/participants.js";
+import { transferCall, type TransferRequest } from "./actions/transfer.js";
+import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
+import { ScopedClock, type Clock } from "./clock.js";
+import { takeFault, type EngineContext } from "./context.js";
+import { InvalidArgumentError } from "./errors.js";
+import { EventGrid } from "./eventGrid.js";
+import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
+import { createIdGenerator } from "./ids.js";
+import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
+import { CallStore } from "./store.js";
+import { callConnectionProperties, callParticipant } from "./views.js";
+import { PARTY_BEHAVIORS, World, type PartyBehavior, type PartyInput } from "./world.js";
+
+/** What the engine is built from. */
+export interface EngineOptions {
+  clock: Clock;
+  seed: number;
+  /** Where events go; replaceable later with `setSink`. */
+  sink: DeliverySink;
+  /** The emulated resource's name, used in Event Grid topics. */
+  resourceName?: string;
+  retryPolicy?: RetryPolicy;
+}
+
+/**
+ * The Call Automation engine: plain method calls in, wire models out, events through the
+ * outbox. It knows nothing of HTTP.
+ */
+export type Engine = ReturnType<typeof createEngine>;
+
+/** Builds an engine. */
+export function createEngine(options: EngineOptions) {
+  const ids = createIdGenerator(options.seed);
+  const clock = new ScopedClock(options.clock);
+  const resourceId = ids.uuid();
+  const outbox = new Outbox(clock, options.sink, options.retryPolicy);
+  const resourceName = options.resourceName ?? "callsim";
+  const eventGrid = new EventGrid(
+    clock,
+    ids,
+    outbox,
+    `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/callsim/providers/Microsoft.Communication/communicationServices/${resourceName}`,
+  );
+  const ctx: EngineContext = {
+    clock,
+    ids,
+    store: new CallStore(),
+    world: new World(),
+    faults: new FaultTable(),
+    outbox,
+    resourceId,
+    appIdentity: ids.acsUserId(resourceId),
+    eventGrid,
+  };
+  const view = callConnectionProperties;
+
+  return {
+    /** The engine's context, for in-process tools (scenarios, explorer). @internal */
+    context: ctx,
+    seed: options.seed,
+    outbox,
+    eventGrid,
+    setSink: (sink: DeliverySink) => outbox.setSink(sink),
+
+    createCall: (request: CreateCallRequest, apiVersion: string) => view(createCall(ctx, request, apiVersion)),
+    answerCall: (request: AnswerCallRequest, apiVersion: string) => view(answerCall(ctx, request, apiVersion)),
+    connectCall: (request: ConnectRequest, apiVersion: string) => view(connectCall(ctx, request, apiVersion)),
+    rejectCall: (request: { incomingCallContext: string; callRejectReason?: string }) => rejectCall(ctx, request),
+    redirectCall: (request: { incomingCallContext: string; target: unknown }) => redirectCall(ctx, request),
+    getCall: (callConnectionId: string) => {
+      const connection = ctx.store.activeConnection(callConnectionId);
+      takeFault(ctx, "getCall");
+      return view(connection);
+    },
+    hangUp: (callConnectionId: string) => hangUp(ctx, callConnectionId),
+    terminateCall: (callConnectionId: string) => terminateCall(ctx, callConnectionId),
+    transferToParticipant: (callConnectionId: string, request: TransferRequest) => transferCall(ctx, callConnectionId, request),
+    addParticipant: (callConnectionId: string, request: AddParticipantRequest) => addParticipant(ctx, callConnectionId, request),
+    removeParticipant: (callConnectionId: string, request: Parameters<typeof removeParticipant>[2]) => removeParticipant(ctx, callConnectionId, request),
+    cancelAddParticipant: (callConnectionId: string, request: Parameters<typeof cancelAddParticipant>[2]) =>
+      cancelAddParticipant(ctx, callConnectionId, request),
+    muteParticipants: (callConnectionId: string, request: Parameters<typeof muteParticipants>[2]) => muteParticipants(ctx, callConnectionId, request),
+    getParticipant: (callConnectionId: string, rawId: string) => callParticipant(getParticipant(ctx, callConnectionId, rawId)),
+    listParticipants: (callConnectionId: string, skip: number, top: number) => {
+      const page = listParticipants(ctx, callConnectionId, skip, top);
+      return { value: page.participants.map(callParticipant), more: page.more };
+    },
+
+    /** Sets how a simulated party reacts to invitations. */
+    setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
+      const behavior = (settings.behavior ?? "answer") as PartyBehavior;
+      if (!PARTY_BEHAVIORS.includes(behavior)) {
+        throw new InvalidArgumentError("behavior", `behavior must be one of ${PARTY_BEHAVIORS.join(", ")}.`);
+      }
+      if (settings.delayMs !== undefined && (typeof settings.delayMs !== "number" || !(settings.delayMs >= 0))) {
+        throw new InvalidArgumentError("delayMs", "delayMs must be a number of milliseconds, 0 or more.");
+      }
+      const input = settings.input === undefined ? [] : Array.isArray(settings.input) ? settings.input : [settings.input];
+      return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input: input as PartyInput[] }) };
+    },
+    parties: () => ctx.world.list(),
+    placeIncomingCall: (input: IncomingCallInput) => {
+      const record = placeIncomingCall(ctx, input);
+      const call = ctx.store.call(record.serverCallId);
+      return { incomingCallContext: record.incomingCallContext, serverCallId: record.serverCallId, correlationId: call.correlationId };
+    },
+    startCall: (input: ExternalCallInput) => {
+      const call = startExternalCall(ctx, input);
+      return { serverCallId: call.serverCallId, correlationId: call.correlationId, groupCallId: call.groupCallId, roomId: call.roomId, participants: [...call.participants.keys()] };
+    },
+    partyHangUp: (serverCallId: string, rawId: string) => partyHangUp(ctx, serverCallId, rawId),
+    addFault: (input: Partial<Fault> & { action: FaultableAction; times?: number }) => {
+      checkFaultInput(input);
+      const status = input.status ?? 500;
+      return ctx.faults.add({
+        id: ids.uuid(),
+        action: input.action,
+        status,
+        code: input.code ?? (input.async ? String(status) : "InternalServerError"),
+        subCode: input.subCode ?? 9999,
+        message: input.message ?? `Injected failure of ${input.action} (POST /emulator/faults).`,
+        async: !!input.async,
+        times: input.times,
+      });
+    },
+    faults: () => ctx.faults.list(),
+
+    /** Every call with its connections, participants and invitations. */
+    calls: () =>
+      [...ctx.store.calls.values()].map((call) => ({
+        serverCallId: call.serverCallId,
+        correlationId: call.correlationId,
+        origin: call.origin,
+        groupCallId: call.groupCallId,
+        roomId: call.roomId,
+        ended: call.ended,
+        participants: [...call.participants.values()].map((p) => ({ rawId: p.rawId, isMuted: p.isMuted, isOnHold: p.isOnHold, callConnectionId: p.callConnectionId })),
+        connections: call.connectionIds.map((id) => view(ctx.store.connections.get(id)!)),
+        invitations: [...ctx.store.invitations.values()]
+          .filter((i) => i.serverCallId === call.serverCallId)
+          .map(({ timers: _timers, ...invitation }) => invitation),
+      })),
+
+    /** Forgets every call, event, party behaviour, fault and subscription. */
+    reset: () => {
+      clock.cancelAll();
+      ctx.store.clear();
+      ctx.world.clear();
+      ctx.faults.clear();
+      ctx.outbox.clear();
+      ctx.eventGrid.clear();
+    },
+  };
+}
+
+function checkFaultInput(input: Record<string, unknown>): void {
+  const integer = (field: string, min: number, max: number) => {
+    const value = input[field];
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+      throw new InvalidArgumentError(field, `${field} must be an integer from ${min} to ${max}.`);
+    }
+  };
+  integer("status", 400, 699);
+  integer("subCode", 0, 99_999);
+  integer("times", 1, 1_000_000);
+  for (const field of ["code", "message"]) {
+    if (input[field] !== undefined && typeof input[field] !== "string") throw new InvalidArgumentError(field, `${field} must be a string.`);
+  }
+  if (input.async !== undefined && typeof input.async !== "boolean") throw new InvalidArgumentError("async", "async must be true or false.");
+}

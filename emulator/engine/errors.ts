@@ -1,0 +1,67 @@
+/**
+ * Typed engine errors. The engine says what went wrong in domain terms; only the HTTP route
+ * table maps a kind to a status, an error code and the service's error body.
+ */
+export type EngineErrorKind =
+  | "invalidArgument"
+  | "notFound"
+  | "callNotEstablished"
+  | "invalidCallState"
+  | "conflict"
+  | "forbidden"
+  | "injected";
+
+/** Base class of every error the engine raises on purpose. */
+export class CallAutomationError extends Error {
+  constructor(
+    readonly kind: EngineErrorKind,
+    message: string,
+    /** The request field at fault, when there is one (`targets[0]`, `incomingCallContext`). */
+    readonly target?: string,
+  ) {
+    super(message);
+    this.name = "CallAutomationError";
+  }
+}
+
+/** A request is well-formed JSON but asks for something invalid. */
+export class InvalidArgumentError extends CallAutomationError {
+  constructor(target: string, message: string) {
+    super("invalidArgument", message, target);
+  }
+}
+
+/** A call connection, participant or invitation does not exist (or no longer exists). */
+export class NotFoundError extends CallAutomationError {
+  constructor(message: string, target?: string) {
+    super("notFound", message, target);
+  }
+}
+
+/** The call connection exists but is not connected yet. */
+export class CallNotEstablishedError extends CallAutomationError {
+  constructor(callConnectionId: string) {
+    super(
+      "callNotEstablished",
+      `Call connection ${callConnectionId} is not established yet. Wait for the CallConnected event before acting on it.`,
+    );
+  }
+}
+
+/** The action is not valid in the call's current state. */
+export class InvalidCallStateError extends CallAutomationError {
+  constructor(message: string, target?: string) {
+    super("invalidCallState", message, target);
+  }
+}
+
+/** A failure planted with the control plane's fault injection. */
+export class InjectedFaultError extends CallAutomationError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super("injected", message);
+  }
+}

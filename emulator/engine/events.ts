@@ -1,0 +1,91 @@
+import { formatEventTime } from "./clock.js";
+import { toIdentifierModel, type IdentifierModel } from "./identifiers.js";
+import type { CallConnection, Participant } from "./model.js";
+
+/** Callback event names (without the `Microsoft.Communication.` prefix) callsim emits. */
+export type CallbackEventName =
+  | "CallConnected"
+  | "CallDisconnected"
+  | "CreateCallFailed"
+  | "AnswerFailed"
+  | "ConnectFailed"
+  | "CallTransferAccepted"
+  | "CallTransferFailed"
+  | "AddParticipantSucceeded"
+  | "AddParticipantFailed"
+  | "RemoveParticipantSucceeded"
+  | "RemoveParticipantFailed"
+  | "CancelAddParticipantSucceeded"
+  | "CancelAddParticipantFailed"
+  | "ParticipantsUpdated";
+
+/** The prefix of every Call Automation event type. */
+export const EVENT_TYPE_PREFIX = "Microsoft.Communication.";
+
+/** `ResultInformation` of the spec. */
+export interface ResultInformation {
+  code: number;
+  subCode: number;
+  message: string;
+}
+
+/**
+ * Builds a ResultInformation. Real failure and disconnect messages end with
+ * `DiagCode: <code>#<subCode>.@`, where a 2xx code is written as 0 (REC-NET recordings).
+ */
+export function resultInformation(code: number, subCode: number, message: string, diag = true): ResultInformation {
+  if (!diag) return { code, subCode, message };
+  const diagCode = code >= 200 && code < 300 ? 0 : code;
+  return { code, subCode, message: `${message} DiagCode: ${diagCode}#${subCode}.@` };
+}
+
+/** Success with an empty message, as CallConnected and ParticipantsUpdated carry it. */
+export const RESULT_OK: ResultInformation = { code: 200, subCode: 0, message: "" };
+
+/** A CloudEvents 1.0 event as callsim POSTs it (inside a one-element JSON array). */
+export interface CallbackCloudEvent {
+  id: string;
+  source: string;
+  type: string;
+  data: Record<string, unknown>;
+  time: string;
+  specversion: "1.0";
+  datacontenttype: "application/json";
+  subject: string;
+}
+
+/**
+ * Builds a callback event for `connection`, in the envelope of the 2025 recordings:
+ * `source` and `subject` name the connection, `data` carries the common ids plus the
+ * `version` and `publicEventType` that real payloads have although the spec does not.
+ */
+export function buildCallbackEvent(
+  name: CallbackEventName,
+  connection: CallConnection,
+  fields: Record<string, unknown>,
+  id: string,
+  now: number,
+): CallbackCloudEvent {
+  const type = EVENT_TYPE_PREFIX + name;
+  const source = `calling/callConnections/${connection.callConnectionId}`;
+  const data: Record<string, unknown> = {
+    version: connection.apiVersion,
+    ...withoutUndefined(fields),
+    callConnectionId: connection.callConnectionId,
+    serverCallId: connection.serverCallId,
+    correlationId: connection.correlationId,
+    publicEventType: type,
+  };
+  return { id, source, type, data, time: formatEventTime(now), specversion: "1.0", datacontenttype: "application/json", subject: source };
+}
+
+/** The wire form of a participant (`CallParticipant`). */
+export function participantModel(participant: Participant): { identifier: IdentifierModel; isMuted: boolean; isOnHold: boolean } {
+  return { identifier: toIdentifierModel(participant.rawId), isMuted: participant.isMuted, isOnHold: participant.isOnHold };
+}
+
+function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,87 @@
+import { InvalidArgumentError } from "./errors.js";
+
+/** Actions a fault can target: the operation names of the route table. */
+export const FAULTABLE_ACTIONS = [
+  "createCall",
+  "answerCall",
+  "redirectCall",
+  "rejectCall",
+  "connectCall",
+  "getCall",
+  "hangUp",
+  "terminateCall",
+  "transferToParticipant",
+  "addParticipant",
+  "removeParticipant",
+  "cancelAddParticipant",
+  "muteParticipants",
+  "getParticipant",
+  "getParticipants",
+] as const;
+
+export type FaultableAction = (typeof FAULTABLE_ACTIONS)[number];
+
+/** A planted failure: the next `times` matching actions fail. */
+export interface Fault {
+  id: string;
+  action: FaultableAction;
+  /** HTTP status for a synchronous fault; resultInformation.code for an asynchronous one. */
+  status: number;
+  /** The error body's `code` for a synchronous fault. */
+  code: string;
+  subCode: number;
+  message: string;
+  /** When true the action is accepted and its failure event follows instead. */
+  async: boolean;
+  /** How many more matching actions it fails. */
+  remaining: number;
+}
+
+/** Actions with a failure event, and so able to fail asynchronously. */
+export const ASYNC_FAILURE_EVENTS: Partial<Record<FaultableAction, string>> = {
+  createCall: "CreateCallFailed",
+  answerCall: "AnswerFailed",
+  connectCall: "ConnectFailed",
+  transferToParticipant: "CallTransferFailed",
+  addParticipant: "AddParticipantFailed",
+  removeParticipant: "RemoveParticipantFailed",
+  cancelAddParticipant: "CancelAddParticipantFailed",
+};
+
+/** Planted faults, consumed in the order they were added. */
+export class FaultTable {
+  private faults: Fault[] = [];
+
+  add(input: Omit<Fault, "remaining"> & { times?: number }): Fault {
+    if (!FAULTABLE_ACTIONS.includes(input.action)) {
+      throw new InvalidArgumentError("action", `action must be one of ${FAULTABLE_ACTIONS.join(", ")}.`);
+    }
+    if (input.async && !ASYNC_FAILURE_EVENTS[input.action]) {
+      throw new InvalidArgumentError(
+        "async",
+        `${input.action} has no failure event; asynchronous faults exist for ${Object.keys(ASYNC_FAILURE_EVENTS).join(", ")}.`,
+      );
+    }
+    const { times, ...rest } = input;
+    const fault: Fault = { ...rest, remaining: times ?? 1 };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  /** Takes the first planted fault for `action`, if any. */
+  take(action: FaultableAction): Fault | undefined {
+    const fault = this.faults.find((f) => f.action === action && f.remaining > 0);
+    if (!fault) return undefined;
+    fault.remaining--;
+    if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
+    return fault;
+  }
+
+  list(): readonly Fault[] {
+    return this.faults;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}

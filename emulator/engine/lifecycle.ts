@@ -1,0 +1,111 @@
+import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
+import { resultInformation, type ResultInformation } from "./events.js";
+import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
+
+/** CallDisconnected for the leg whose API call ended the call (REC-NET, 2025). */
+export const ENDED_BY_API = (): ResultInformation =>
+  resultInformation(200, 7000, "Call was ended by Azure Communication Service Call Automation API or a server bot.");
+/** CallDisconnected for every other leg of an ended call (REC-NET, 2025). */
+export const CONVERSATION_ENDED = (): ResultInformation => resultInformation(200, 5001, "This conversation has ended.");
+
+/** Opens a server call. */
+export function openCall(ctx: EngineContext, origin: CallOrigin, extra: Partial<ServerCall> = {}): ServerCall {
+  const call: ServerCall = {
+    serverCallId: ctx.ids.serverCallId(),
+    correlationId: ctx.ids.uuid(),
+    origin,
+    participants: new Map(),
+    connectionIds: [],
+    sequenceNumber: 0,
+    ended: false,
+    startedAt: ctx.clock.now(),
+    ...extra,
+  };
+  ctx.store.calls.set(call.serverCallId, call);
+  return call;
+}
+
+/** Opens the app's connection to `call`, in state `connecting`. */
+export function openConnection(
+  ctx: EngineContext,
+  call: ServerCall,
+  fields: Pick<CallConnection, "callbackUri" | "appRawId" | "apiVersion"> & Partial<CallConnection>,
+): CallConnection {
+  const connection: CallConnection = {
+    callConnectionId: ctx.ids.uuid(),
+    serverCallId: call.serverCallId,
+    correlationId: call.correlationId,
+    state: "connecting",
+    targets: [],
+    disconnectedEmitted: false,
+    ...fields,
+  };
+  ctx.store.connections.set(connection.callConnectionId, connection);
+  call.connectionIds.push(connection.callConnectionId);
+  return connection;
+}
+
+/** Adds someone to the call (an app leg when `callConnectionId` is given). */
+export function join(call: ServerCall, rawId: string, callConnectionId?: string): void {
+  if (call.ended || call.participants.has(rawId)) return;
+  call.participants.set(rawId, { rawId, isMuted: false, isOnHold: false, callConnectionId });
+}
+
+/**
+ * Marks a connecting leg connected and tells it so: CallConnected, then the roster to every
+ * leg (DOC-ACTIONS: "two events are published": CallConnected, then ParticipantsUpdated).
+ */
+export function connectLeg(ctx: EngineContext, call: ServerCall, connection: CallConnection): void {
+  if (connection.state !== "connecting" || call.ended) return;
+  connection.state = "connected";
+  emit(ctx, connection, "CallConnected", { operationContext: connection.operationContext, resultInformation: { code: 200, subCode: 0, message: "" } });
+  emitParticipantsUpdated(ctx, call);
+}
+
+/**
+ * Someone leaves. A call needs at least two participants (JS live tests), so when fewer
+ * remain the call ends for everyone; otherwise the others get the new roster.
+ * @param result - CallDisconnected for the leaving leg, when the leaver is an app leg
+ */
+export function leave(ctx: EngineContext, call: ServerCall, rawId: string, result: ResultInformation = CONVERSATION_ENDED()): void {
+  const participant = call.participants.get(rawId);
+  if (!participant || call.ended) return;
+  call.participants.delete(rawId);
+  if (participant.callConnectionId) {
+    const leg = ctx.store.connections.get(participant.callConnectionId);
+    if (leg) disconnectLeg(ctx, leg, result);
+  }
+  if (call.participants.size < 2) endCall(ctx, call);
+  else emitParticipantsUpdated(ctx, call);
+}
+
+/** Ends a call for everyone: `initiator` hears 7000, every other leg 5001. */
+export function endCall(ctx: EngineContext, call: ServerCall, initiator?: CallConnection): void {
+  if (call.ended) return;
+  call.ended = true;
+  for (const invitation of ctx.store.ringingInvitations(call)) cancelInvitationTimers(ctx, invitation);
+  for (const connection of ctx.store.liveConnections(call)) {
+    disconnectLeg(ctx, connection, connection === initiator ? ENDED_BY_API() : CONVERSATION_ENDED());
+  }
+  call.participants.clear();
+}
+
+/** The leg is gone: its state flips now (so REST answers 404), CallDisconnected follows. */
+export function disconnectLeg(ctx: EngineContext, connection: CallConnection, result: ResultInformation): void {
+  if (connection.disconnectedEmitted || connection.state === "disconnected") return;
+  connection.state = "disconnected";
+  after(ctx, 0, () => {
+    connection.state = "disconnected";
+    emitDisconnected(ctx, connection, result);
+  }, `CallDisconnected ${connection.callConnectionId}`);
+}
+
+function emitDisconnected(ctx: EngineContext, connection: CallConnection, result: ResultInformation): void {
+  // emit() refuses to send after CallDisconnected; the state is already "disconnected" here on purpose.
+  emit(ctx, connection, "CallDisconnected", { operationContext: connection.operationContext, resultInformation: result });
+}
+
+function cancelInvitationTimers(ctx: EngineContext, invitation: { state: string; timers: { id: number }[] }): void {
+  invitation.state = "canceled";
+  for (const timer of invitation.timers) ctx.clock.cancel(timer);
+}

@@ -1,0 +1,204 @@
+import type { Clock, TimerHandle } from "./clock.js";
+
+/** One HTTP POST the outbox asks its sink to make. */
+export interface Delivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the app's endpoint answered (or `error` when it could not be reached). */
+export interface DeliveryResult {
+  status: number;
+  body?: string;
+  /** From a `Retry-After` header, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/** Sends one delivery; rejects when the endpoint cannot be reached. Real HTTP or in-process. */
+export type DeliverySink = (delivery: Delivery) => Promise<DeliveryResult>;
+
+/** Which channel an event travels on. */
+export type EventChannel = "callback" | "eventGrid";
+
+/** Delivery attempt of one event. */
+export interface DeliveryAttempt {
+  at: number;
+  status?: number;
+  error?: string;
+}
+
+/** One event in the log: what was sent, where, and what became of it. */
+export interface EventRecord {
+  /** Position in the whole log, from 1. */
+  sequence: number;
+  id: string;
+  type: string;
+  channel: EventChannel;
+  destination: string;
+  callConnectionId?: string;
+  serverCallId?: string;
+  /** The event object (CloudEvent or Event Grid event) as POSTed inside a JSON array. */
+  event: Record<string, unknown>;
+  createdAt: number;
+  state: "pending" | "delivered" | "deadLettered";
+  attempts: DeliveryAttempt[];
+}
+
+/** How the outbox retries. Issue-level defaults; every field can be overridden. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Rule (assumed): five attempts with doubling back-off from 100 ms, capped at 5 s. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+/**
+ * The only way events leave the engine. One ordered queue per destination, one delivery in
+ * flight per destination, so a slow endpoint delays only its own events.
+ */
+export class Outbox {
+  private readonly queues = new Map<string, EventRecord[]>();
+  private readonly busy = new Set<string>();
+  private readonly retryTimers = new Map<string, TimerHandle>();
+  private readonly log: EventRecord[] = [];
+  private readonly listeners = new Set<(record: EventRecord) => void>();
+  private idleWaiters: Array<() => void> = [];
+  private sequence = 0;
+  private generation = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private sink: DeliverySink,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {}
+
+  /** Replaces where deliveries go (real HTTP, in-process handlers). */
+  setSink(sink: DeliverySink): void {
+    this.sink = sink;
+  }
+
+  /** Queues `event` for `destination` and starts delivering it if the queue was idle. */
+  enqueue(input: Omit<EventRecord, "sequence" | "state" | "attempts" | "createdAt">, headers: Record<string, string>): EventRecord {
+    const record: EventRecord = { ...input, sequence: ++this.sequence, createdAt: this.clock.now(), state: "pending", attempts: [] };
+    this.log.push(record);
+    this.headers.set(record, headers);
+    const queue = this.queues.get(record.destination) ?? [];
+    queue.push(record);
+    this.queues.set(record.destination, queue);
+    this.notify(record);
+    this.pump(record.destination);
+    return record;
+  }
+
+  private readonly headers = new WeakMap<EventRecord, Record<string, string>>();
+
+  /** Sends one request at once, outside any queue (the Event Grid validation handshake). */
+  sendNow(delivery: Delivery): Promise<DeliveryResult> {
+    return this.sink(delivery);
+  }
+
+  /** Every event so far, oldest first. */
+  events(): readonly EventRecord[] {
+    return this.log;
+  }
+
+  /** Calls `listener` whenever an event is queued, delivered or dead-lettered. */
+  subscribe(listener: (record: EventRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events not yet delivered or dead-lettered. */
+  pendingCount(): number {
+    let count = 0;
+    for (const queue of this.queues.values()) count += queue.length;
+    return count;
+  }
+
+  /** Resolves once every queue is empty and nothing is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.pendingCount() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drops every queued event and the log (the control plane's reset). */
+  clear(): void {
+    this.generation++;
+    for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
+    this.retryTimers.clear();
+    this.queues.clear();
+    this.busy.clear();
+    this.log.length = 0;
+    this.sequence = 0;
+    this.settleIdle();
+  }
+
+  private pump(destination: string): void {
+    if (this.busy.has(destination) || this.retryTimers.has(destination)) return;
+    const head = this.queues.get(destination)?.[0];
+    if (!head) return;
+    this.busy.add(destination);
+    const generation = this.generation;
+    const attempt: DeliveryAttempt = { at: this.clock.now() };
+    head.attempts.push(attempt);
+    const delivery: Delivery = { url: destination, headers: this.headers.get(head) ?? {}, body: JSON.stringify([head.event]) };
+    let sent: Promise<DeliveryResult>;
+    try {
+      sent = this.sink(delivery);
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    sent.then(
+      (result) => {
+        if (generation !== this.generation) return;
+        attempt.status = result.status;
+        this.afterAttempt(head, result.status >= 200 && result.status < 300, retryable(result.status), result.retryAfterMs);
+      },
+      (error: unknown) => {
+        if (generation !== this.generation) return;
+        attempt.error = error instanceof Error ? error.message : String(error);
+        this.afterAttempt(head, false, true, undefined);
+      },
+    );
+  }
+
+  private afterAttempt(record: EventRecord, ok: boolean, canRetry: boolean, retryAfterMs: number | undefined): void {
+    const destination = record.destination;
+    this.busy.delete(destination);
+    if (ok || !canRetry || record.attempts.length >= this.policy.maxAttempts) {
+      record.state = ok ? "delivered" : "deadLettered";
+      this.queues.get(destination)?.shift();
+      if (this.queues.get(destination)?.length === 0) this.queues.delete(destination);
+      this.notify(record);
+      this.pump(destination);
+      this.settleIdle();
+      return;
+    }
+    const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (record.attempts.length - 1));
+    const delay = retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff;
+    const timer = this.clock.schedule(delay, () => {
+      this.retryTimers.delete(destination);
+      this.pump(destination);
+    }, `retry ${record.type} to ${destination}`);
+    this.retryTimers.set(destination, timer);
+  }
+
+  private notify(record: EventRecord): void {
+    for (const listener of this.listeners) listener(record);
+  }
+
+  private settleIdle(): void {
+    if (this.pendingCount() !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** 408, 429 and 5xx are worth another attempt; other 4xx mean the app refused the event. */
+function retryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

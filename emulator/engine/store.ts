@@ -1,0 +1,73 @@
+import { NotFoundError } from "./errors.js";
+import type { CallConnection, IncomingCallRecord, Invitation, Participant, ServerCall } from "./model.js";
+
+/** Everything the engine remembers about calls. Lookups that fail raise NotFoundError. */
+export class CallStore {
+  readonly calls = new Map<string, ServerCall>();
+  readonly connections = new Map<string, CallConnection>();
+  readonly invitations = new Map<string, Invitation>();
+  readonly incoming = new Map<string, IncomingCallRecord>();
+  /** Phone numbers the emulated resource owns: a redirect to one raises a new IncomingCall. */
+  readonly ownedNumbers = new Set<string>();
+
+  clear(): void {
+    this.calls.clear();
+    this.connections.clear();
+    this.invitations.clear();
+    this.incoming.clear();
+    this.ownedNumbers.clear();
+  }
+
+  /** The call connection, if it still exists and has not been disconnected. */
+  activeConnection(callConnectionId: string): CallConnection {
+    const connection = this.connections.get(callConnectionId);
+    if (!connection || connection.state === "disconnected" || connection.state === "disconnecting") {
+      throw new NotFoundError(
+        connection
+          ? `Call connection ${callConnectionId} has ended. Start or answer a new call; no action is possible on a disconnected call connection.`
+          : `Call connection ${callConnectionId} was not found. Use the callConnectionId returned by createCall, answerCall or connectCall.`,
+        "callConnectionId",
+      );
+    }
+    return connection;
+  }
+
+  call(serverCallId: string): ServerCall {
+    const call = this.calls.get(serverCallId);
+    if (!call) throw new NotFoundError(`Call ${serverCallId} was not found. Use a serverCallId from GET /emulator/calls.`, "serverCallId");
+    return call;
+  }
+
+  callOf(connection: CallConnection): ServerCall {
+    return this.call(connection.serverCallId);
+  }
+
+  /** Participant `rawId` of the connection's call, or NotFoundError naming it. */
+  participant(call: ServerCall, rawId: string, field: string): Participant {
+    const participant = call.participants.get(rawId);
+    if (!participant) {
+      throw new NotFoundError(`Participant ${rawId} is not in the call. List the call's participants to see who is.`, field);
+    }
+    return participant;
+  }
+
+  /** Connections of `call` that can still receive events. */
+  liveConnections(call: ServerCall): CallConnection[] {
+    return call.connectionIds
+      .map((id) => this.connections.get(id))
+      .filter((c): c is CallConnection => !!c && !c.disconnectedEmitted);
+  }
+
+  /** Invitations of `call` still ringing. */
+  ringingInvitations(call: ServerCall): Invitation[] {
+    return [...this.invitations.values()].filter((i) => i.serverCallId === call.serverCallId && i.state === "ringing");
+  }
+
+  findByGroupCallId(groupCallId: string): ServerCall | undefined {
+    return [...this.calls.values()].find((c) => c.groupCallId === groupCallId && !c.ended);
+  }
+
+  findByRoomId(roomId: string): ServerCall | undefined {
+    return [...this.calls.values()].find((c) => c.roomId === roomId && !c.ended);
+  }
+}

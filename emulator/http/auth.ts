@@ -1,0 +1,328 @@
+/**
+ * HMAC-SHA256 access-key authentication, verified the way `@azure/communication-common`
+ * 2.4.2 signs (`communicationAccessKeyCredentialPolicy.js`, reference CONTRACT.md §6):
+ *
+ * ```text
+ * stringToSign = VERB "\n" pathAndQuery "\n" x-ms-date ";" host ";" x-ms-content-sha256
+ * Authorization: HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=<base64 HMAC>
+ * ```
+ *
+ * The HMAC key is the base64-*decoded* access key; `pathAndQuery` is the WHATWG `URL.pathname`
+ * (left percent-encoded) plus `?` and the query re-serialised by `URLSearchParams`.
+ *
+ * The verifier is deliberately a little more accepting than the JS SDK's own output so that the
+ * other ACS SDKs pass too (the Java policy, for one, signs the raw query and a port-less host):
+ * it reads the header list from `SignedHeaders`, and when the canonical string does not match it
+ * also tries the path and query exactly as received and the `host` value without its port.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+/**
+ * How far `x-ms-date` may be from the emulator's clock, either way: 15 minutes.
+ * A named rule, assumed: the Call Automation docs do not say whether the service checks skew;
+ * 15 minutes is what Azure Storage Shared Key and App Configuration HMAC use.
+ */
+export const DEFAULT_MAX_CLOCK_SKEW_MS: number = 15 * 60 * 1000;
+
+/** A request as it arrived on the wire, enough to check its HMAC signature. */
+export interface SignedRequest {
+  /** HTTP method as received (compared upper-cased, as the SDK signs it). */
+  method: string;
+  /** path + query exactly as received on the wire, e.g. "/calling/callConnections?api-version=2026-03-12" */
+  url: string;
+  /** Request headers with lower-case names (Node's `IncomingMessage.headers`). */
+  headers: Record<string, string | string[] | undefined>;
+  /**
+   * The body exactly as received; `""` when there is none. A string is hashed as UTF-8 (as the
+   * SDK does); pass a `Buffer` to hash the received bytes without a decode/encode round trip.
+   */
+  rawBody: string | Uint8Array;
+}
+
+/** Why a request failed authentication. */
+export type AuthFailureReason =
+  | "missingAuthorization"
+  | "malformedAuthorization"
+  | "missingDate"
+  | "staleDate"
+  | "contentHashMismatch"
+  | "signatureMismatch"
+  | "unsupportedScheme";
+
+/**
+ * Outcome of {@link verifyHmacRequest}. On failure, `message` says what to fix. For
+ * `signatureMismatch`, `expectedStringToSign` carries the string the emulator signed
+ * (it contains no secret) so that hand-written clients can compare it with theirs.
+ */
+export type AuthResult =
+  | { ok: true }
+  | { ok: false; reason: AuthFailureReason; message: string; expectedStringToSign?: string };
+
+/** What the SDK puts in `SignedHeaders`, in this order. */
+const SDK_SIGNED_HEADERS = ["x-ms-date", "host", "x-ms-content-sha256"] as const;
+const HMAC_SCHEME = "hmac-sha256";
+const FIX_KEY =
+  "Sign with the access key in the emulator's connection string (GET /emulator/info), or start callsim with --loose to accept unsigned requests.";
+/** base64 of a 32-byte digest: 43 characters and one `=`. */
+const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{43}=$/;
+
+const keyCache = new Map<string, Buffer>();
+const KEY_CACHE_LIMIT = 32;
+
+/** The decoded HMAC key for a base64 access key, decoded once per distinct key string. */
+function decodedKey(accessKeyBase64: string): Buffer {
+  let key = keyCache.get(accessKeyBase64);
+  if (key === undefined) {
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    key = Buffer.from(accessKeyBase64, "base64");
+    keyCache.set(accessKeyBase64, key);
+  }
+  return key;
+}
+
+function hmacBase64(accessKeyBase64: string, stringToSign: string): string {
+  return createHmac("sha256", decodedKey(accessKeyBase64)).update(stringToSign, "utf8").digest("base64");
+}
+
+function sha256Base64(body: string | Uint8Array): string {
+  const hash = createHash("sha256");
+  if (typeof body === "string") hash.update(body, "utf8");
+  else hash.update(body);
+  return hash.digest("base64");
+}
+
+/** A header value by lower-case name; first value of a repeated header; falls back to a case-insensitive scan. */
+function header(headers: SignedRequest["headers"], name: string): string | undefined {
+  let value = headers[name];
+  if (value === undefined) {
+    for (const key in headers) {
+      if (key.length === name.length && key.toLowerCase() === name) {
+        value = headers[key];
+        break;
+      }
+    }
+  }
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function fail(reason: AuthFailureReason, message: string): AuthResult {
+  return { ok: false, reason, message };
+}
+
+/**
+ * The SDK's `pathAndQuery` for a request URL: `URL.pathname` plus `?` and
+ * `URLSearchParams#toString()` when the query is non-empty.
+ */
+function canonicalPathAndQuery(url: URL): string {
+  const query = url.searchParams.toString();
+  return query ? `${url.pathname}?${query}` : url.pathname;
+}
+
+/** The SDK's canonical form of a received request target, or `undefined` if it does not parse. */
+function canonicalFromWire(target: string): string | undefined {
+  try {
+    // Concatenate rather than resolve against a base, so that "//x" stays a path.
+    const url = target.startsWith("/") ? new URL(`http://callsim.invalid${target}`) : new URL(target);
+    return canonicalPathAndQuery(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseAuthorization(value: string): { signedHeaders?: string; signature?: string } | undefined {
+  const space = value.indexOf(" ");
+  if (space < 0) return undefined;
+  const result: { signedHeaders?: string; signature?: string } = {};
+  for (const part of value.slice(space + 1).trim().split("&")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim().toLowerCase();
+    // The signature's own "=" padding stays in the value: split at the first "=" only.
+    const paramValue = part.slice(eq + 1).trim();
+    if (name === "signedheaders") result.signedHeaders = paramValue;
+    else if (name === "signature") result.signature = paramValue;
+  }
+  return result;
+}
+
+function formatSkew(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  return minutes >= 1 ? `${minutes} minute${minutes === 1 ? "" : "s"}` : `${Math.round(Math.abs(ms) / 1000)} seconds`;
+}
+
+/**
+ * Checks a request's `Authorization: HMAC-SHA256 …` header against `accessKeyBase64`, exactly as
+ * the Azure Communication Services SDKs sign (see the module comment).
+ *
+ * Checks, in order: Authorization present → scheme is HMAC-SHA256 (Bearer/Entra tokens are
+ * `unsupportedScheme`) → `SignedHeaders`/`Signature` well-formed → the signed date header is
+ * present and within `maxClockSkewMs` of `nowMs` → `x-ms-content-sha256` equals
+ * base64(SHA-256(rawBody)) → the signature matches (constant-time comparison).
+ *
+ * @param request - The request as received; `url` is the path and query from the request line.
+ * @param accessKeyBase64 - The access key from the connection string (base64, as the SDK takes it).
+ * @param nowMs - Wall-clock time in epoch ms. Pass real time (`Date.now()`), not a scenario's
+ *   virtual clock: the SDK stamps `x-ms-date` from the client machine's real clock.
+ * @param options - `maxClockSkewMs` (default {@link DEFAULT_MAX_CLOCK_SKEW_MS}); `Infinity` disables the check.
+ * @returns `{ ok: true }` or the first failure with a message that tells the user what to fix.
+ */
+export function verifyHmacRequest(
+  request: SignedRequest,
+  accessKeyBase64: string,
+  nowMs: number,
+  options?: { maxClockSkewMs?: number },
+): AuthResult {
+  const authorization = header(request.headers, "authorization")?.trim();
+  if (!authorization) {
+    return fail(
+      "missingAuthorization",
+      `The request has no Authorization header. Call Automation requests must be signed with HMAC-SHA256: build the client from the emulator's connection string (GET /emulator/info), or start callsim with --loose to accept unsigned requests.`,
+    );
+  }
+
+  const scheme = authorization.split(" ", 1)[0].toLowerCase();
+  if (scheme !== HMAC_SCHEME) {
+    const isBearer = scheme === "bearer";
+    return fail(
+      "unsupportedScheme",
+      `${isBearer ? "Bearer-token (Microsoft Entra ID / managed identity) authentication" : `The Authorization scheme "${authorization.split(" ", 1)[0]}"`} is not supported by callsim: it accepts HMAC-SHA256 access-key authentication only. Build the client from the emulator's connection string (GET /emulator/info) instead of a TokenCredential, or start callsim with --loose to accept requests without valid HMAC authentication.`,
+    );
+  }
+
+  const parsed = parseAuthorization(authorization);
+  const example = `HMAC-SHA256 SignedHeaders=${SDK_SIGNED_HEADERS.join(";")}&Signature=<base64 HMAC-SHA256>`;
+  if (!parsed || !parsed.signedHeaders || !parsed.signature) {
+    return fail(
+      "malformedAuthorization",
+      `The Authorization header must look like "${example}" (SignedHeaders and Signature are both required). ${FIX_KEY}`,
+    );
+  }
+  if (!SIGNATURE_SHAPE.test(parsed.signature)) {
+    return fail(
+      "malformedAuthorization",
+      `The Signature in the Authorization header is not a base64-encoded HMAC-SHA256 digest (44 characters ending in "="). Expected "${example}". ${FIX_KEY}`,
+    );
+  }
+  const signedHeaders = parsed.signedHeaders.split(";").map((name) => name.trim().toLowerCase());
+  const dateHeader = signedHeaders.includes("x-ms-date") ? "x-ms-date" : signedHeaders.includes("date") ? "date" : undefined;
+  if (!dateHeader || !signedHeaders.includes("host") || !signedHeaders.includes("x-ms-content-sha256")) {
+    return fail(
+      "malformedAuthorization",
+      `SignedHeaders must name x-ms-date, host and x-ms-content-sha256 (the SDK sends "SignedHeaders=${SDK_SIGNED_HEADERS.join(";")}"); got "${parsed.signedHeaders}". ${FIX_KEY}`,
+    );
+  }
+
+  // Date: present, parseable, recent.
+  const dateValue = header(request.headers, dateHeader);
+  if (!dateValue) {
+    return fail(
+      "missingDate",
+      `The signed ${dateHeader} header is missing. Send it with the time of signing as an HTTP date (e.g. "${new Date(nowMs).toUTCString()}") and include it in the signature.`,
+    );
+  }
+  const dateMs = Date.parse(dateValue);
+  if (Number.isNaN(dateMs)) {
+    return fail(
+      "missingDate",
+      `The ${dateHeader} header "${dateValue}" is not an HTTP date. Send the time of signing in RFC 1123 form, as new Date().toUTCString() produces (e.g. "${new Date(nowMs).toUTCString()}").`,
+    );
+  }
+  const maxSkew = options?.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+  const skew = nowMs - dateMs;
+  if (Math.abs(skew) > maxSkew) {
+    return fail(
+      "staleDate",
+      `The ${dateHeader} header "${dateValue}" is ${formatSkew(skew)} ${skew > 0 ? "behind" : "ahead of"} the emulator's clock ("${new Date(nowMs).toUTCString()}"); at most ${formatSkew(maxSkew)} either way is accepted. Sign each request when it is sent (do not replay saved signed requests) and check that the client machine's clock is correct.`,
+    );
+  }
+
+  // Content hash: the header must describe this body.
+  const contentHash = header(request.headers, "x-ms-content-sha256");
+  const bodyHash = sha256Base64(request.rawBody);
+  if (!contentHash) {
+    return fail(
+      "contentHashMismatch",
+      `The signed x-ms-content-sha256 header is missing. Send base64(SHA-256(body)) — "${bodyHash}" for this body; an empty body hashes to "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".`,
+    );
+  }
+  if (contentHash !== bodyHash) {
+    return fail(
+      "contentHashMismatch",
+      `The x-ms-content-sha256 header ("${contentHash}") does not match the request body, which hashes to "${bodyHash}". Hash exactly the bytes that are sent (base64(SHA-256(body))), and do not change the body after signing.`,
+    );
+  }
+
+  // Signed header values, in the order SignedHeaders lists them.
+  const values: string[] = [];
+  let hostIndex = -1;
+  for (const name of signedHeaders) {
+    const value = header(request.headers, name);
+    if (value === undefined) {
+      return fail(
+        "malformedAuthorization",
+        `SignedHeaders names "${name}" but the request has no such header. Send every signed header (the SDK signs ${SDK_SIGNED_HEADERS.join(", ")}). ${FIX_KEY}`,
+      );
+    }
+    if (name === "host") hostIndex = values.length;
+    values.push(value);
+  }
+
+  const verb = request.method.toUpperCase();
+  const received = request.url.split("#", 1)[0];
+  const canonical = canonicalFromWire(received) ?? received;
+  const expected = `${verb}\n${canonical}\n${values.join(";")}`;
+  const signature = Buffer.from(parsed.signature, "latin1");
+  const matches = (stringToSign: string): boolean =>
+    timingSafeEqual(Buffer.from(hmacBase64(accessKeyBase64, stringToSign), "latin1"), signature);
+
+  if (matches(expected)) return { ok: true };
+
+  // Variants other ACS SDKs produce: raw path/query (Java, Python) and host without port (Java).
+  const paths = canonical === received ? [canonical] : [canonical, received];
+  const hosts = [values[hostIndex]];
+  const portless = values[hostIndex].replace(/:\d+$/, "");
+  if (portless !== values[hostIndex] && !portless.endsWith(":")) hosts.push(portless);
+  for (const path of paths) {
+    for (const host of hosts) {
+      if (path === canonical && host === values[hostIndex]) continue;
+      const variant = values.slice();
+      variant[hostIndex] = host;
+      if (matches(`${verb}\n${path}\n${variant.join(";")}`)) return { ok: true };
+    }
+  }
+
+  return {
+    ok: false,
+    reason: "signatureMismatch",
+    message: `The request signature does not match. ${FIX_KEY} The emulator signed ${JSON.stringify(expected)}.`,
+    expectedStringToSign: expected,
+  };
+}
+
+/**
+ * Signs a request the way the SDK's `createCommunicationAccessKeyCredentialPolicy` does and
+ * returns the headers it would set: `x-ms-date`, `x-ms-content-sha256`, `host` and
+ * `authorization` (lower-case names). Useful for raw-HTTP tests and non-SDK clients.
+ *
+ * @param request - `url` must be absolute (`http://127.0.0.1:4010/calling/callConnections?api-version=…`);
+ *   `body` is the exact body string that will be sent (default: none).
+ * @param accessKeyBase64 - The access key from the connection string.
+ * @param date - Signing time (default: now). Only second precision reaches the wire.
+ */
+export function signHmacRequest(
+  request: { method: string; url: string; body?: string },
+  accessKeyBase64: string,
+  date: Date = new Date(),
+): Record<string, string> {
+  const url = new URL(request.url);
+  const xMsDate = date.toUTCString();
+  const contentHash = sha256Base64(request.body ?? "");
+  const stringToSign = `${request.method.toUpperCase()}\n${canonicalPathAndQuery(url)}\n${xMsDate};${url.host};${contentHash}`;
+  const signature = hmacBase64(accessKeyBase64, stringToSign);
+  return {
+    "x-ms-date": xMsDate,
+    "x-ms-content-sha256": contentHash,
+    host: url.host,
+    authorization: `HMAC-SHA256 SignedHeaders=${SDK_SIGNED_HEADERS.join(";")}&Signature=${signature}`,
+  };
+}

@@ -1,0 +1,118 @@
+import type { Engine } from "../engine/engine.js";
+import { InvalidArgumentError } from "../engine/errors.js";
+import { errorResponse, HttpError } from "./errors.js";
+import type { RouteRequest, RouteResponse } from "./routes.js";
+
+/** What `GET /emulator/info` reports. */
+export interface EmulatorInfo {
+  endpoint: string;
+  connectionString: string;
+  apiVersions: readonly string[];
+  seed: number;
+  clock: "real" | "virtual";
+}
+
+/** Options of the control-plane route table. */
+export interface ControlRoutesOptions {
+  engine: Engine;
+  info: () => EmulatorInfo;
+  /** Forgets state outside the engine too (e.g. remembered idempotent answers). */
+  onReset?: () => void;
+}
+
+type Handler = (input: { params: string[]; query: URLSearchParams; body: any; baseUrl: string }) => unknown | Promise<unknown>;
+interface ControlRoute {
+  method: string;
+  pattern: RegExp;
+  status: number;
+  handle: Handler;
+}
+
+/**
+ * The control plane under /emulator/ (DESIGN §3): the test's hand on the simulated world.
+ * No HMAC: it is a local tool and binds where the server binds.
+ */
+export function createControlRoutes(options: ControlRoutesOptions): (request: RouteRequest) => Promise<RouteResponse> | undefined {
+  const { engine } = options;
+  const routes: ControlRoute[] = [
+    route("GET", "^/emulator/info$", 200, () => options.info()),
+    route("POST", "^/emulator/reset$", 204, () => {
+      engine.reset();
+      options.onReset?.();
+    }),
+    route("GET", "^/emulator/parties$", 200, () => engine.parties()),
+    route("PUT", "^/emulator/parties/([^/]+)$", 200, ({ params, body }) => engine.setParty(params[0], object(body))),
+    route("GET", "^/emulator/subscriptions$", 200, () => engine.eventGrid.list()),
+    route("POST", "^/emulator/subscriptions$", 201, async ({ body, baseUrl }) => {
+      const { endpoint, eventTypes } = object(body);
+      if (typeof endpoint !== "string" || !/^https?:\/\//.test(endpoint)) {
+        throw new InvalidArgumentError("endpoint", "endpoint is required: the http(s) URL of your Event Grid webhook.");
+      }
+      if (eventTypes !== undefined && (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== "string"))) {
+        throw new InvalidArgumentError("eventTypes", "eventTypes must be an array of event type names, e.g. [\"Microsoft.Communication.IncomingCall\"].");
+      }
+      return engine.eventGrid.subscribe(endpoint, eventTypes ?? [], baseUrl);
+    }),
+    route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code") ?? "")),
+    route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body))),
+    route("GET", "^/emulator/calls$", 200, () => engine.calls()),
+    route("POST", "^/emulator/calls$", 201, ({ body }) => engine.startCall(object(body))),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):hangUp$", 204, ({ params }) => engine.partyHangUp(params[0], params[1])),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):(dtmf|speak)$", 501, ({ params }) => {
+      throw new HttpError("notImplemented", `Live caller input (:${params[2]}) is not emulated yet; it comes with media support.`);
+    }),
+    route("GET", "^/emulator/faults$", 200, () => engine.faults()),
+    route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body))),
+    route("GET", "^/emulator/events$", 200, ({ query }) => {
+      const callConnectionId = query.get("callConnectionId");
+      const type = query.get("type");
+      return engine.outbox
+        .events()
+        .filter((e) => (!callConnectionId || e.callConnectionId === callConnectionId) && (!type || e.type === type || e.type === `Microsoft.Communication.${type}`));
+    }),
+  ];
+
+  return (request) => {
+    const q = request.url.indexOf("?");
+    const path = q < 0 ? request.url : request.url.slice(0, q);
+    if (!path.startsWith("/emulator/")) return undefined;
+    return serve(routes, request, path, new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1)));
+  };
+}
+
+async function serve(routes: ControlRoute[], request: RouteRequest, path: string, query: URLSearchParams): Promise<RouteResponse> {
+  try {
+    const candidates = routes.filter((r) => r.pattern.test(path));
+    const found = candidates.find((r) => r.method === request.method);
+    if (!found) {
+      if (candidates.length > 0) throw new HttpError("methodNotAllowed", `${request.method} is not allowed on ${path}; it takes ${candidates.map((c) => c.method).join(", ")}.`);
+      throw new HttpError("routeNotFound", `No control-plane operation at ${request.method} ${path}. See the README's control plane table.`);
+    }
+    const params = (found.pattern.exec(path) ?? []).slice(1).map(decodeURIComponent);
+    let body: unknown;
+    if (request.rawBody.length > 0) {
+      try {
+        body = JSON.parse(request.rawBody);
+      } catch (error) {
+        throw new HttpError("malformedJson", `The request body is not valid JSON (${(error as Error).message}).`);
+      }
+    }
+    const host = request.headers.host;
+    const result = await found.handle({ params, query, body, baseUrl: `${request.protocol}://${Array.isArray(host) ? host[0] : host ?? "localhost"}` });
+    if (found.status === 204 || result === undefined) return { status: found.status === 201 || found.status === 200 ? 204 : found.status, headers: {} };
+    return { status: found.status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
+  } catch (error) {
+    const { status, body } = errorResponse(error);
+    return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+  }
+}
+
+function object(body: unknown): any {
+  if (body === undefined) return {};
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InvalidArgumentError("body", "The request body must be a JSON object.");
+  return body as Record<string, any>;
+}
+
+function route(method: string, pattern: string, status: number, handle: Handler): ControlRoute {
+  return { method, pattern: new RegExp(pattern), status, handle };
+}

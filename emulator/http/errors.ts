@@ -1,0 +1,84 @@
+import { CallAutomationError, InjectedFaultError, type EngineErrorKind } from "../engine/errors.js";
+
+/** One entry of the error catalog: how the service answers one kind of failure. */
+export interface CatalogEntry {
+  status: number;
+  /** `error.code` of the body. Call Automation failures carry their subcode here (assumed). */
+  code: string;
+  /** Subcode named in the message's `DiagCode: <status>#<subCode>.@`, when the service has one. */
+  subCode?: number;
+}
+
+/**
+ * Every error callsim answers, in one place. Statuses and subcodes are the documented ones
+ * (reference/callautomation/ERROR-CODES.md §3); the `code` strings are assumed, since the
+ * docs do not give them (contracts/DEVIATIONS.md).
+ */
+export const ERROR_CATALOG = {
+  invalidArgument: { status: 400, code: "8523", subCode: 8523 },
+  malformedJson: { status: 400, code: "8523", subCode: 8523 },
+  callNotEstablished: { status: 400, code: "8501", subCode: 8501 },
+  invalidCallState: { status: 400, code: "8585", subCode: 8585 },
+  notFound: { status: 404, code: "8522", subCode: 8522 },
+  conflict: { status: 409, code: "8519", subCode: 8519 },
+  forbidden: { status: 403, code: "7504", subCode: 7504 },
+  unauthorized: { status: 401, code: "Denied", subCode: 7509 },
+  missingApiVersion: { status: 400, code: "MissingApiVersionParameter" },
+  unsupportedApiVersion: { status: 400, code: "UnsupportedApiVersion" },
+  badRepeatability: { status: 400, code: "InvalidRepeatabilityHeaders" },
+  routeNotFound: { status: 404, code: "NotFound" },
+  methodNotAllowed: { status: 405, code: "MethodNotAllowed" },
+  notImplemented: { status: 501, code: "NotImplemented" },
+  payloadTooLarge: { status: 413, code: "RequestEntityTooLarge" },
+  unsupportedMediaType: { status: 415, code: "UnsupportedMediaType" },
+  internal: { status: 500, code: "InternalServerError" },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorName = keyof typeof ERROR_CATALOG;
+
+/** The service's error body: `{"error":{"code","message","target"?}}`. */
+export interface ErrorBody {
+  error: { code: string; message: string; target?: string };
+}
+
+/** An error the HTTP layer raises itself (auth, api-version, JSON). */
+export class HttpError extends Error {
+  constructor(
+    readonly name_: ErrorName,
+    message: string,
+    readonly target?: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+const ENGINE_KINDS: Record<Exclude<EngineErrorKind, "injected">, ErrorName> = {
+  invalidArgument: "invalidArgument",
+  notFound: "notFound",
+  callNotEstablished: "callNotEstablished",
+  invalidCallState: "invalidCallState",
+  conflict: "conflict",
+  forbidden: "forbidden",
+};
+
+/** Status and body for any error thrown while serving a request. Unknown errors become 500s. */
+export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof InjectedFaultError) {
+    return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+  }
+  if (error instanceof HttpError) return render(error.name_, error.message, error.target);
+  if (error instanceof CallAutomationError) {
+    return render(ENGINE_KINDS[error.kind as Exclude<EngineErrorKind, "injected">] ?? "internal", error.message, error.target);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return render("internal", `callsim failed unexpectedly: ${message}. This is a callsim bug; please report it with the request that caused it.`);
+}
+
+function render(name: ErrorName, message: string, target?: string): { status: number; body: ErrorBody } {
+  const entry: CatalogEntry = ERROR_CATALOG[name];
+  const diag = entry.subCode !== undefined ? ` DiagCode: ${entry.status}#${entry.subCode}.@` : "";
+  const body: ErrorBody = { error: { code: entry.code, message: message + diag } };
+  if (target) body.error.target = target;
+  return { status: entry.status, body };
+}

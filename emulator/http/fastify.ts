@@ -1,0 +1,60 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { errorResponse, HttpError } from "./errors.js";
+import type { RouteRequest, RouteResponse } from "./routes.js";
+
+/**
+ * Rule (assumed): request bodies above 1 MiB are refused with 413; the service's limit is
+ * not documented and no Call Automation request comes near it.
+ */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Options of the fastify transport. */
+export interface FastifyTransportOptions {
+  https?: { key: string; cert: string };
+  logLevel?: string;
+}
+
+/**
+ * The fastify transport: turns fastify's request into a {@link RouteRequest} and the
+ * route table's {@link RouteResponse} back. No behaviour lives here.
+ */
+export function createFastifyTransport(
+  handle: (request: RouteRequest) => Promise<RouteResponse>,
+  options: FastifyTransportOptions = {},
+): FastifyInstance {
+  const app = Fastify({
+    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(options.https ? { https: options.https } : {}),
+  } as any) as unknown as FastifyInstance;
+  const protocol = options.https ? "https" : "http";
+
+  // Keep every body as the raw string: the HMAC content hash is over the exact bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, _request, reply) => {
+    const typed =
+      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? new HttpError("payloadTooLarge", `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`)
+        : error.statusCode && error.statusCode < 500
+          ? new HttpError("invalidArgument", error.message)
+          : error;
+    const { status, body } = errorResponse(typed);
+    void reply.code(status).header("content-type", "application/json; charset=utf-8").send(JSON.stringify(body));
+  });
+
+  app.all("*", async (request, reply) => {
+    const response = await handle({
+      method: request.method,
+      url: request.raw.url ?? request.url,
+      headers: request.headers,
+      rawBody: typeof request.body === "string" ? request.body : "",
+      protocol,
+    });
+    reply.code(response.status).headers(response.headers);
+    return reply.send(response.body);
+  });
+  return app;
+}

@@ -1,0 +1,103 @@
+import type { Engine } from "../engine/engine.js";
+
+/** What a Call Automation handler gets: the parsed request, the engine and where it was reached. */
+export interface OperationInput {
+  engine: Engine;
+  body: any;
+  params: string[];
+  query: URLSearchParams;
+  apiVersion: string;
+  /** `http(s)://host[:port]` the client used, for links in responses. */
+  baseUrl: string;
+  participantsPageSize: number;
+}
+
+/** A handler's answer: status and JSON body (none for 204). */
+export interface OperationResult {
+  status: number;
+  body?: unknown;
+}
+
+/** One REST operation of the 2026-03-12 spec that callsim serves. */
+export interface Operation {
+  operationId: string;
+  method: "GET" | "POST" | "DELETE";
+  pattern: RegExp;
+  /** Declares Repeatability-* headers in the spec. */
+  repeatable: boolean;
+  /** Whether a JSON body is part of the request. */
+  hasBody: boolean;
+  handle(input: OperationInput): OperationResult;
+}
+
+const ID = "([^/:]+)";
+const CONNECTION = `^/calling/callConnections/${ID}`;
+
+/**
+ * The call-control operations, each a pattern and a few lines that call the engine.
+ * @see reference/callautomation/CONTRACT.md §3
+ */
+export const OPERATIONS: Operation[] = [
+  op("CreateCall", "POST", "^/calling/callConnections$", true, true, ({ engine, body, apiVersion }) => ({ status: 201, body: engine.createCall(body, apiVersion) })),
+  op("AnswerCall", "POST", "^/calling/callConnections:answer$", true, true, ({ engine, body, apiVersion }) => ({ status: 200, body: engine.answerCall(body, apiVersion) })),
+  op("RedirectCall", "POST", "^/calling/callConnections:redirect$", true, true, ({ engine, body }) => (engine.redirectCall(body), { status: 204 })),
+  op("RejectCall", "POST", "^/calling/callConnections:reject$", true, true, ({ engine, body }) => (engine.rejectCall(body), { status: 204 })),
+  op("Connect", "POST", "^/calling/callConnections:connect$", true, true, ({ engine, body, apiVersion }) => ({ status: 200, body: engine.connectCall(body, apiVersion) })),
+  op("CallConnection_GetCall", "GET", `${CONNECTION}$`, false, false, ({ engine, params }) => ({ status: 200, body: engine.getCall(params[0]) })),
+  op("CallConnection_HangupCall", "DELETE", `${CONNECTION}$`, false, false, ({ engine, params }) => (engine.hangUp(params[0]), { status: 204 })),
+  op("CallConnection_TerminateCall", "POST", `${CONNECTION}:terminate$`, true, false, ({ engine, params }) => (engine.terminateCall(params[0]), { status: 204 })),
+  op("CallConnection_TransferToParticipant", "POST", `${CONNECTION}:transferToParticipant$`, true, true, ({ engine, params, body }) => ({
+    status: 202,
+    body: engine.transferToParticipant(params[0], body),
+  })),
+  op("CallConnection_GetParticipants", "GET", `${CONNECTION}/participants$`, false, false, listParticipants),
+  op("CallConnection_AddParticipant", "POST", `${CONNECTION}/participants:add$`, true, true, ({ engine, params, body }) => ({ status: 202, body: engine.addParticipant(params[0], body) })),
+  op("CallConnection_RemoveParticipant", "POST", `${CONNECTION}/participants:remove$`, true, true, ({ engine, params, body }) => ({
+    status: 202,
+    body: engine.removeParticipant(params[0], body),
+  })),
+  op("CallConnection_Mute", "POST", `${CONNECTION}/participants:mute$`, true, true, ({ engine, params, body }) => ({ status: 200, body: engine.muteParticipants(params[0], body) })),
+  op("CallConnection_CancelAddParticipant", "POST", `${CONNECTION}/participants:cancelAddParticipant$`, true, true, ({ engine, params, body }) => ({
+    status: 202,
+    body: engine.cancelAddParticipant(params[0], body),
+  })),
+  op("CallConnection_GetParticipant", "GET", `${CONNECTION}/participants/([^/]+)$`, false, false, ({ engine, params }) => ({
+    status: 200,
+    body: engine.getParticipant(params[0], params[1]),
+  })),
+];
+
+/**
+ * Operations of the spec that callsim does not emulate yet: they answer 501 in the service's
+ * error shape, naming the operation, instead of a bare 404.
+ */
+export const NOT_YET_SERVED: Array<{ operationId: string; method: string; pattern: RegExp }> = [
+  ["CallConnection_MoveParticipants", "POST", `${CONNECTION}/participants:moveHere$`],
+  ["CallMedia", "POST", `${CONNECTION}:(play|recognize|cancelAllMediaOperations|startContinuousDtmfRecognition|stopContinuousDtmfRecognition|sendDtmfTones|hold|unhold|startTranscription|stopTranscription|updateTranscription|startMediaStreaming|stopMediaStreaming)$`],
+  ["CallRecording", "POST", "^/calling/recordings$"],
+  ["CallRecording", "GET", `^/calling/recordings/${ID}$`],
+  ["CallRecording", "DELETE", `^/calling/recordings/${ID}$`],
+  ["CallRecording", "POST", `^/calling/recordings/${ID}:(pause|resume)$`],
+].map(([operationId, method, pattern]) => ({ operationId, method, pattern: new RegExp(pattern) }));
+
+function listParticipants({ engine, params, query, apiVersion, baseUrl, participantsPageSize }: OperationInput): OperationResult {
+  const skip = Math.max(0, Number.parseInt(query.get("skip") ?? "0", 10) || 0);
+  const page = engine.listParticipants(params[0], skip, participantsPageSize);
+  const body: { value: unknown[]; nextLink?: string } = { value: page.value };
+  if (page.more) {
+    const next = new URLSearchParams({ "api-version": apiVersion, skip: String(skip + participantsPageSize) });
+    body.nextLink = `${baseUrl}/calling/callConnections/${encodeURIComponent(params[0])}/participants?${next}`;
+  }
+  return { status: 200, body };
+}
+
+function op(
+  operationId: string,
+  method: Operation["method"],
+  pattern: string,
+  repeatable: boolean,
+  hasBody: boolean,
+  handle: Operation["handle"],
+): Operation {
+  return { operationId, method, pattern: new RegExp(pattern), repeatable, hasBody, handle };
+}

@@ -1,0 +1,154 @@
+import { validateRequestBody } from "../../contracts/validator.js";
+import type { Engine } from "../engine/engine.js";
+import { verifyHmacRequest } from "./auth.js";
+import { errorResponse, HttpError } from "./errors.js";
+import { NOT_YET_SERVED, OPERATIONS, type Operation, type OperationResult } from "./operations.js";
+import { RepeatabilityCache } from "./repeatability.js";
+
+/** A request as plain data: what every transport turns its own request into. */
+export interface RouteRequest {
+  method: string;
+  /** Path and query exactly as received (percent-encoding kept: the HMAC signs it). */
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as received, so its content hash can be checked byte for byte. */
+  rawBody: string;
+  /** The scheme the client used; the host comes from the Host header. */
+  protocol: "http" | "https";
+}
+
+/** A response as plain data: what every transport writes back. */
+export interface RouteResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** api-versions callsim answers: the pinned SDK's and the stable ones before it. */
+export const SUPPORTED_API_VERSIONS = ["2026-03-12", "2025-06-15", "2025-05-15", "2024-09-15"] as const;
+
+/** Options of the Call Automation route table. */
+export interface ServiceRoutesOptions {
+  engine: Engine;
+  /** Base64 access key of the connection string. */
+  accessKey: string;
+  /** Accept requests without valid HMAC auth. */
+  loose: boolean;
+  /** Reject request fields the spec does not know (catches typos in apps). */
+  strict: boolean;
+  /** Wall-clock time for x-ms-date checks (the engine's clock may be virtual). */
+  now: () => number;
+  participantsPageSize: number;
+  /** Sees every exchange, e.g. for the request log. */
+  onExchange?: (exchange: { operationId?: string; request: RouteRequest; response: RouteResponse }) => void;
+}
+
+/**
+ * The one place that maps REST to engine calls: route, api-version, auth, idempotency,
+ * JSON, contract validation, then the operation; engine results and errors back to
+ * status and body.
+ */
+export function createServiceRoutes(options: ServiceRoutesOptions): (request: RouteRequest) => RouteResponse | undefined {
+  const repeats = new RepeatabilityCache<RouteResponse>(options.now);
+  return (request) => {
+    const [path, search = ""] = splitUrl(request.url);
+    if (!path.startsWith("/calling/")) return undefined;
+    let operationId: string | undefined;
+    let response: RouteResponse;
+    try {
+      const { operation, params } = match(request.method, path);
+      operationId = operation.operationId;
+      const query = new URLSearchParams(search);
+      const apiVersion = checkApiVersion(query);
+      if (!options.loose) {
+        const auth = verifyHmacRequest(request, options.accessKey, options.now());
+        if (!auth.ok) throw new HttpError("unauthorized", auth.message);
+      }
+      const repeatKey = operation.repeatable ? repeats.key(request.headers) : undefined;
+      const remembered = repeatKey ? repeats.recall(repeatKey, operation.operationId) : undefined;
+      if (remembered) response = remembered;
+      else {
+        const body = operation.hasBody ? parseBody(request.rawBody, operation.operationId, options.strict) : undefined;
+        const result = operation.handle({
+          engine: options.engine,
+          body,
+          params: params.map(decodeURIComponent),
+          query,
+          apiVersion,
+          baseUrl: `${request.protocol}://${header(request, "host") ?? "localhost"}`,
+          participantsPageSize: options.participantsPageSize,
+        });
+        response = toResponse(result);
+        if (repeatKey) repeats.remember(repeatKey, operation.operationId, response);
+      }
+    } catch (error) {
+      const { status, body } = errorResponse(error);
+      response = toResponse({ status, body });
+    }
+    options.onExchange?.({ operationId, request, response });
+    return response;
+  };
+}
+
+function match(method: string, path: string): { operation: Operation; params: string[] } {
+  let pathKnown = false;
+  for (const operation of OPERATIONS) {
+    const m = operation.pattern.exec(path);
+    if (!m) continue;
+    if (operation.method === method) return { operation, params: m.slice(1) };
+    pathKnown = true;
+  }
+  const unserved = NOT_YET_SERVED.find((o) => o.method === method && o.pattern.test(path));
+  if (unserved) {
+    throw new HttpError("notImplemented", `callsim does not emulate ${unserved.operationId} (${method} ${path}) yet.`);
+  }
+  if (pathKnown) throw new HttpError("methodNotAllowed", `${method} is not allowed on ${path}. See the Call Automation REST reference for the methods it takes.`);
+  throw new HttpError("routeNotFound", `No Call Automation operation is served at ${method} ${path}. Check the path against the REST reference (api-version 2026-03-12).`);
+}
+
+function checkApiVersion(query: URLSearchParams): string {
+  const apiVersion = query.get("api-version");
+  if (!apiVersion) {
+    throw new HttpError("missingApiVersion", `The api-version query parameter is required. Use one of ${SUPPORTED_API_VERSIONS.join(", ")}.`, "api-version");
+  }
+  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
+    throw new HttpError(
+      "unsupportedApiVersion",
+      `The api-version '${apiVersion}' is not supported. Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`,
+      "api-version",
+    );
+  }
+  return apiVersion;
+}
+
+function parseBody(rawBody: string, operationId: string, strict: boolean): unknown {
+  let body: unknown;
+  try {
+    body = rawBody.length === 0 ? undefined : JSON.parse(rawBody);
+  } catch (error) {
+    throw new HttpError("malformedJson", `The request body is not valid JSON (${(error as Error).message}). Send a JSON object.`);
+  }
+  const violations = validateRequestBody(operationId, body, { strict });
+  if (violations.length > 0) {
+    const first = violations[0];
+    const others = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1, 4).map((v: { path: string }) => v.path || "body").join(", ")})` : "";
+    throw new HttpError("invalidArgument", `${first.path ? `${first.path} ` : "The request body "}${first.message}${others}.`, first.path || undefined);
+  }
+  return body;
+}
+
+function toResponse(result: OperationResult): RouteResponse {
+  if (result.body === undefined) return { status: result.status, headers: {} };
+  return { status: result.status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result.body) };
+}
+
+function splitUrl(url: string): [string, string?] {
+  const q = url.indexOf("?");
+  return q < 0 ? [url] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+function header(request: RouteRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { CallAutomationClient } from "@azure/communication-call-automation";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const cli = join(import.meta.dirname, "..", "dist", "emulator", "cli.js");
+
+/** Starts the built CLI and collects its first lines of output. */
+function start(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; lines: string[] }> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: "pipe" });
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.on("line", (line) => {
+      lines.push(line);
+      if (line.startsWith("control plane:")) resolve({ child, lines });
+    });
+    child.on("exit", (code) => reject(new Error(`callsim exited with ${code} before it was ready: ${lines.join("\n")}`)));
+  });
+}
+
+describe.skipIf(!existsSync(cli))("callsim command", () => {
+  let run: Awaited<ReturnType<typeof start>>;
+  beforeAll(async () => {
+    run = await start(["--port", "0", "--seed", "42"]);
+  });
+  afterAll(() => {
+    if (run.child.exitCode === null) run.child.kill("SIGKILL");
+  });
+
+  test("prints the endpoint first, then a connection string with the real port", () => {
+    expect(run.lines[0]).toMatch(/^callsim listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const port = run.lines[0].split(":").at(-1);
+    expect(run.lines[1]).toMatch(new RegExp(`^connectionString=endpoint=http://127\\.0\\.0\\.1:${port}/;accesskey=.+$`));
+    expect(run.lines).toContain("seed=42");
+  });
+
+  test("serves the official SDK with the printed connection string", async () => {
+    const connectionString = run.lines[1].slice("connectionString=".length);
+    const client = new CallAutomationClient(connectionString, { allowInsecureConnection: true });
+    const result = await client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, "http://127.0.0.1:9/cb");
+    expect(result.callConnectionProperties.callConnectionId).toBeTruthy();
+  });
+
+  test("stops cleanly on SIGTERM", async () => {
+    const exited = new Promise<number | null>((resolve) => run.child.on("exit", resolve));
+    run.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  test("refuses an unknown option with exit code 2 and the usage", async () => {
+    const child = spawn(process.execPath, [cli, "--prot", "1"], { stdio: "pipe" });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    expect(err).toMatch(/Usage: callsim/);
+  });
+});
