@@ -7,6 +7,9 @@ import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
 import { createHttpSink } from "./delivery/httpSink.js";
 import type { DeliverySink, EventRecord } from "./engine/outbox.js";
+import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
+import { createSdkHttpClient } from "./http/sdkHttpClient.js";
+import type { SettleOptions } from "./clock/virtualClock.js";
 
 /**
  * The well-known development access key (base64), like Azurite's: not a secret, so that a
@@ -54,7 +57,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const httpSink = createHttpSink();
   const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
-  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(httpSink(delivery)) : httpSink;
+  const router = new CallbackRouter(httpSink);
+  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(router.sink(delivery)) : router.sink;
   const engine: Engine = createEngine({ clock, seed, sink: trackedSink });
   const info = (): EmulatorInfo => ({
     endpoint,
@@ -82,6 +86,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
     return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
   }
 
+  const requireVirtual = (what: string): VirtualClock => {
+    if (!virtualClock) throw new Error(`${what}() needs a virtual clock: createEmulator({ clock: "virtual" }).`);
+    return virtualClock;
+  };
+
   return {
     engine,
     seed,
@@ -89,6 +98,37 @@ export function createEmulator(options: EmulatorOptions = {}) {
     clock: virtualClock,
     handle,
     info,
+    /** The emulator's time: virtual time, or the wall clock. */
+    now: () => clock.now(),
+    /** Moves virtual time forward by `ms`, running what falls due. */
+    advance: (ms: number) => requireVirtual("advance").advance(ms),
+    /** Runs the next scheduled task, moving virtual time to it; false when none is left. */
+    next: () => requireVirtual("next").next(),
+    /** Tasks waiting on the virtual clock, soonest first. */
+    pending: () => requireVirtual("pending").pending(),
+    /**
+     * Runs virtual time until nothing is scheduled and every delivery (and the handlers it
+     * reached) has finished. On the real clock it waits for queued deliveries only.
+     */
+    settle: async (settleOptions?: SettleOptions) => {
+      if (virtualClock) await virtualClock.settle(settleOptions);
+      await engine.outbox.whenIdle();
+    },
+    /**
+     * Delivers events for callback URLs starting with `prefix` to `handler`, in-process: no
+     * socket. The handler gets what the service would POST; returning nothing means 200.
+     */
+    onCallback: (prefix: UrlMatcher, handler: CallbackHandler) => router.handle(prefix, handler),
+    /** Delivers events for URLs starting with `prefix` through the app's own fetch handler. */
+    routeCallbacks: (prefix: UrlMatcher, handler: FetchHandler) => router.fetch(prefix, handler),
+    /**
+     * An SDK `httpClient` that hands requests straight to the route table: the fastest
+     * in-process path, for apps that can pass client options.
+     * @example new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() })
+     */
+    httpClient: () => createSdkHttpClient(handle),
+    /** The connection string for this emulator's current endpoint. */
+    connectionString: () => info().connectionString,
     /** Every event so far, oldest first, with its destination and delivery attempts. */
     events: (): readonly EventRecord[] => engine.outbox.events(),
     /** Resolves once every queued event was delivered or dead-lettered. */

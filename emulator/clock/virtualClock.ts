@@ -74,6 +74,17 @@ export class VirtualClock implements Clock {
     return true;
   }
 
+  /**
+   * Lets pending async work finish, then runs the next task and lets its work finish.
+   * @returns false when nothing was scheduled
+   */
+  async step(): Promise<boolean> {
+    await this.drainAsync();
+    if (!this.next()) return false;
+    await this.drainAsync();
+    return true;
+  }
+
   /** Moves time forward by `ms`, running every task that falls due on the way. */
   advance(ms: number): void {
     const until = this.current + ms;

@@ -34,7 +34,7 @@ export function isPhoneNumber(rawId: string): boolean {
 export function toIdentifierModel(rawId: string): IdentifierModel & { kind: IdentifierKind } {
   const identifier = createIdentifierFromRawId(rawId);
   // The common serializer leaves out `kind`; responses and events always carry it (CONTRACT.md §7).
-  return { kind: identifier.kind as IdentifierKind, ...serializeCommunicationIdentifier(identifier) };
+  return Object.assign({ kind: identifier.kind as IdentifierKind }, serializeCommunicationIdentifier(identifier));
 }
 
 /** A phone number in E.164 form, as `sourceCallerIdNumber` and phone identifiers carry it. */

@@ -1,62 +1,64 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(() => h.reset());
-
-const alice = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
-const bob = "4:+14255550123";
-
-describe("connectCall", () => {
-  test("joins a call started outside the app by its server call locator", async () => {
-    const started = await h.control("POST", "/emulator/calls", { participants: [alice, bob] });
-    expect(started.status).toBe(201);
-    const result = await h.client.connectCall({ kind: "serverCallLocator", id: started.body.serverCallId }, h.callbackUri, { operationContext: "join" });
-    const id = result.callConnectionProperties.callConnectionId!;
-    expect(result.callConnectionProperties.callConnectionState).toBe("connecting");
-    expect((await h.waitForEvent("CallConnected", id)).operationContext).toBe("join");
-    const roster = await h.waitForEvent("ParticipantsUpdated", id);
-    expect(roster.participants).toHaveLength(3);
+describe.each(TRANSPORTS)("connect over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
   });
+  afterAll(() => h.close());
+  beforeEach(() => h.reset());
 
-  test("joins a group call by its group call locator", async () => {
-    const groupCallId = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
-    await h.control("POST", "/emulator/calls", { participants: [alice, bob], groupCallId });
-    const result = await h.client.connectCall({ kind: "groupCallLocator", id: groupCallId }, h.callbackUri);
-    await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
-  });
+  const alice = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
+  const bob = "4:+14255550123";
 
-  test("joins a room call by its room call locator", async () => {
-    await h.control("POST", "/emulator/calls", { participants: [alice], roomId: "99434917639286209" });
-    const result = await h.client.connectCall({ kind: "roomCallLocator", id: "99434917639286209" }, h.callbackUri);
-    const roster = await h.waitForEvent("ParticipantsUpdated", result.callConnectionProperties.callConnectionId!);
-    expect(roster.participants).toHaveLength(2);
-  });
+  describe("connectCall", () => {
+    test("joins a call started outside the app by its server call locator", async () => {
+      const started = await h.control("POST", "/emulator/calls", { participants: [alice, bob] });
+      expect(started.status).toBe(201);
+      const result = await h.client.connectCall({ kind: "serverCallLocator", id: started.body.serverCallId }, h.callbackUri, { operationContext: "join" });
+      const id = result.callConnectionProperties.callConnectionId!;
+      expect(result.callConnectionProperties.callConnectionState).toBe("connecting");
+      expect((await h.waitForEvent("CallConnected", id)).operationContext).toBe("join");
+      const roster = await h.waitForEvent("ParticipantsUpdated", id);
+      expect(roster.participants).toHaveLength(3);
+    });
 
-  test("sends ConnectFailed (404/8522) for a call that does not exist, and nothing after it", async () => {
-    const result = await h.client.connectCall({ kind: "serverCallLocator", id: "bm8tc3VjaC1jYWxs" }, h.callbackUri);
-    const id = result.callConnectionProperties.callConnectionId!;
-    const failed = await h.waitForEvent("ConnectFailed", id);
-    expect(failed.resultInformation).toMatchObject({ code: 404, subCode: 8522 });
-    await h.emulator.whenIdle();
-    expect(h.eventTypes(id)).toEqual(["ConnectFailed"]);
-    expect((await result.callConnection.getCallConnectionProperties().catch((e) => e)).statusCode).toBe(404);
-  });
+    test("joins a group call by its group call locator", async () => {
+      const groupCallId = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+      await h.control("POST", "/emulator/calls", { participants: [alice, bob], groupCallId });
+      const result = await h.client.connectCall({ kind: "groupCallLocator", id: groupCallId }, h.callbackUri);
+      await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
+    });
 
-  test("announces a call started outside the app with CallStarted on Event Grid", async () => {
-    await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eg"), eventTypes: ["Microsoft.Communication.CallStarted"] });
-    const started = await h.control("POST", "/emulator/calls", { participants: [alice, bob] });
-    const event = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.CallStarted" && e.data.serverCallId === started.body.serverCallId, "CallStarted");
-    expect(event.data).toMatchObject({ isTwoParty: true, isRoomsCall: false, correlationId: started.body.correlationId });
-  });
+    test("joins a room call by its room call locator", async () => {
+      await h.control("POST", "/emulator/calls", { participants: [alice], roomId: "99434917639286209" });
+      const result = await h.client.connectCall({ kind: "roomCallLocator", id: "99434917639286209" }, h.callbackUri);
+      const roster = await h.waitForEvent("ParticipantsUpdated", result.callConnectionProperties.callConnectionId!);
+      expect(roster.participants).toHaveLength(2);
+    });
 
-  test("refuses a locator without its id with 400 naming the field", async () => {
-    const error = await h.client.connectCall({ kind: "groupCallLocator", id: "" }, h.callbackUri).catch((e) => e);
-    expect(error.statusCode).toBe(400);
-    expect(error.message).toMatch(/callLocator\.groupCallId/);
+    test("sends ConnectFailed (404/8522) for a call that does not exist, and nothing after it", async () => {
+      const result = await h.client.connectCall({ kind: "serverCallLocator", id: "bm8tc3VjaC1jYWxs" }, h.callbackUri);
+      const id = result.callConnectionProperties.callConnectionId!;
+      const failed = await h.waitForEvent("ConnectFailed", id);
+      expect(failed.resultInformation).toMatchObject({ code: 404, subCode: 8522 });
+      await h.settle();
+      expect(h.eventTypes(id)).toEqual(["ConnectFailed"]);
+      expect((await result.callConnection.getCallConnectionProperties().catch((e) => e)).statusCode).toBe(404);
+    });
+
+    test("announces a call started outside the app with CallStarted on Event Grid", async () => {
+      await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eg"), eventTypes: ["Microsoft.Communication.CallStarted"] });
+      const started = await h.control("POST", "/emulator/calls", { participants: [alice, bob] });
+      const event = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.CallStarted" && e.data.serverCallId === started.body.serverCallId, "CallStarted");
+      expect(event.data).toMatchObject({ isTwoParty: true, isRoomsCall: false, correlationId: started.body.correlationId });
+    });
+
+    test("refuses a locator without its id with 400 naming the field", async () => {
+      const error = await h.client.connectCall({ kind: "groupCallLocator", id: "" }, h.callbackUri).catch((e) => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toMatch(/callLocator\.groupCallId/);
+    });
   });
 });

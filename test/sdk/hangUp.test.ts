@@ -1,98 +1,100 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(() => h.reset());
-
-const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
-
-async function groupCall(n: number) {
-  const targets = Array.from({ length: n }, (_, i) => ({ communicationUserId: user(i + 1) }));
-  const result = await h.client.createGroupCall(targets, h.callbackUri);
-  const id = result.callConnectionProperties.callConnectionId!;
-  await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === n + 1);
-  return { id, connection: result.callConnection, serverCallId: result.callConnectionProperties.serverCallId! };
-}
-
-/** Places an incoming call and has the app answer it: a second leg on another call. */
-async function answeredLeg(serverCallIdOf?: string) {
-  const placed = await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: "4:+18005550100" });
-  const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
-  const id = answered.callConnectionProperties.callConnectionId!;
-  await h.waitForEvent("ParticipantsUpdated", id);
-  return { id, connection: answered.callConnection, serverCallId: serverCallIdOf ?? placed.body.serverCallId };
-}
-
-describe("hangUp", () => {
-  test("ends a 1:1 call for both sides: CallDisconnected 200/7000, then 404 for the connection", async () => {
-    const { id, connection } = await groupCall(1);
-    await connection.hangUp(false);
-    const disconnected = await h.waitForEvent("CallDisconnected", id);
-    expect(disconnected.resultInformation).toMatchObject({ code: 200, subCode: 7000 });
-    const error = await connection.getCallConnectionProperties().catch((e) => e);
-    expect(error.statusCode).toBe(404);
-    expect(error.message).toMatch(/has ended/);
-    const calls = await h.control("GET", "/emulator/calls");
-    expect(calls.body[0].ended).toBe(true);
+describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
   });
+  afterAll(() => h.close());
+  beforeEach(() => h.reset());
 
-  test("leaves a group call without ending it for the others", async () => {
-    const { id, connection, serverCallId } = await groupCall(2);
-    await connection.hangUp(false);
-    await h.waitForEvent("CallDisconnected", id);
-    const calls = await h.control("GET", "/emulator/calls");
-    const call = calls.body.find((c: any) => c.serverCallId === serverCallId);
-    expect(call.ended).toBe(false);
-    expect(call.participants.map((p: any) => p.rawId).sort()).toEqual([user(1), user(2)].sort());
-  });
+  const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
 
-  test("terminates for everyone: 7000 on the leg that asked, 5001 on the app's other leg", async () => {
-    const first = await answeredLeg();
-    const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
-    const secondId = second.callConnectionProperties.callConnectionId!;
-    await h.waitForEvent("CallConnected", secondId);
-    await first.connection.hangUp(true);
-    const mine = await h.waitForEvent("CallDisconnected", first.id);
-    const theirs = await h.waitForEvent("CallDisconnected", secondId);
-    expect(mine.resultInformation).toMatchObject({ code: 200, subCode: 7000 });
-    expect(theirs.resultInformation).toMatchObject({ code: 200, subCode: 5001 });
-    expect(theirs.resultInformation?.message).toBe("This conversation has ended. DiagCode: 0#5001.@");
-  });
+  async function groupCall(n: number) {
+    const targets = Array.from({ length: n }, (_, i) => ({ communicationUserId: user(i + 1) }));
+    const result = await h.client.createGroupCall(targets, h.callbackUri);
+    const id = result.callConnectionProperties.callConnectionId!;
+    await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === n + 1);
+    return { id, connection: result.callConnection, serverCallId: result.callConnectionProperties.serverCallId! };
+  }
 
-  test("sends nothing after CallDisconnected and answers 404 to every action on the connection", async () => {
-    const { id, connection } = await groupCall(2);
-    await connection.hangUp(true);
-    await h.waitForEvent("CallDisconnected", id);
-    const attempts = await Promise.all([
-      connection.addParticipant({ targetParticipant: { communicationUserId: user(8) } }).catch((e) => e.statusCode),
-      connection.removeParticipant({ communicationUserId: user(1) }).catch((e) => e.statusCode),
-      connection.listParticipants().catch((e) => e.statusCode),
-      connection.hangUp(false).catch((e) => e.statusCode),
-    ]);
-    expect(attempts).toEqual([404, 404, 404, 404]);
-    await h.emulator.whenIdle();
-    expect(h.eventTypes(id).at(-1)).toBe("CallDisconnected");
-  });
+  /** Places an incoming call and has the app answer it: a second leg on another call. */
+  async function answeredLeg(serverCallIdOf?: string) {
+    const placed = await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: "4:+18005550100" });
+    const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
+    const id = answered.callConnectionProperties.callConnectionId!;
+    await h.waitForEvent("ParticipantsUpdated", id);
+    return { id, connection: answered.callConnection, serverCallId: serverCallIdOf ?? placed.body.serverCallId };
+  }
 
-  test("ends the app's leg with 5001 when the other party hangs up", async () => {
-    const leg = await answeredLeg();
-    await h.control("POST", `/emulator/calls/${encodeURIComponent(leg.serverCallId)}/participants/${encodeURIComponent("4:+14255550123")}:hangUp`);
-    const disconnected = await h.waitForEvent("CallDisconnected", leg.id);
-    expect(disconnected.resultInformation).toMatchObject({ code: 200, subCode: 5001 });
-  });
+  describe("hangUp", () => {
+    test("ends a 1:1 call for both sides: CallDisconnected 200/7000, then 404 for the connection", async () => {
+      const { id, connection } = await groupCall(1);
+      await connection.hangUp(false);
+      const disconnected = await h.waitForEvent("CallDisconnected", id);
+      expect(disconnected.resultInformation).toMatchObject({ code: 200, subCode: 7000 });
+      const error = await connection.getCallConnectionProperties().catch((e) => e);
+      expect(error.statusCode).toBe(404);
+      expect(error.message).toMatch(/has ended/);
+      const calls = await h.control("GET", "/emulator/calls");
+      expect(calls.body[0].ended).toBe(true);
+    });
 
-  test("numbers ParticipantsUpdated across the whole call, not per connection", async () => {
-    const first = await answeredLeg();
-    const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
-    const secondId = second.callConnectionProperties.callConnectionId!;
-    const rosterOfSecond = await h.waitForEvent("ParticipantsUpdated", secondId);
-    const rostersOfFirst = h.receiver.events().filter((e) => e.type.endsWith("ParticipantsUpdated") && e.data.callConnectionId === first.id);
-    const numbers = [...rostersOfFirst.map((e) => e.data.sequenceNumber), rosterOfSecond.sequenceNumber].sort();
-    expect(new Set(numbers).size).toBe(numbers.length);
-    expect(Math.max(...numbers)).toBe(3);
+    test("leaves a group call without ending it for the others", async () => {
+      const { id, connection, serverCallId } = await groupCall(2);
+      await connection.hangUp(false);
+      await h.waitForEvent("CallDisconnected", id);
+      const calls = await h.control("GET", "/emulator/calls");
+      const call = calls.body.find((c: any) => c.serverCallId === serverCallId);
+      expect(call.ended).toBe(false);
+      expect(call.participants.map((p: any) => p.rawId).sort()).toEqual([user(1), user(2)].sort());
+    });
+
+    test("terminates for everyone: 7000 on the leg that asked, 5001 on the app's other leg", async () => {
+      const first = await answeredLeg();
+      const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
+      const secondId = second.callConnectionProperties.callConnectionId!;
+      await h.waitForEvent("CallConnected", secondId);
+      await first.connection.hangUp(true);
+      const mine = await h.waitForEvent("CallDisconnected", first.id);
+      const theirs = await h.waitForEvent("CallDisconnected", secondId);
+      expect(mine.resultInformation).toMatchObject({ code: 200, subCode: 7000 });
+      expect(theirs.resultInformation).toMatchObject({ code: 200, subCode: 5001 });
+      expect(theirs.resultInformation?.message).toBe("This conversation has ended. DiagCode: 0#5001.@");
+    });
+
+    test("sends nothing after CallDisconnected and answers 404 to every action on the connection", async () => {
+      const { id, connection } = await groupCall(2);
+      await connection.hangUp(true);
+      await h.waitForEvent("CallDisconnected", id);
+      const attempts = await Promise.all([
+        connection.addParticipant({ targetParticipant: { communicationUserId: user(8) } }).catch((e) => e.statusCode),
+        connection.removeParticipant({ communicationUserId: user(1) }).catch((e) => e.statusCode),
+        connection.listParticipants().catch((e) => e.statusCode),
+        connection.hangUp(false).catch((e) => e.statusCode),
+      ]);
+      expect(attempts).toEqual([404, 404, 404, 404]);
+      await h.settle();
+      expect(h.eventTypes(id).at(-1)).toBe("CallDisconnected");
+    });
+
+    test("ends the app's leg with 5001 when the other party hangs up", async () => {
+      const leg = await answeredLeg();
+      await h.control("POST", `/emulator/calls/${encodeURIComponent(leg.serverCallId)}/participants/${encodeURIComponent("4:+14255550123")}:hangUp`);
+      const disconnected = await h.waitForEvent("CallDisconnected", leg.id);
+      expect(disconnected.resultInformation).toMatchObject({ code: 200, subCode: 5001 });
+    });
+
+    test("numbers ParticipantsUpdated across the whole call, not per connection", async () => {
+      const first = await answeredLeg();
+      const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
+      const secondId = second.callConnectionProperties.callConnectionId!;
+      const rosterOfSecond = await h.waitForEvent("ParticipantsUpdated", secondId);
+      const rostersOfFirst = h.receiver.events().filter((e) => e.type.endsWith("ParticipantsUpdated") && e.data.callConnectionId === first.id);
+      const numbers = [...rostersOfFirst.map((e) => e.data.sequenceNumber), rosterOfSecond.sequenceNumber].sort();
+      expect(new Set(numbers).size).toBe(numbers.length);
+      expect(Math.max(...numbers)).toBe(3);
+    });
   });
 });

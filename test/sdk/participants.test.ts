@@ -1,180 +1,182 @@
 import type { CallConnection } from "@azure/communication-call-automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ participantsPageSize: 2 });
-});
-afterAll(() => h.close());
-beforeEach(() => h.reset());
-
-const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
-const pstn = { phoneNumber: "+14255550123" };
-const callerId = { phoneNumber: "+18005550100" };
-
-async function connectedCall(): Promise<{ id: string; connection: CallConnection }> {
-  const result = await h.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, h.callbackUri);
-  const id = result.callConnectionProperties.callConnectionId!;
-  await h.waitForEvent("ParticipantsUpdated", id);
-  return { id, connection: result.callConnection };
-}
-
-describe("addParticipant", () => {
-  test("answers invitationId and sends AddParticipantSucceeded with the roster", async () => {
-    const { id, connection } = await connectedCall();
-    const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { operationContext: "add-2" });
-    expect(added.invitationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(added.operationContext).toBe("add-2");
-    const ok = await h.waitForEvent("AddParticipantSucceeded", id);
-    expect(ok.operationContext).toBe("add-2");
-    expect(ok.participant).toEqual({ communicationUserId: user(2) });
-    const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 3);
-    expect(roster.sequenceNumber).toBe(2);
+describe.each(TRANSPORTS)("participants over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport, participantsPageSize: 2 });
   });
+  afterAll(() => h.close());
+  beforeEach(() => h.reset());
 
-  test("sends the result to operationCallbackUri when one is given", async () => {
-    const { id, connection } = await connectedCall();
-    await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { operationCallbackUrl: h.receiver.url("/op") });
-    const ok = await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.AddParticipantSucceeded", "AddParticipantSucceeded");
-    expect(h.receiver.events("/op")).toContain(ok);
-    expect(ok.data.callConnectionId).toBe(id);
-  });
+  const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
+  const pstn = { phoneNumber: "+14255550123" };
+  const callerId = { phoneNumber: "+18005550100" };
 
-  test("refuses a PSTN participant without a caller id", async () => {
-    const { connection } = await connectedCall();
-    const error = await connection.addParticipant({ targetParticipant: pstn }).catch((e) => e);
-    expect(error.statusCode).toBe(400);
-    expect(error.message).toMatch(/sourceCallerIdNumber/);
-  });
-
-  test("adds a PSTN participant with a caller id and carries customCallingContext", async () => {
-    const { id, connection } = await connectedCall();
-    await connection.addParticipant({ targetParticipant: pstn, sourceCallIdNumber: callerId, customCallingContext: [{ kind: "sipx", key: "Case", value: "42" }] });
-    await h.waitForEvent("AddParticipantSucceeded", id);
-    const calls = await h.control("GET", "/emulator/calls");
-    const invitation = calls.body[0].invitations.find((i: any) => i.target === "4:+14255550123");
-    expect(invitation.customCallingContext).toEqual({ sipHeaders: { "X-MS-Custom-Case": "42" }, voipHeaders: {} });
-  });
-
-  test("refuses invitationTimeoutInSeconds above 180 naming the field", async () => {
-    const { connection } = await connectedCall();
-    const error = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { invitationTimeoutInSeconds: 181 }).catch((e) => e);
-    expect(error.statusCode).toBe(400);
-    expect(error.message).toMatch(/invitationTimeoutInSeconds/);
-  });
-
-  test("sends AddParticipantFailed when the invitee declines", async () => {
-    await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "decline" });
-    const { id, connection } = await connectedCall();
-    await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    const failed = await h.waitForEvent("AddParticipantFailed", id);
-    expect(failed.resultInformation).toMatchObject({ code: 603, subCode: 8538 });
-    expect(failed.resultInformation?.message).toMatch(/^addParticipants failed for participant 8:acs:/);
-  });
-
-  test("sends AddParticipantFailed (408/8541) when the invitation times out", async () => {
-    await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "noAnswer", delayMs: 20 });
-    const { id, connection } = await connectedCall();
-    await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { invitationTimeoutInSeconds: 60 });
-    const failed = await h.waitForEvent("AddParticipantFailed", id);
-    expect(failed.resultInformation).toMatchObject({ code: 408, subCode: 8541 });
-  });
-
-  test("is refused with 400 (8501) before the call is connected", async () => {
-    await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(1))}`, { behavior: "noAnswer" });
+  async function connectedCall(): Promise<{ id: string; connection: CallConnection }> {
     const result = await h.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, h.callbackUri);
-    const error = await result.callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }).catch((e) => e);
-    expect(error.statusCode).toBe(400);
-    expect(error.code).toBe("8501");
-  });
-});
+    const id = result.callConnectionProperties.callConnectionId!;
+    await h.waitForEvent("ParticipantsUpdated", id);
+    return { id, connection: result.callConnection };
+  }
 
-describe("cancelAddParticipantOperation", () => {
-  test("cancels a ringing invitation with CancelAddParticipantSucceeded 487/5234", async () => {
-    await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "noAnswer" });
-    const { id, connection } = await connectedCall();
-    const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    const canceled = await connection.cancelAddParticipantOperation(added.invitationId!, { operationContext: "cancel" });
-    expect(canceled.invitationId).toBe(added.invitationId);
-    const ok = await h.waitForEvent("CancelAddParticipantSucceeded", id);
-    expect(ok.invitationId).toBe(added.invitationId);
-    expect(ok.operationContext).toBe("cancel");
-    expect(ok.resultInformation).toMatchObject({ code: 487, subCode: 5234 });
-    await h.emulator.whenIdle();
-    expect(h.eventTypes(id)).not.toContain("AddParticipantFailed");
-  });
+  describe("addParticipant", () => {
+    test("answers invitationId and sends AddParticipantSucceeded with the roster", async () => {
+      const { id, connection } = await connectedCall();
+      const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { operationContext: "add-2" });
+      expect(added.invitationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(added.operationContext).toBe("add-2");
+      const ok = await h.waitForEvent("AddParticipantSucceeded", id);
+      expect(ok.operationContext).toBe("add-2");
+      expect(ok.participant).toEqual({ communicationUserId: user(2) });
+      const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 3);
+      expect(roster.sequenceNumber).toBe(2);
+    });
 
-  test("sends CancelAddParticipantFailed for an invitation that was already answered", async () => {
-    const { id, connection } = await connectedCall();
-    const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    await h.waitForEvent("AddParticipantSucceeded", id);
-    await connection.cancelAddParticipantOperation(added.invitationId!);
-    const failed = await h.waitForEvent("CancelAddParticipantFailed", id);
-    expect(failed.invitationId).toBe(added.invitationId);
-  });
+    test("sends the result to operationCallbackUri when one is given", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { operationCallbackUrl: h.receiver.url("/op") });
+      const ok = await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.AddParticipantSucceeded", "AddParticipantSucceeded");
+      expect(h.receiver.events("/op")).toContain(ok);
+      expect(ok.data.callConnectionId).toBe(id);
+    });
 
-  test("answers 404 for an unknown invitationId", async () => {
-    const { connection } = await connectedCall();
-    const error = await connection.cancelAddParticipantOperation("00000000-0000-0000-0000-000000000000").catch((e) => e);
-    expect(error.statusCode).toBe(404);
-  });
-});
+    test("refuses a PSTN participant without a caller id", async () => {
+      const { connection } = await connectedCall();
+      const error = await connection.addParticipant({ targetParticipant: pstn }).catch((e) => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toMatch(/sourceCallerIdNumber/);
+    });
 
-describe("removeParticipant", () => {
-  test("sends RemoveParticipantSucceeded and a roster without the removed participant", async () => {
-    const { id, connection } = await connectedCall();
-    await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    await h.waitForEvent("AddParticipantSucceeded", id);
-    await connection.removeParticipant({ communicationUserId: user(2) }, { operationContext: "rm" });
-    const ok = await h.waitForEvent("RemoveParticipantSucceeded", id);
-    expect(ok.operationContext).toBe("rm");
-    const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 3);
-    expect(roster.participants.map((p: any) => p.identifier.communicationUserId)).not.toContain(user(2));
-  });
+    test("adds a PSTN participant with a caller id and carries customCallingContext", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.addParticipant({ targetParticipant: pstn, sourceCallIdNumber: callerId, customCallingContext: [{ kind: "sipx", key: "Case", value: "42" }] });
+      await h.waitForEvent("AddParticipantSucceeded", id);
+      const calls = await h.control("GET", "/emulator/calls");
+      const invitation = calls.body[0].invitations.find((i: any) => i.target === "4:+14255550123");
+      expect(invitation.customCallingContext).toEqual({ sipHeaders: { "X-MS-Custom-Case": "42" }, voipHeaders: {} });
+    });
 
-  test("ends the call when one of the last two participants is removed", async () => {
-    const { id, connection } = await connectedCall();
-    await connection.removeParticipant({ communicationUserId: user(1) });
-    await h.waitForEvent("RemoveParticipantSucceeded", id);
-    await h.waitForEvent("CallDisconnected", id);
-    expect(h.eventTypes(id).at(-1)).toBe("CallDisconnected");
-  });
+    test("refuses invitationTimeoutInSeconds above 180 naming the field", async () => {
+      const { connection } = await connectedCall();
+      const error = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { invitationTimeoutInSeconds: 181 }).catch((e) => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toMatch(/invitationTimeoutInSeconds/);
+    });
 
-  test("answers 404 for someone who is not in the call", async () => {
-    const { connection } = await connectedCall();
-    const error = await connection.removeParticipant({ communicationUserId: user(7) }).catch((e) => e);
-    expect(error.statusCode).toBe(404);
-    expect(error.code).toBe("8522");
-  });
-});
+    test("sends AddParticipantFailed when the invitee declines", async () => {
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "decline" });
+      const { id, connection } = await connectedCall();
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+      const failed = await h.waitForEvent("AddParticipantFailed", id);
+      expect(failed.resultInformation).toMatchObject({ code: 603, subCode: 8538 });
+      expect(failed.resultInformation?.message).toMatch(/^addParticipants failed for participant 8:acs:/);
+    });
 
-describe("getParticipant and listParticipants", () => {
-  test("finds a PSTN participant by rawId (percent-encoded in the path)", async () => {
-    const result = await h.client.createCall({ targetParticipant: pstn, sourceCallIdNumber: callerId }, h.callbackUri);
-    await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
-    const participant = await result.callConnection.getParticipant(pstn);
-    expect(participant.identifier).toEqual({ phoneNumber: "+14255550123", rawId: "4:+14255550123" });
-    const missing = await result.callConnection.getParticipant({ phoneNumber: "+14255550999" }).catch((e) => e);
-    expect(missing.statusCode).toBe(404);
-  });
+    test("sends AddParticipantFailed (408/8541) when the invitation times out", async () => {
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "noAnswer", delayMs: 20 });
+      const { id, connection } = await connectedCall();
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { invitationTimeoutInSeconds: 60 });
+      const failed = await h.waitForEvent("AddParticipantFailed", id);
+      expect(failed.resultInformation).toMatchObject({ code: 408, subCode: 8541 });
+    });
 
-  test("pages the list with nextLink, which the SDK follows", async () => {
-    const { id, connection } = await connectedCall();
-    await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    await h.waitForEvent("AddParticipantSucceeded", id, (d) => d.participant.rawId === user(2));
-    await connection.addParticipant({ targetParticipant: { communicationUserId: user(3) } });
-    await h.waitForEvent("AddParticipantSucceeded", id, (d) => d.participant.rawId === user(3));
-    const raw = await h.control("GET", "/emulator/calls");
-    expect(raw.body[0].participants).toHaveLength(4);
-    const { values } = await connection.listParticipants();
-    expect(values).toHaveLength(4);
+    test("is refused with 400 (8501) before the call is connected", async () => {
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(1))}`, { behavior: "noAnswer" });
+      const result = await h.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, h.callbackUri);
+      const error = await result.callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }).catch((e) => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.code).toBe("8501");
+    });
   });
 
-  test("mutes an ACS participant, visible in the next roster", async () => {
-    const { id, connection } = await connectedCall();
-    await connection.muteParticipant({ communicationUserId: user(1) });
-    const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 2);
-    expect(roster.participants.find((p: any) => p.identifier.communicationUserId === user(1))?.isMuted).toBe(true);
+  describe("cancelAddParticipantOperation", () => {
+    test("cancels a ringing invitation with CancelAddParticipantSucceeded 487/5234", async () => {
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "noAnswer" });
+      const { id, connection } = await connectedCall();
+      const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+      const canceled = await connection.cancelAddParticipantOperation(added.invitationId!, { operationContext: "cancel" });
+      expect(canceled.invitationId).toBe(added.invitationId);
+      const ok = await h.waitForEvent("CancelAddParticipantSucceeded", id);
+      expect(ok.invitationId).toBe(added.invitationId);
+      expect(ok.operationContext).toBe("cancel");
+      expect(ok.resultInformation).toMatchObject({ code: 487, subCode: 5234 });
+      await h.settle();
+      expect(h.eventTypes(id)).not.toContain("AddParticipantFailed");
+    });
+
+    test("sends CancelAddParticipantFailed for an invitation that was already answered", async () => {
+      const { id, connection } = await connectedCall();
+      const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+      await h.waitForEvent("AddParticipantSucceeded", id);
+      await connection.cancelAddParticipantOperation(added.invitationId!);
+      const failed = await h.waitForEvent("CancelAddParticipantFailed", id);
+      expect(failed.invitationId).toBe(added.invitationId);
+    });
+
+    test("answers 404 for an unknown invitationId", async () => {
+      const { connection } = await connectedCall();
+      const error = await connection.cancelAddParticipantOperation("00000000-0000-0000-0000-000000000000").catch((e) => e);
+      expect(error.statusCode).toBe(404);
+    });
+  });
+
+  describe("removeParticipant", () => {
+    test("sends RemoveParticipantSucceeded and a roster without the removed participant", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+      await h.waitForEvent("AddParticipantSucceeded", id);
+      await connection.removeParticipant({ communicationUserId: user(2) }, { operationContext: "rm" });
+      const ok = await h.waitForEvent("RemoveParticipantSucceeded", id);
+      expect(ok.operationContext).toBe("rm");
+      const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 3);
+      expect(roster.participants.map((p: any) => p.identifier.communicationUserId)).not.toContain(user(2));
+    });
+
+    test("ends the call when one of the last two participants is removed", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.removeParticipant({ communicationUserId: user(1) });
+      await h.waitForEvent("RemoveParticipantSucceeded", id);
+      await h.waitForEvent("CallDisconnected", id);
+      expect(h.eventTypes(id).at(-1)).toBe("CallDisconnected");
+    });
+
+    test("answers 404 for someone who is not in the call", async () => {
+      const { connection } = await connectedCall();
+      const error = await connection.removeParticipant({ communicationUserId: user(7) }).catch((e) => e);
+      expect(error.statusCode).toBe(404);
+      expect(error.code).toBe("8522");
+    });
+  });
+
+  describe("getParticipant and listParticipants", () => {
+    test("finds a PSTN participant by rawId (percent-encoded in the path)", async () => {
+      const result = await h.client.createCall({ targetParticipant: pstn, sourceCallIdNumber: callerId }, h.callbackUri);
+      await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
+      const participant = await result.callConnection.getParticipant(pstn);
+      expect(participant.identifier).toEqual({ phoneNumber: "+14255550123", rawId: "4:+14255550123" });
+      const missing = await result.callConnection.getParticipant({ phoneNumber: "+14255550999" }).catch((e) => e);
+      expect(missing.statusCode).toBe(404);
+    });
+
+    test("pages the list with nextLink, which the SDK follows", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+      await h.waitForEvent("AddParticipantSucceeded", id, (d) => d.participant.rawId === user(2));
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(3) } });
+      await h.waitForEvent("AddParticipantSucceeded", id, (d) => d.participant.rawId === user(3));
+      const raw = await h.control("GET", "/emulator/calls");
+      expect(raw.body[0].participants).toHaveLength(4);
+      const { values } = await connection.listParticipants();
+      expect(values).toHaveLength(4);
+    });
+
+    test("mutes an ACS participant, visible in the next roster", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.muteParticipant({ communicationUserId: user(1) });
+      const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 2);
+      expect(roster.participants.find((p: any) => p.identifier.communicationUserId === user(1))?.isMuted).toBe(true);
+    });
   });
 });

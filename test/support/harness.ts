@@ -1,19 +1,34 @@
 import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
+import { setupServer } from "msw/node";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/emulator.js";
-import { startReceiver, type Receiver } from "./receiver.js";
+import { createMswHandlers } from "../../emulator/http/msw.js";
+import { startHttpReceiver, startInProcessReceiver, type Receiver } from "./receiver.js";
+
+/**
+ * How the SDK reaches the emulator: the fastify server over loopback (real clock), msw
+ * intercepting the real ACS host in-process, or the direct SDK httpClient (both in-process
+ * ones on the virtual clock).
+ */
+export type Transport = "server" | "msw" | "direct";
+
+/** Transports the SDK suites run on; CALLSIM_TRANSPORTS=server narrows it. */
+export const TRANSPORTS: Transport[] = (process.env.CALLSIM_TRANSPORTS?.split(",") as Transport[] | undefined) ?? ["server", "direct", "msw"];
 
 /** A running emulator, an SDK client for it and an endpoint that receives its events. */
 export interface Harness {
+  transport: Transport;
   emulator: Emulator;
   client: CallAutomationClient;
   receiver: Receiver;
   /** The callback URL to give createCall / answerCall / connectCall. */
   callbackUri: string;
-  /** The server's base URL. */
+  /** The endpoint the client talks to. */
   url: string;
   connectionString: string;
   /** Forgets the emulator's state and what the receiver got. */
   reset(): Promise<void>;
+  /** Lets everything scheduled happen (virtual clock) and every queued event land. */
+  settle(): Promise<void>;
   /** Calls the control plane and returns the parsed JSON answer. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Awaits a callback event of `type` for `callConnectionId`, parsed by the SDK's parser. */
@@ -23,33 +38,62 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts the emulator's server on a free loopback port, with a fixed seed. */
-export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emulator = createEmulator({ seed: 1, ...options });
-  const info = await emulator.listen({ port: 0, logLevel: "silent" });
-  const receiver = await startReceiver();
-  const client = new CallAutomationClient(info.connectionString, { allowInsecureConnection: true });
+let mswServer: ReturnType<typeof setupServer> | undefined;
+
+/** Starts an emulator reached through `transport`, with a fixed seed. */
+export async function startHarness(options: EmulatorOptions & { transport?: Transport } = {}): Promise<Harness> {
+  const { transport = "server", ...emulatorOptions } = options;
+  const inProcess = transport !== "server";
+  const emulator = createEmulator({ seed: 1, clock: inProcess ? "virtual" : "real", ...emulatorOptions });
+  let client: CallAutomationClient;
+  let receiver: Receiver;
+  let baseUrl: string;
+  if (transport === "server") {
+    const info = await emulator.listen({ port: 0, logLevel: "silent" });
+    client = new CallAutomationClient(info.connectionString, { allowInsecureConnection: true });
+    receiver = await startHttpReceiver();
+    baseUrl = info.url;
+  } else {
+    receiver = startInProcessReceiver(emulator);
+    baseUrl = emulator.info().endpoint;
+    if (transport === "msw") {
+      const server = (mswServer ??= setupServer());
+      server.listen({ onUnhandledRequest: "bypass" });
+      server.resetHandlers(...createMswHandlers(emulator.handle));
+      client = new CallAutomationClient(emulator.connectionString());
+    } else {
+      client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+    }
+  }
+
+  const control: Harness["control"] = async (method, path, body) => {
+    const response = await emulator.handle({
+      method,
+      url: path,
+      headers: { host: new URL(baseUrl).host, "content-type": "application/json" },
+      rawBody: body === undefined ? "" : JSON.stringify(body),
+      protocol: baseUrl.startsWith("https") ? "https" : "http",
+    });
+    return { status: response.status, body: response.body ? JSON.parse(response.body) : undefined };
+  };
+
   return {
+    transport,
     emulator,
     client,
     receiver,
     callbackUri: receiver.url("/callbacks"),
-    url: info.url,
-    connectionString: info.connectionString,
+    url: baseUrl,
+    connectionString: emulator.connectionString(),
+    control,
+    async settle() {
+      await emulator.settle();
+    },
     async reset() {
       // Let deliveries already on the wire land first, so none arrives after the receiver is cleared.
       await emulator.whenIdle();
-      await this.control("POST", "/emulator/reset");
+      await control("POST", "/emulator/reset");
       receiver.received.length = 0;
-    },
-    async control(method, path, body) {
-      const response = await fetch(`${info.url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
     async waitForEvent(type, callConnectionId, extra) {
       const event = await receiver.waitFor(
@@ -65,6 +109,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
         .map((e) => String(e.type).replace("Microsoft.Communication.", ""));
     },
     async close() {
+      if (transport === "msw") mswServer?.close();
       await emulator.close();
       await receiver.close();
     },

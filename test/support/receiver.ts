@@ -1,20 +1,22 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Emulator } from "../../emulator/emulator.js";
 
 /** One POST the receiver got. */
 export interface Received {
   path: string;
-  headers: IncomingMessage["headers"];
+  headers: IncomingMessage["headers"] | Record<string, string>;
   /** The parsed JSON array. */
   body: Array<Record<string, any>>;
   raw: string;
 }
 
-type Waiter = { match: (e: Record<string, any>, r: Received) => boolean; resolve: (e: Record<string, any>) => void };
+/** A reply override; undefined falls back to the default (200, or the validation echo). */
+export type Reply = ((r: Received) => { status: number; body?: string; headers?: Record<string, string> } | undefined) | undefined;
 
 /**
- * A real local endpoint the emulator POSTs to: callbacks and Event Grid webhooks. It answers
- * Event Grid's validation handshake by echoing the code, and lets a test await an event.
+ * The app's endpoint as a test sees it: callbacks and Event Grid webhooks. It answers Event
+ * Grid's validation handshake by echoing the code, and lets a test await an event.
  */
 export interface Receiver {
   url(path?: string): string;
@@ -23,69 +25,100 @@ export interface Receiver {
   events(path?: string): Array<Record<string, any>>;
   /** Resolves with the first event (already received or still to come) that matches. */
   waitFor(match: (event: Record<string, any>, received: Received) => boolean, description: string): Promise<Record<string, any>>;
-  /** Overrides the reply for the next POSTs (status and body), e.g. to fail deliveries. */
-  respondWith(reply: ((r: Received) => { status: number; body?: string; headers?: Record<string, string> } | undefined) | undefined): void;
+  /** Overrides the reply for the next POSTs, e.g. to fail deliveries. */
+  respondWith(reply: Reply): void;
   close(): Promise<void>;
 }
 
-/** Starts a receiver on 127.0.0.1 with a free port. */
-export async function startReceiver(): Promise<Receiver> {
+type Waiter = { match: (e: Record<string, any>, r: Received) => boolean; resolve: (e: Record<string, any>) => void };
+
+/** What both receivers share: the log, the replies and the waiters. */
+function createCore(base: string, pump?: () => Promise<boolean>) {
   const received: Received[] = [];
   let waiters: Waiter[] = [];
-  let reply: Parameters<Receiver["respondWith"]>[0];
+  let reply: Reply;
+  const describeSeen = () => received.flatMap((r) => r.body.map((e) => `${r.path} ${e.type ?? e.eventType}`)).join("\n  ") || "(nothing)";
+  const find = (match: Waiter["match"]) => {
+    for (const entry of received) for (const event of entry.body) if (match(event, entry)) return event;
+    return undefined;
+  };
+  return {
+    received,
+    /** Records a POST and decides the answer. */
+    accept(entry: Received): { status: number; body?: string; headers?: Record<string, string> } {
+      received.push(entry);
+      const custom = reply?.(entry);
+      const answer = custom ?? (entry.headers["aeg-event-type"] === "SubscriptionValidation" ? { status: 200, body: JSON.stringify({ validationResponse: entry.body[0]?.data?.validationCode }) } : { status: 200 });
+      if (answer.status < 300) {
+        for (const event of entry.body) {
+          const hit = waiters.filter((w) => w.match(event, entry));
+          waiters = waiters.filter((w) => !hit.includes(w));
+          for (const w of hit) w.resolve(event);
+        }
+      } else received.pop();
+      return answer;
+    },
+    receiver: {
+      url: (path = "/callbacks") => `${base}${path}`,
+      received,
+      events: (path?: string) => received.filter((r) => !path || r.path === path).flatMap((r) => r.body),
+      async waitFor(match: Waiter["match"], description: string) {
+        const found = find(match);
+        if (found) return found;
+        if (pump) {
+          // Virtual time: step the emulator's clock until the event comes or nothing is left.
+          while (await pump()) {
+            const hit = find(match);
+            if (hit) return hit;
+          }
+          throw new Error(`${description} never came: the emulator has nothing left to do. Received:\n  ${describeSeen()}`);
+        }
+        return new Promise<Record<string, any>>((resolve, reject) => {
+          waiters.push({ match, resolve });
+          AbortSignal.timeout(8_000).addEventListener("abort", () => reject(new Error(`Timed out waiting for ${description}. Received:\n  ${describeSeen()}`)));
+        });
+      },
+      respondWith(next: Reply) {
+        reply = next;
+      },
+    },
+  };
+}
+
+/** A real endpoint on 127.0.0.1 with a free port: the emulator reaches it over HTTP. */
+export async function startHttpReceiver(): Promise<Receiver> {
+  let core!: ReturnType<typeof createCore>;
   const server: Server = createServer((req, res) => {
     let raw = "";
     req.setEncoding("utf8");
     req.on("data", (chunk) => (raw += chunk));
     req.on("end", () => {
-      let body: Array<Record<string, any>> = [];
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = [];
-      }
-      const entry: Received = { path: req.url ?? "/", headers: req.headers, body, raw };
-      received.push(entry);
-      const custom = reply?.(entry);
-      if (custom) {
-        res.writeHead(custom.status, { "content-type": "application/json", ...custom.headers });
-        res.end(custom.body ?? "");
-      } else if (req.headers["aeg-event-type"] === "SubscriptionValidation") {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ validationResponse: body[0]?.data?.validationCode }));
-      } else {
-        res.writeHead(200);
-        res.end();
-      }
-      if (custom && custom.status >= 300) return;
-      for (const event of body) {
-        const hit = waiters.filter((w) => w.match(event, entry));
-        waiters = waiters.filter((w) => !hit.includes(w));
-        for (const w of hit) w.resolve(event);
-      }
+      const answer = core.accept({ path: req.url ?? "/", headers: req.headers, body: parse(raw), raw });
+      res.writeHead(answer.status, answer.body ? { "content-type": "application/json", ...answer.headers } : answer.headers);
+      res.end(answer.body ?? "");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    url: (path = "/callbacks") => `${base}${path}`,
-    received,
-    events: (path) => received.filter((r) => !path || r.path === path).flatMap((r) => r.body),
-    waitFor(match, description) {
-      for (const entry of received) for (const event of entry.body) if (match(event, entry)) return Promise.resolve(event);
-      return new Promise((resolve, reject) => {
-        waiters.push({ match, resolve });
-        const signal = AbortSignal.timeout(8_000);
-        signal.addEventListener("abort", () => {
-          const seen = received.flatMap((r) => r.body.map((e) => `${r.path} ${e.type ?? e.eventType}`)).join("\n  ");
-          reject(new Error(`Timed out waiting for ${description}. Received so far:\n  ${seen || "(nothing)"}`));
-        });
-      });
-    },
-    respondWith(next) {
-      reply = next;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  core = createCore(`http://127.0.0.1:${port}`);
+  return { ...core.receiver, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** An in-process endpoint: the emulator hands it events without a socket. */
+export function startInProcessReceiver(emulator: Emulator, base = "https://app.callsim.test"): Receiver {
+  const clock = emulator.clock;
+  const core = createCore(base, clock ? () => clock.step() : undefined);
+  const remove = emulator.onCallback(base, (request) => {
+    const answer = core.accept({ path: new URL(request.url).pathname, headers: request.headers, body: request.events, raw: request.body });
+    return { status: answer.status, body: answer.body, headers: answer.headers };
+  });
+  return { ...core.receiver, close: async () => remove() };
+}
+
+function parse(raw: string): Array<Record<string, any>> {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return [];
+  }
 }

@@ -1,0 +1,28 @@
+import { http, HttpResponse, type HttpHandler } from "msw";
+import type { RouteRequest, RouteResponse } from "./routes.js";
+
+/** Hosts the handlers intercept by default: any ACS resource endpoint. */
+export const ACS_HOST_PATTERN = /^https?:\/\/[^/]+\.communication\.azure\.com(:\d+)?\//;
+
+/**
+ * msw handlers over the route table: they intercept the endpoint of the connection string the
+ * app already uses, so its unchanged client works in-process.
+ */
+export function createMswHandlers(handle: (request: RouteRequest) => Promise<RouteResponse>, hosts: RegExp = ACS_HOST_PATTERN): HttpHandler[] {
+  return [
+    http.all(hosts, async ({ request }) => {
+      const url = new URL(request.url);
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => (headers[name] = value));
+      headers.host ??= url.host;
+      const response = await handle({
+        method: request.method,
+        url: url.pathname + url.search,
+        headers,
+        rawBody: await request.text(),
+        protocol: url.protocol === "https:" ? "https" : "http",
+      });
+      return new HttpResponse(response.body ?? null, { status: response.status, headers: response.headers });
+    }),
+  ];
+}

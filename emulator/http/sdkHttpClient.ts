@@ -1,0 +1,26 @@
+import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import type { RouteRequest, RouteResponse } from "./routes.js";
+
+/**
+ * An SDK `httpClient` (CommonClientOptions.httpClient) that hands each request to the route
+ * table in the same process: no socket, no interception. The SDK's own pipeline, HMAC
+ * signing included, runs unchanged before it.
+ */
+export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<RouteResponse>): HttpClient {
+  return {
+    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      const url = new URL(request.url);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+      headers.host ??= url.host;
+      const response = await handle({
+        method: request.method,
+        url: url.pathname + url.search,
+        headers,
+        rawBody: typeof request.body === "string" ? request.body : "",
+        protocol: url.protocol === "https:" ? "https" : "http",
+      });
+      return { request, status: response.status, headers: createHttpHeaders(response.headers), bodyAsText: response.body ?? "" };
+    },
+  };
+}
