@@ -1,8 +1,19 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Tests import the public entry points by their package names, as users do.
+    alias: [
+      { find: /^callsim\/vitest$/, replacement: here("./emulator/vitest.ts") },
+      { find: /^callsim\/msw$/, replacement: here("./emulator/msw.ts") },
+      { find: /^callsim$/, replacement: here("./emulator/index.ts") },
+    ],
+  },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 20_000,
     pool: "forks",
   },

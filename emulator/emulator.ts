@@ -10,6 +10,21 @@ import type { DeliverySink, EventRecord } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
 import type { SettleOptions } from "./clock/virtualClock.js";
+import type { PartyBehavior, PartyInput } from "./engine/world.js";
+import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
+import type { ExternalCallInput } from "./engine/actions/world.js";
+import type { FaultableAction } from "./engine/faults.js";
+
+/** A planted failure, as `POST /emulator/faults` takes it. */
+export interface FaultInput {
+  action: FaultableAction;
+  status?: number;
+  code?: string;
+  subCode?: number;
+  message?: string;
+  async?: boolean;
+  times?: number;
+}
 
 /**
  * The well-known development access key (base64), like Azurite's: not a secret, so that a
@@ -129,8 +144,29 @@ export function createEmulator(options: EmulatorOptions = {}) {
     httpClient: () => createSdkHttpClient(handle),
     /** The connection string for this emulator's current endpoint. */
     connectionString: () => info().connectionString,
-    /** Every event so far, oldest first, with its destination and delivery attempts. */
-    events: (): readonly EventRecord[] => engine.outbox.events(),
+
+    // The control plane (DESIGN §3) as methods, for in-process use.
+    /** Forgets every call, event, party behaviour, fault and subscription. */
+    reset: () => engine.reset(),
+    /** How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`). */
+    setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
+    /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
+    subscribe: (endpoint: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(endpoint, eventTypes, info().endpoint),
+    /** A caller in the world calls the app: IncomingCall to subscribers (`POST /emulator/incoming-calls`). */
+    placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
+    /** A call started outside the app (`POST /emulator/calls`). */
+    startCall: (input: ExternalCallInput) => engine.startCall(input),
+    /** A simulated party leaves a call (`POST /emulator/calls/{serverCallId}/participants/{rawId}:hangUp`). */
+    hangUpParty: (serverCallId: string, rawId: string) => engine.partyHangUp(serverCallId, rawId),
+    /** Plants a failure for the next matching action(s) (`POST /emulator/faults`). */
+    addFault: (fault: FaultInput) => engine.addFault(fault),
+    /** Every call with its connections, participants and invitations (`GET /emulator/calls`). */
+    calls: () => engine.calls(),
+    /** Every event so far, oldest first, with its destination and delivery attempts (`GET /emulator/events`). */
+    events: (filter: { callConnectionId?: string; type?: string } = {}): EventRecord[] =>
+      engine.outbox
+        .events()
+        .filter((e) => (!filter.callConnectionId || e.callConnectionId === filter.callConnectionId) && (!filter.type || e.type === filter.type || e.type === `Microsoft.Communication.${filter.type}`)),
     /** Resolves once every queued event was delivered or dead-lettered. */
     whenIdle: () => engine.outbox.whenIdle(),
 

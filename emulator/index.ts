@@ -1,0 +1,46 @@
+/**
+ * callsim's public TypeScript API: an emulator of Azure Communication Services Call
+ * Automation for tests, in-process or as a server.
+ * @packageDocumentation
+ */
+import { createEmulator as createCoreEmulator, type EmulatorOptions } from "./emulator.js";
+import { createMswHandlers } from "./http/msw.js";
+
+/**
+ * Creates an emulator. In-process, pair `clock: "virtual"` with `httpClient()` (fastest) or
+ * `mswHandlers()` (no change to the app's client at all), and `onCallback()` for events.
+ * @example
+ * const emulator = createEmulator({ seed: 7, clock: "virtual" });
+ * const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+ * emulator.onCallback("https://app.test/", ({ events }) => handle(events));
+ * await client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, "https://app.test/events");
+ * await emulator.settle();
+ */
+export function createEmulator(options: EmulatorOptions = {}) {
+  const emulator = createCoreEmulator(options);
+  return Object.assign(emulator, {
+    /**
+     * msw handlers that intercept `https://<name>.communication.azure.com` (or `hosts`) and
+     * serve it from this emulator: `setupServer(...emulator.mswHandlers()).listen()`.
+     */
+    mswHandlers: (hosts?: RegExp) => createMswHandlers(emulator.handle, hosts),
+  });
+}
+
+/** An emulator made by {@link createEmulator}. */
+export type Emulator = ReturnType<typeof createEmulator>;
+
+export type { EmulatorOptions, ListenOptions, FaultInput } from "./emulator.js";
+export { DEFAULT_ACCESS_KEY } from "./emulator.js";
+export { SUPPORTED_API_VERSIONS } from "./http/routes.js";
+export type { RouteRequest, RouteResponse } from "./http/routes.js";
+export type { EmulatorInfo } from "./http/control.js";
+export { VirtualClock, VIRTUAL_EPOCH_MS } from "./clock/virtualClock.js";
+export type { SettleOptions } from "./clock/virtualClock.js";
+export type { Clock, TimerHandle } from "./engine/clock.js";
+export type { EventRecord, DeliveryAttempt, RetryPolicy } from "./engine/outbox.js";
+export type { CallbackHandler, CallbackRequest, CallbackReply, FetchHandler, UrlMatcher } from "./delivery/inProcessSink.js";
+export type { PartyBehavior, PartyInput } from "./engine/world.js";
+export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
+export { ERROR_CATALOG } from "./http/errors.js";
+export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";

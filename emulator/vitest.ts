@@ -1,0 +1,77 @@
+/**
+ * `callsim/vitest`: a vitest `test` with a fresh in-process emulator, a ready SDK client and
+ * `waitForEvent`, so a whole call flow is a handful of lines.
+ * @example
+ * import { test, expect } from "callsim/vitest";
+ * test("connects", async ({ client, waitForEvent }) => {
+ *   const { callConnectionProperties } = await client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, "https://app.test/events");
+ *   const connected = await waitForEvent("CallConnected", { callConnectionId: callConnectionProperties.callConnectionId });
+ *   expect(connected.callConnectionId).toBe(callConnectionProperties.callConnectionId);
+ * });
+ */
+import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
+import { test as base } from "vitest";
+import { createEmulator, type Emulator } from "./index.js";
+
+/** Filters of {@link CallsimFixtures.waitForEvent}. */
+export interface WaitForEventFilter {
+  callConnectionId?: string;
+}
+
+/** The fixtures `test` gets. */
+export interface CallsimFixtures {
+  /** A fresh emulator on a virtual clock; its seed is printed when the test fails. */
+  emulator: Emulator;
+  /** An SDK client wired to the emulator through its direct httpClient (no socket). */
+  client: CallAutomationClient;
+  /**
+   * Steps virtual time until an event of `type` (e.g. "CallConnected") was delivered, and
+   * returns it parsed by the SDK's own parser. Throws, naming what did happen, when the
+   * emulator runs out of things to do first.
+   */
+  waitForEvent: <T extends CallAutomationEvent["kind"]>(type: T, filter?: WaitForEventFilter) => Promise<Extract<CallAutomationEvent, { kind: T }>>;
+}
+
+const LOOPBACK = /^https?:\/\/(127\.|localhost[:/]|\[::1\])/;
+
+/** Seed of every emulator the fixture makes: CALLSIM_SEED, else a random one (printed on failure). */
+function fixtureSeed(): number {
+  const fromEnv = Number(process.env.CALLSIM_SEED);
+  return Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31);
+}
+
+/** vitest's `test`, extended with callsim's fixtures. */
+export const test = base.extend<CallsimFixtures>({
+  emulator: async ({ task }, use) => {
+    const emulator = createEmulator({ clock: "virtual", seed: fixtureSeed() });
+    // Callbacks to anything but a local server are accepted in-process unless the test routes them.
+    const acceptAll = emulator.onCallback((url) => !LOOPBACK.test(url), () => undefined);
+    await use(emulator);
+    acceptAll();
+    if (task.result?.state === "fail") {
+      process.stderr.write(`callsim: "${task.name}" failed with seed ${emulator.seed}; rerun with CALLSIM_SEED=${emulator.seed}\n`);
+    }
+    await emulator.close();
+  },
+  client: async ({ emulator }, use) => {
+    await use(new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() }));
+  },
+  waitForEvent: async ({ emulator }, use) => {
+    await use(async (type, filter = {}) => {
+      const fullType = `Microsoft.Communication.${type}`;
+      const find = () =>
+        emulator.events().find((r) => r.type === fullType && r.state !== "pending" && (!filter.callConnectionId || r.callConnectionId === filter.callConnectionId));
+      let record = find();
+      while (!record) {
+        if (!(await emulator.clock!.step())) {
+          const seen = emulator.events().map((r) => `${r.type.replace("Microsoft.Communication.", "")} (${r.callConnectionId ?? r.destination})`);
+          throw new Error(`${type} never came${filter.callConnectionId ? ` for ${filter.callConnectionId}` : ""}: the emulator has nothing left to do. Events so far: ${seen.join(", ") || "none"}.`);
+        }
+        record = find();
+      }
+      return parseCallAutomationEvent([record.event] as any) as any;
+    });
+  },
+});
+
+export { expect, describe, beforeEach, afterEach } from "vitest";
