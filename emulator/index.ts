@@ -44,3 +44,5 @@ export type { PartyBehavior, PartyInput } from "./engine/world.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
 export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
+export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
+export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreApp, AppContext } from "../scenarios/explorer.js";

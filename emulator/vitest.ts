@@ -11,7 +11,7 @@
  */
 import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
 import { test as base } from "vitest";
-import { createEmulator, type Emulator } from "./index.js";
+import { createEmulator, explore, type Emulator, type ExploreOptions, type ExploreResult } from "./index.js";
 
 /** Filters of {@link CallsimFixtures.waitForEvent}. */
 export interface WaitForEventFilter {
@@ -73,5 +73,19 @@ export const test = base.extend<CallsimFixtures>({
     });
   },
 });
+
+/**
+ * Explores every delivery order for `options.app` and fails the test with the smallest failing
+ * order, its replay token and a Mermaid diagram when one breaks the app.
+ * @example
+ * test("my handler survives any order", () => expectEveryOrder({ app: { start, handle: myHandler } }));
+ */
+export async function expectEveryOrder<S>(options: ExploreOptions<S>): Promise<ExploreResult> {
+  const result = await explore(options);
+  if (result.failure) {
+    throw new Error(`${result.summary}\n\nReplay with explore({ ..., replay: "${result.failure.token}" }).\n\n${result.failure.diagram}`);
+  }
+  return result;
+}
 
 export { expect, describe, beforeEach, afterEach } from "vitest";

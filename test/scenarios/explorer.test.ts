@@ -4,11 +4,8 @@ import { explore, type ExploreApp } from "../../scenarios/explorer.js";
 const agent = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
 const caller = "4:+14255550123";
 
-/** The world: a caller rings the app's number. */
-const incoming = {
-  name: "answer-incoming",
-  world: (emulator: any) => void 0 && emulator,
-};
+/** The default world; the app's start step places the incoming call itself. */
+const incoming = { name: "answer-incoming" };
 
 /** An app that answers an incoming call placed at start; `onEvent` is its callback handler. */
 function answeringApp<S>(init: () => S, onEvent: ExploreApp<S>["handle"], extra: Partial<ExploreApp<S>> = {}): ExploreApp<S> {
