@@ -8,6 +8,7 @@ import { createLocalCertificate } from "./http/tls.js";
 const HELP = `callsim: a local emulator of Azure Communication Services Call Automation
 
 Usage: callsim [options]            (in the repo: npm start -- [options])
+       callsim explore --help       run an app behind a URL against every event order
 
 Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=0):
   --host <addr>                bind address (default 127.0.0.1)
@@ -63,6 +64,10 @@ function readOptions(argv: string[]) {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === "explore") {
+    const { runExploreCommand } = await import("../scenarios/exploreCommand.js");
+    process.exit(await runExploreCommand(process.argv.slice(3)));
+  }
   let options: ReturnType<typeof readOptions>;
   try {
     options = readOptions(process.argv.slice(2));

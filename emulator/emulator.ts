@@ -68,7 +68,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const clockKind = options.clock ?? "real";
   const virtualClock = clockKind === "virtual" ? new VirtualClock() : undefined;
-  const clock = virtualClock ?? createRealClock();
+  const realClock = virtualClock ? undefined : createRealClock();
+  const clock = virtualClock ?? realClock!;
   const httpSink = createHttpSink();
   const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
@@ -123,10 +124,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
     pending: () => requireVirtual("pending").pending(),
     /**
      * Runs virtual time until nothing is scheduled and every delivery (and the handlers it
-     * reached) has finished. On the real clock it waits for queued deliveries only.
+     * reached) has finished. On the real clock it waits for the work already due and the
+     * queued deliveries (not for rings or timeouts still to come).
      */
     settle: async (settleOptions?: SettleOptions) => {
       if (virtualClock) await virtualClock.settle(settleOptions);
+      else await realClock!.settleDue();
       await engine.outbox.whenIdle();
     },
     /**

@@ -1,4 +1,4 @@
-import { runOnce, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry } from "./explorerRun.js";
+import { inProcessBinding, runOnce, type AppBinding, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry } from "./explorerRun.js";
 import type { Scenario } from "./scenario.js";
 
 export type { AppContext, ExploreApp } from "./explorerRun.js";
@@ -7,7 +7,8 @@ export type { AppContext, ExploreApp } from "./explorerRun.js";
 export interface ExploreOptions<S> {
   /** The world to run in (party behaviours, calls started outside the app); none means the default world. */
   scenario?: Pick<Scenario, "world"> & { name?: string };
-  app: ExploreApp<S>;
+  /** The app: its functions in-process, or a binding to an app behind a URL (see explorerHttp.ts). */
+  app: ExploreApp<S> | AppBinding;
   /** Seeds the emulator's ids and the sampling; random (and reported) when absent. */
   seed?: number;
   /** Orders explored exhaustively up to this bound; beyond it, this many seeded random samples. Default 2,000. */
@@ -61,7 +62,8 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   const seed = options.seed ?? (options.replay ? Number(options.replay.split(".")[1]) : Math.floor(Math.random() * 2 ** 31));
   const duplicates = options.duplicates ?? 1;
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
-  const run = (choose: Chooser) => runOnce(options.app, options.scenario, seed, duplicates, choose);
+  const binding = () => ("deliver" in options.app ? options.app : inProcessBinding(options.app));
+  const run = (choose: Chooser) => runOnce(binding(), options.scenario, seed, duplicates, choose);
   const failing: RunOutcome[] = [];
   let runs = 0;
   let exhaustive = true;

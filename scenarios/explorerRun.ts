@@ -1,6 +1,7 @@
 import { CallAutomationClient } from "@azure/communication-call-automation";
-import type { HttpClient, PipelineResponse } from "@azure/core-rest-pipeline";
 import { createEmulator, type Emulator } from "../emulator/index.js";
+import { createSdkHttpClient } from "../emulator/http/sdkHttpClient.js";
+import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
 import type { Scenario } from "./scenario.js";
 
 /** What the app under exploration gets in every run. */
@@ -29,7 +30,7 @@ export interface ExploreApp<S = any> {
 
 /** One thing the explorer may let happen next. */
 export type Step =
-  | { kind: "event"; type: string; callConnectionId?: string; event: Record<string, any>; duplicate: boolean }
+  | { kind: "event"; type: string; callConnectionId?: string; destination: string; event: Record<string, any>; duplicate: boolean }
   | { kind: "response"; label: string; release: () => void }
   | { kind: "advance"; label: string }
   | { kind: "end" };
@@ -48,16 +49,81 @@ export interface RunOutcome {
 /** Picks among the allowed next steps; `step` counts decisions in this run. */
 export type Chooser = (candidates: Step[], step: number) => number;
 
+/** What a binding gets for one run. */
+export interface RunHooks {
+  emulator: Emulator;
+  /**
+   * The route table, with Call Automation responses held until the explorer releases them;
+   * `accepted` runs once callsim has acted on the request and only the answer is held back.
+   */
+  handle: (request: RouteRequest, accepted?: () => void) => Promise<RouteResponse>;
+  /** Where the app asks callsim to send its events, when the binding decides it. */
+  callbackUri: string;
+  /** Ends the run as failed (the first reason wins). */
+  fail(reason: string): void;
+}
+
+/** How the explorer reaches an app: in-process functions, or an app behind a URL. */
+export interface AppBinding {
+  open(hooks: RunHooks): void | Promise<void>;
+  /** Sets off the app's first action. */
+  start(): void;
+  /** Hands one event to the app, as the service would POST it. */
+  deliver(step: Extract<Step, { kind: "event" }>): void;
+  /** Resolves once the app's reaction to the last step has reached callsim. */
+  quiet(): Promise<void>;
+  /** A broken invariant, after any step. */
+  invariant?(): string | undefined;
+  /** A broken final check, once the run has nothing left to do. */
+  check?(): string | undefined;
+}
+
 const CALLBACK_BASE = "https://app.explore.test/";
 /** Rule: a run longer than this is cut short as a failure (an app that never stops acting). */
 export const MAX_STEPS_PER_RUN = 400;
+
+/** Binds an in-process app (its functions) for {@link runOnce}. */
+export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
+  let ctx: AppContext<S>;
+  let fail: (reason: string) => void;
+  const guard = (run: () => unknown, what: string) => {
+    try {
+      const work = run();
+      if (work && typeof (work as Promise<unknown>).then === "function") (work as Promise<unknown>).then(undefined, (e: unknown) => fail(`${what} rejected: ${message(e)}`));
+    } catch (e) {
+      fail(`${what} threw: ${message(e)}`);
+    }
+  };
+  const verdict = (name: string, check?: (state: S, ctx: AppContext<S>) => boolean | string | void) => {
+    if (!check) return undefined;
+    try {
+      const result = check(ctx.state, ctx);
+      return result === false || typeof result === "string" ? `${name} failed${typeof result === "string" ? `: ${result}` : ""}` : undefined;
+    } catch (e) {
+      return `${name} failed: ${message(e)}`;
+    }
+  };
+  return {
+    open(hooks) {
+      fail = hooks.fail;
+      const client = new CallAutomationClient(hooks.emulator.connectionString(), { httpClient: createSdkHttpClient(hooks.handle), retryOptions: { maxRetries: 0 } });
+      ctx = { client, callbackUri: hooks.callbackUri, state: app.init ? app.init() : (undefined as S), emulator: hooks.emulator };
+    },
+    start: () => guard(() => app.start(ctx), "start"),
+    deliver: (step) => guard(() => app.handle([step.event], ctx), `the handler for ${step.type}${step.duplicate ? " (duplicate)" : ""}`),
+    // The direct httpClient and the engine use promises only, so one macrotask turn flushes them.
+    quiet: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    invariant: () => verdict("invariant", app.invariant),
+    check: () => verdict("final check", app.check),
+  };
+}
 
 /**
  * Runs the app once against the scenario's world, letting `choose` decide, at every point,
  * which pending delivery happens next: a callback event, a copy of one already delivered
  * (at-least-once), the REST response of one of the app's own calls, or world time moving on.
  */
-export async function runOnce<S>(app: ExploreApp<S>, scenario: Pick<Scenario, "world"> | undefined, seed: number, duplicates: number, choose: Chooser): Promise<RunOutcome> {
+export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "world"> | undefined, seed: number, duplicates: number, choose: Chooser): Promise<RunOutcome> {
   const emulator = createEmulator({ clock: "virtual", seed });
   const clock = emulator.clock!;
   const pool: Step[] = [];
@@ -66,46 +132,40 @@ export async function runOnce<S>(app: ExploreApp<S>, scenario: Pick<Scenario, "w
   const choices: number[] = [];
   const branching: number[] = [];
   let failure: string | undefined;
-  const fail = (reason: string) => (failure ??= reason);
+  const fail = (reason: string) => void (failure ??= reason);
   let duplicatesLeft = duplicates;
 
-  emulator.onCallback(CALLBACK_BASE, ({ events }) => {
-    for (const event of events) pool.push({ kind: "event", type: String(event.type).replace("Microsoft.Communication.", ""), callConnectionId: event.data?.callConnectionId, event, duplicate: false });
+  // Every delivery is captured; the explorer decides when (and how often) the app gets it.
+  emulator.onCallback(() => true, ({ url, events }) => {
+    for (const event of events) {
+      const type = String(event.type ?? event.eventType).replace("Microsoft.Communication.", "");
+      pool.push({ kind: "event", type, callConnectionId: event.data?.callConnectionId, destination: url, event, duplicate: false });
+    }
   });
-  const direct = emulator.httpClient();
-  const held: HttpClient = {
-    async sendRequest(request) {
-      const label = `${request.method} ${new URL(request.url).pathname.replace("/calling/callConnections", "") || "/"}`;
-      trace.push({ kind: "request", label });
-      const response = await direct.sendRequest(request);
-      if (response.status >= 400) fail(`the app made an invalid request: ${label} answered ${response.status} ${response.bodyAsText ?? ""}`);
-      return new Promise<PipelineResponse>((resolve) => pool.push({ kind: "response", label: `${label} → ${response.status}`, release: () => resolve(response) }));
-    },
+  const handle = async (request: RouteRequest, accepted?: () => void): Promise<RouteResponse> => {
+    const response = await emulator.handle(request);
+    accepted?.();
+    if (!request.url.startsWith("/calling/")) return response;
+    const label = `${request.method} ${request.url.split("?")[0].replace("/calling/callConnections", "") || "/"}`;
+    trace.push({ kind: "request", label });
+    if (response.status >= 400) fail(`the app made an invalid request: ${label} answered ${response.status} ${response.body ?? ""}`);
+    return new Promise<RouteResponse>((resolve) => pool.push({ kind: "response", label: `${label} → ${response.status}`, release: () => resolve(response) }));
   };
-  const client = new CallAutomationClient(emulator.connectionString(), { httpClient: held, retryOptions: { maxRetries: 0 } });
-  const ctx: AppContext<S> = { client, callbackUri: `${CALLBACK_BASE}events`, state: app.init ? app.init() : (undefined as S), emulator };
-  const guard = (work: unknown, what: string) => {
-    if (work && typeof (work as Promise<unknown>).then === "function") (work as Promise<unknown>).then(undefined, (e: unknown) => fail(`${what} rejected: ${message(e)}`));
-  };
-  const checkInvariant = () => {
-    if (!app.invariant || failure) return;
-    try {
-      const verdict = app.invariant(ctx.state, ctx);
-      if (verdict === false || typeof verdict === "string") fail(`invariant failed${typeof verdict === "string" ? `: ${verdict}` : ""}`);
-    } catch (e) {
-      fail(`invariant failed: ${message(e)}`);
+  const quiesce = async () => {
+    for (let round = 0; round < 50; round++) {
+      await binding.quiet();
+      const due = clock.pending()[0];
+      if (!due || due.at > clock.now()) return;
+      clock.next();
     }
   };
 
   try {
     await scenario?.world?.(emulator);
-    try {
-      guard(app.start(ctx), "start");
-    } catch (e) {
-      fail(`start threw: ${message(e)}`);
-    }
+    await binding.open({ emulator, handle, callbackUri: `${CALLBACK_BASE}events`, fail });
+    binding.start();
     for (let step = 0; !failure; step++) {
-      await quiesce(emulator);
+      await quiesce();
       const candidates = allowed(pool, delivered, duplicatesLeft);
       const future = clock.pending().length > 0;
       if (future) candidates.push({ kind: "advance", label: `world time moves on (${clock.pending()[0].label ?? "timer"})` });
@@ -134,22 +194,17 @@ export async function runOnce<S>(app: ExploreApp<S>, scenario: Pick<Scenario, "w
         if (chosen.duplicate) duplicatesLeft--;
         else delivered.push(chosen);
         trace.push({ kind: "event", type: chosen.type, duplicate: chosen.duplicate });
-        try {
-          guard(app.handle([chosen.event], ctx), `the handler for ${chosen.type}`);
-        } catch (e) {
-          fail(`the handler threw on ${chosen.type}${chosen.duplicate ? " (duplicate)" : ""}: ${message(e)}`);
-        }
+        binding.deliver(chosen);
       }
-      await quiesce(emulator);
-      checkInvariant();
+      await quiesce();
+      if (!failure) {
+        const broken = binding.invariant?.();
+        if (broken) fail(broken);
+      }
     }
-    if (!failure && app.check) {
-      try {
-        const verdict = app.check(ctx.state, ctx);
-        if (verdict === false || typeof verdict === "string") fail(`final check failed${typeof verdict === "string" ? `: ${verdict}` : ""}`);
-      } catch (e) {
-        fail(`final check failed: ${message(e)}`);
-      }
+    if (!failure) {
+      const broken = binding.check?.();
+      if (broken) fail(broken);
     }
     return { choices, branching, trace, failure };
   } finally {
@@ -171,18 +226,6 @@ function allowed(pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>
   const copies: Step[] =
     duplicatesLeft > 0 ? delivered.filter((e) => e.type !== "CallDisconnected" && !ended.has(e.callConnectionId)).map((e) => ({ ...e, duplicate: true })) : [];
   return [...pending, ...copies];
-}
-
-/** Lets the app's and the engine's pending work run: microtasks, and engine tasks due now. */
-async function quiesce(emulator: Emulator): Promise<void> {
-  const clock = emulator.clock!;
-  for (let round = 0; round < 50; round++) {
-    // The direct httpClient and the engine use promises only, so one macrotask turn flushes them.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const due = clock.pending()[0];
-    if (!due || due.at > clock.now()) return;
-    clock.next();
-  }
 }
 
 function message(error: unknown): string {
