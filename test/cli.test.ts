@@ -50,6 +50,30 @@ describe.skipIf(!existsSync(cli))("callsim command", () => {
     expect(await exited).toBe(0);
   });
 
+  test("serves TLS with --https and prints the CA an unmodified app trusts through NODE_EXTRA_CA_CERTS", async () => {
+    const secure = await start(["--https", "--port", "0"]);
+    try {
+      expect(secure.lines[0]).toMatch(/^callsim listening on https:\/\/127\.0\.0\.1:\d+$/);
+      const ca = /^ca=(\S+)/m.exec(secure.lines.join("\n"))![1];
+      const connectionString = secure.lines[1].slice("connectionString=".length);
+      // A separate process, as an app would run: no allowInsecureConnection, only the CA file.
+      const script = `
+        const { CallAutomationClient } = await import("@azure/communication-call-automation");
+        const client = new CallAutomationClient(process.env.CS);
+        const r = await client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, "https://127.0.0.1:9/cb");
+        console.log("ok " + r.callConnectionProperties.callConnectionId);`;
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, CS: connectionString, NODE_EXTRA_CA_CERTS: ca }, cwd: join(import.meta.dirname, "..") });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const code = await new Promise((resolve) => child.on("exit", resolve));
+      expect(out).toMatch(/^ok [0-9a-f-]{36}/);
+      expect(code).toBe(0);
+    } finally {
+      secure.child.kill("SIGKILL");
+    }
+  });
+
   test("refuses an unknown option with exit code 2 and the usage", async () => {
     const child = spawn(process.execPath, [cli, "--prot", "1"], { stdio: "pipe" });
     let err = "";
