@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
@@ -24,7 +24,8 @@ export function createFastifyTransport(
 ): FastifyInstance {
   const app = Fastify({
     logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
-    disableRequestLogging: true,
+    // One log line per request would drown what matters: deliveries, faults, errors.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     ...(options.https ? { https: options.https } : {}),
   } as any) as unknown as FastifyInstance;
