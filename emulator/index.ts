@@ -46,3 +46,8 @@ export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
 export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreApp, AppContext } from "../scenarios/explorer.js";
+export { runScenario, NOTHING_AFTER_DISCONNECTED } from "../scenarios/scenario.js";
+export type { Scenario, ScenarioContext, ScenarioResult, Constraint } from "../scenarios/scenario.js";
+export { scenarioApp } from "../scenarios/scenarioApp.js";
+export type { ScenarioAppState } from "../scenarios/scenarioApp.js";
+export { SCENARIOS } from "../scenarios/catalog/index.js";

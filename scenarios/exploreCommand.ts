@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_ACCESS_KEY } from "../emulator/emulator.js";
+import { SCENARIOS } from "./catalog/index.js";
 import { explore } from "./explorer.js";
 import { createHttpAppBinding } from "./explorerHttp.js";
 
@@ -16,6 +17,8 @@ Options:
   --incoming-call <f>,<t>  instead, place an IncomingCall from <f> to <t> (rawIds)
   --event-grid-url <url>   the app's Event Grid webhook (for --incoming-call)
   --reset-url <url>        POSTed before every run so the app forgets the last one
+  --scenario <name>        the world of a documented scenario (e.g. outbound-busy makes
+                           +14255550123 busy); one of: ${SCENARIOS.map((s) => s.name).join(", ")}
   --port <n>               port callsim listens on for the app (default 10010)
   --seed <n>               seeds ids and sampling (default random, printed)
   --max-runs <n>           exhaustive bound, then seeded sampling (default 200)
@@ -41,12 +44,18 @@ export async function runExploreCommand(argv: string[], out: (line: string) => v
       "max-runs": { type: "string" },
       duplicates: { type: "string" },
       replay: { type: "string" },
+      scenario: { type: "string" },
       help: { type: "boolean" },
     },
   });
   if (values.help || !values["callback-url"] || (!values["start-url"] && !values["incoming-call"])) {
     out(HELP);
     return values.help ? 0 : 2;
+  }
+  const scenario = values.scenario === undefined ? undefined : SCENARIOS.find((s) => s.name === values.scenario);
+  if (values.scenario !== undefined && !scenario) {
+    out(`callsim explore: no scenario is named "${values.scenario}". Use one of: ${SCENARIOS.map((s) => s.name).join(", ")}.`);
+    return 2;
   }
   const [from, to] = (values["incoming-call"] ?? "").split(",");
   const { binding, connectionString, close } = await createHttpAppBinding(
@@ -63,6 +72,7 @@ export async function runExploreCommand(argv: string[], out: (line: string) => v
   try {
     const result = await explore({
       app: binding,
+      scenario,
       seed: values.seed ? Number(values.seed) : undefined,
       maxRuns: values["max-runs"] ? Number(values["max-runs"]) : 200,
       duplicates: values.duplicates ? Number(values.duplicates) : 1,

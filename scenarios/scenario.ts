@@ -20,8 +20,16 @@ export interface Scenario {
    * call connection the scenario cares about with `ctx.track(alias, callConnectionId)`.
    */
   steps(ctx: ScenarioContext): Promise<void>;
-  /** Per connection alias, the callback event names it must receive, in emission order. */
+  /**
+   * Per connection alias, the callback events it must receive, in emission order: the event
+   * name, optionally with its resultInformation as `"CallDisconnected 200/7000"`.
+   */
   expected: Record<string, string[]>;
+  /**
+   * Other sets of events a connection may end up with when world time overtakes the app (a
+   * timeout firing before the app's next request lands), which the explorer can produce.
+   */
+  alsoPossible?: Record<string, string[][]>;
   /** Extra causal rules checked on each connection's events (beyond `expected`). */
   constraints?: Constraint[];
 }
@@ -36,8 +44,11 @@ export interface ScenarioContext {
   track(alias: string, callConnectionId: string): void;
   /** The id of a tracked connection. */
   connection(alias: string): string;
-  /** Steps virtual time until `type` was delivered to the aliased connection; returns its data. */
-  waitFor(type: string, alias: string): Promise<Record<string, any>>;
+  /**
+   * Resolves with the data of the first `type` event delivered to the aliased connection
+   * (that `where` accepts), letting virtual time run until it comes.
+   */
+  waitFor(type: string, alias: string, where?: (data: Record<string, any>) => boolean): Promise<Record<string, any>>;
   /** Runs virtual time until nothing is left to do. */
   settle(): Promise<void>;
 }
@@ -96,10 +107,12 @@ export async function runScenario(scenario: Scenario, seed = 1): Promise<Scenari
     track: (alias, id) => void aliases.set(alias, id),
     connection,
     settle: () => emulator.settle(),
-    async waitFor(type, alias) {
+    async waitFor(type, alias, where) {
       const fullType = `Microsoft.Communication.${type}`;
       for (;;) {
-        const hit = emulator.events({ callConnectionId: connection(alias) }).find((e) => e.type === fullType && e.state !== "pending");
+        const hit = emulator
+          .events({ callConnectionId: connection(alias) })
+          .find((e) => e.type === fullType && e.state !== "pending" && (!where || where((e.event as { data: Record<string, any> }).data)));
         if (hit) return (hit.event as { data: Record<string, any> }).data;
         if (!(await emulator.clock!.step())) throw new Error(`${scenario.name}: ${type} never came for ${alias}.`);
       }
@@ -110,10 +123,20 @@ export async function runScenario(scenario: Scenario, seed = 1): Promise<Scenari
     await scenario.steps(ctx);
     await emulator.settle();
     const actual: Record<string, string[]> = {};
-    for (const [alias, id] of aliases) actual[alias] = emulator.events({ callConnectionId: id }).map((e) => e.type.replace("Microsoft.Communication.", ""));
+    const withResults: Record<string, string[]> = {};
+    for (const [alias, id] of aliases) {
+      const records = emulator.events({ callConnectionId: id });
+      actual[alias] = records.map((e) => e.type.replace("Microsoft.Communication.", ""));
+      // An event's result is compared where the declaration names one for that event type.
+      const withCodes = new Set((scenario.expected[alias] ?? []).filter((name) => name.includes(" ")).map((name) => name.split(" ")[0]));
+      withResults[alias] = records.map((e, i) => {
+        const result = (e.event as { data?: { resultInformation?: { code?: number; subCode?: number } } }).data?.resultInformation;
+        return withCodes.has(actual[alias][i]) && result ? `${actual[alias][i]} ${result.code}/${result.subCode}` : actual[alias][i];
+      });
+    }
     const problems: string[] = [];
     for (const [alias, names] of Object.entries(scenario.expected)) {
-      const got = actual[alias] ?? [];
+      const got = withResults[alias] ?? [];
       if (got.join(",") !== names.join(",")) problems.push(`${alias}: expected ${names.join(" → ") || "no events"}, got ${got.join(" → ") || "no events"}`);
     }
     for (const [alias, names] of Object.entries(actual)) {

@@ -65,4 +65,11 @@ describe("callsim explore", () => {
     expect(code).toBe(0);
     expect(output).toMatch(/passed/);
   });
+
+  test("refuses a scenario it does not know with exit 2, listing the ones it does", async () => {
+    const lines: string[] = [];
+    const code = await runExploreCommand(["--callback-url", "http://127.0.0.1:9/cb", "--start-url", "http://127.0.0.1:9/start", "--scenario", "outbound-bussy"], (l) => lines.push(l));
+    expect(code).toBe(2);
+    expect(lines.join("\n")).toMatch(/no scenario is named "outbound-bussy".*outbound-busy/);
+  });
 });

@@ -1,0 +1,44 @@
+import type { CallLocator } from "@azure/communication-call-automation";
+import type { Scenario } from "../scenario.js";
+import { CALLEE_PHONE, user } from "./parties.js";
+
+const people = [user(1), `4:${CALLEE_PHONE}`];
+
+/** The app connects to a call started outside it, found by `locator`. */
+function connectTo(name: string, title: string, start: { groupCallId?: string; roomId?: string }, locator: (serverCallId: string) => CallLocator): Scenario {
+  return {
+    name,
+    title,
+    source: "reference/callautomation/EVENT-SEQUENCES.md §3 [DOC-ACTIONS \"Connect to a call\"]",
+    async steps(ctx) {
+      const { serverCallId } = ctx.emulator.startCall({ participants: people, ...start });
+      const { callConnectionProperties } = await ctx.client.connectCall(locator(serverCallId), ctx.callbackUri);
+      ctx.track("app", callConnectionProperties.callConnectionId!);
+      await ctx.waitFor("ParticipantsUpdated", "app");
+    },
+    expected: { app: ["CallConnected 200/0", "ParticipantsUpdated"] },
+  };
+}
+
+/** Connect by server call id. */
+export const connectServerCall = connectTo("connect-server-call", "Connect to a 1:1 call by its serverCallId", {}, (id) => ({ id, kind: "serverCallLocator" }));
+/** Connect by group call id. */
+export const connectGroupCall = connectTo("connect-group-call", "Connect to a group call by its groupCallId", { groupCallId: "29228d3e-040e-4656-a70e-890ab4e173e5" }, () => ({
+  id: "29228d3e-040e-4656-a70e-890ab4e173e5",
+  kind: "groupCallLocator",
+}));
+/** Connect by room id. */
+export const connectRoomCall = connectTo("connect-room-call", "Connect to a rooms call by its roomId", { roomId: "99367385716431447" }, () => ({ id: "99367385716431447", kind: "roomCallLocator" }));
+
+/** Connect to a call that does not exist: 200, then ConnectFailed, and nothing else. */
+export const connectFailed: Scenario = {
+  name: "connect-failed",
+  title: "Connect to a room with no call going on",
+  source: "reference/callautomation/EVENT-SEQUENCES.md §3 (\"Failure to connect … results in ConnectFailed event\")",
+  async steps(ctx) {
+    const { callConnectionProperties } = await ctx.client.connectCall({ id: "99367385716431448", kind: "roomCallLocator" }, ctx.callbackUri);
+    ctx.track("app", callConnectionProperties.callConnectionId!);
+  },
+  expected: { app: ["ConnectFailed 404/8522"] },
+  constraints: [{ kind: "only", event: "ConnectFailed", description: "nothing follows ConnectFailed" }],
+};

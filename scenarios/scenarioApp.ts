@@ -1,0 +1,71 @@
+import type { ExploreApp } from "./explorerRun.js";
+import type { Scenario, ScenarioContext } from "./scenario.js";
+
+interface Waiter {
+  type: string;
+  callConnectionId: string;
+  where?: (data: Record<string, any>) => boolean;
+  resolve(data: Record<string, any>): void;
+}
+
+/** What a scenario run as an app keeps: its connections and what reached them. */
+export interface ScenarioAppState {
+  aliases: Map<string, string>;
+  /** Delivered events by id: a duplicate is one event. */
+  delivered: Map<string, { type: string; callConnectionId?: string; data: Record<string, any> }>;
+  waiters: Waiter[];
+}
+
+/**
+ * Runs a scenario's own steps as the app under exploration: its `waitFor` resolves when the
+ * explorer delivers the event, whatever order that is in, and the run checks that every
+ * connection received exactly the scenario's expected events (order aside: the explorer varies it).
+ * `ctx.settle()` never resolves here: the explorer decides when time moves, so checks a scenario
+ * makes after settling belong to {@link runScenario}.
+ */
+export function scenarioApp(scenario: Scenario): ExploreApp<ScenarioAppState> {
+  const matches = (w: Omit<Waiter, "resolve">, e: { type: string; callConnectionId?: string; data: Record<string, any> }) =>
+    e.type === w.type && e.callConnectionId === w.callConnectionId && (!w.where || w.where(e.data));
+  return {
+    init: () => ({ aliases: new Map(), delivered: new Map(), waiters: [] }),
+    start({ emulator, client, callbackUri, state }) {
+      const connection = (alias: string) => {
+        const id = state.aliases.get(alias);
+        if (!id) throw new Error(`Scenario ${scenario.name} names no connection "${alias}"; call ctx.track("${alias}", id) first.`);
+        return id;
+      };
+      const ctx: ScenarioContext = {
+        emulator,
+        client,
+        callbackUri,
+        track: (alias, id) => void state.aliases.set(alias, id),
+        connection,
+        settle: () => new Promise<void>(() => undefined),
+        waitFor: (type, alias, where) =>
+          new Promise((resolve) => {
+            const waiter = { type, callConnectionId: connection(alias), where, resolve };
+            const hit = [...state.delivered.values()].find((e) => matches(waiter, e));
+            if (hit) resolve(hit.data);
+            else state.waiters.push(waiter);
+          }),
+      };
+      return scenario.steps(ctx);
+    },
+    handle([event], { state }) {
+      const entry = { type: String(event.type).replace("Microsoft.Communication.", ""), callConnectionId: event.data?.callConnectionId, data: event.data ?? {} };
+      state.delivered.set(String(event.id), entry);
+      for (const waiter of state.waiters.filter((w) => matches(w, entry))) {
+        state.waiters.splice(state.waiters.indexOf(waiter), 1);
+        waiter.resolve(entry.data);
+      }
+    },
+    check(state) {
+      for (const [alias, expected] of Object.entries(scenario.expected)) {
+        const id = state.aliases.get(alias);
+        const got = [...state.delivered.values()].filter((e) => e.callConnectionId === id).map((e) => e.type);
+        const allowed = [expected, ...(scenario.alsoPossible?.[alias] ?? [])].map((names) => names.map((name) => name.split(" ")[0]).sort().join());
+        if (!allowed.includes([...got].sort().join())) return `${alias} received ${got.join(", ") || "nothing"}; the scenario expects ${allowed.join(" or ") || "nothing"}`;
+      }
+    },
+  };
+}
