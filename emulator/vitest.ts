@@ -10,6 +10,7 @@
  * });
  */
 import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
+import { setupServer } from "msw/node";
 import { test as base } from "vitest";
 import { createEmulator, explore, type Emulator, type ExploreOptions, type ExploreResult } from "./index.js";
 
@@ -20,9 +21,15 @@ export interface WaitForEventFilter {
 
 /** The fixtures `test` gets. */
 export interface CallsimFixtures {
+  /**
+   * How `client` reaches the emulator: `"direct"` (default; an SDK httpClient, fastest) or
+   * `"msw"` (an unchanged client whose requests to `*.communication.azure.com` msw intercepts).
+   * Choose per suite with `test.scoped({ transport: "msw" })`.
+   */
+  transport: "direct" | "msw";
   /** A fresh emulator on a virtual clock; its seed is printed when the test fails. */
   emulator: Emulator;
-  /** An SDK client wired to the emulator through its direct httpClient (no socket). */
+  /** An SDK client wired to the emulator through `transport` (no socket either way). */
   client: CallAutomationClient;
   /**
    * Steps virtual time until an event of `type` (e.g. "CallConnected") was delivered, and
@@ -42,6 +49,7 @@ function fixtureSeed(): number {
 
 /** vitest's `test`, extended with callsim's fixtures. */
 export const test = base.extend<CallsimFixtures>({
+  transport: "direct",
   emulator: async ({ task }, use) => {
     const emulator = createEmulator({ clock: "virtual", seed: fixtureSeed() });
     // Callbacks to anything but a local server are accepted in-process unless the test routes them.
@@ -53,8 +61,15 @@ export const test = base.extend<CallsimFixtures>({
     }
     await emulator.close();
   },
-  client: async ({ emulator }, use) => {
-    await use(new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() }));
+  client: async ({ emulator, transport }, use) => {
+    if (transport === "direct") return use(new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() }));
+    const server = setupServer(...emulator.mswHandlers());
+    server.listen({ onUnhandledRequest: "bypass" });
+    try {
+      await use(new CallAutomationClient(emulator.connectionString()));
+    } finally {
+      server.close();
+    }
   },
   waitForEvent: async ({ emulator }, use) => {
     await use(async (type, filter = {}) => {
