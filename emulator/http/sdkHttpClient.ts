@@ -1,4 +1,4 @@
-import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /**
@@ -7,6 +7,8 @@ import type { RouteRequest, RouteResponse } from "./routes.js";
  * signing included, runs unchanged before it.
  */
 export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<RouteResponse>): HttpClient {
+  // Loaded on first use: only in-process SDK clients need it, and the server starts faster without.
+  let pipeline: Promise<typeof import("@azure/core-rest-pipeline")> | undefined;
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const url = new URL(request.url);
@@ -20,6 +22,7 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
         rawBody: typeof request.body === "string" ? request.body : "",
         protocol: url.protocol === "https:" ? "https" : "http",
       });
+      const { createHttpHeaders } = await (pipeline ??= import("@azure/core-rest-pipeline"));
       return { request, status: response.status, headers: createHttpHeaders(response.headers), bodyAsText: response.body ?? "" };
     },
   };
