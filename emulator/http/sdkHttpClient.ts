@@ -1,4 +1,5 @@
 import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { Readable } from "node:stream";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /**
@@ -20,7 +21,13 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
         rawBody: typeof request.body === "string" ? request.body : "",
         protocol: url.protocol === "https:" ? "https" : "http",
       });
-      return { request, status: response.status, headers: createHttpHeaders(response.headers), bodyAsText: response.body ?? "" };
+      const headers_ = createHttpHeaders(response.headers);
+      const body = response.body ?? "";
+      // Downloads ask for a stream (streamResponseStatusCodes); everything else reads text.
+      if (request.streamResponseStatusCodes?.has(response.status)) {
+        return { request, status: response.status, headers: headers_, readableStreamBody: Readable.from([typeof body === "string" ? Buffer.from(body) : Buffer.from(body)]) };
+      }
+      return { request, status: response.status, headers: headers_, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
     },
   };
 }
