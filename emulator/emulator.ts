@@ -3,6 +3,7 @@ import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
 import { errorResponse, HttpError } from "./http/errors.js";
 import { createFastifyTransport } from "./http/fastify.js";
 import { createRecordingContentRoutes } from "./http/recordingContent.js";
+import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
@@ -180,6 +181,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
     /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
       const app = createFastifyTransport(handle, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
+      if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
       const host = listenOptions.host ?? "127.0.0.1";
       await app.listen({ host, port: listenOptions.port ?? 10010 });
       const address = app.server.address();
