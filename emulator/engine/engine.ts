@@ -31,6 +31,7 @@ import { createIdGenerator } from "./ids.js";
 import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
 import { RecordingStore } from "./recording/recordingStore.js";
+import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
 import { PARTY_BEHAVIORS, World, type PartyBehavior, type PartyInput } from "./world.js";
@@ -176,6 +177,7 @@ export function createEngine(options: EngineOptions) {
         invitations: [...ctx.store.invitations.values()]
           .filter((i) => i.serverCallId === call.serverCallId)
           .map(({ timers: _timers, ...invitation }) => invitation),
+        recordings: recordingsOfCall(ctx, call.serverCallId),
       })),
 
     /** Forgets every call, event, party behaviour, fault and subscription. */

@@ -1,5 +1,6 @@
 import { parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { validateCallbackEvent } from "../../contracts/validator.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("call recording over %s", (transport) => {
@@ -9,6 +10,11 @@ describe.each(TRANSPORTS)("call recording over %s", (transport) => {
   });
   afterAll(() => h.close());
   beforeEach(() => h.reset());
+  afterEach(() => {
+    // Every recording event a test produced matches its model in the spec.
+    const recordingEvents = h.receiver.events().filter((e) => /Recording/.test(String(e.type)));
+    for (const event of recordingEvents) expect(validateCallbackEvent(event), event.type).toEqual([]);
+  });
 
   const alice = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
   const bob = "4:+14255550123";
@@ -52,6 +58,9 @@ describe.each(TRANSPORTS)("call recording over %s", (transport) => {
       const started = await recording().start({ callLocator: { kind: "groupCallLocator", id: groupCallId }, recordingStateCallbackEndpointUrl: h.receiver.url("/recording") });
       const event = await h.receiver.waitFor((e) => e.data?.recordingId === started.recordingId, "RecordingStateChanged");
       expect(event.data).toMatchObject({ state: "active", callConnectionId: "" });
+      expect(event.source).toBe(`calling/recordings/${started.recordingId}`);
+      const [call] = (await h.control("GET", "/emulator/calls")).body;
+      expect(call.recordings).toEqual([expect.objectContaining({ recordingId: started.recordingId, recordingState: "active", content: "audioVideo", channel: "mixed", format: "mp4" })]);
     });
 
     test("starts paused with pauseOnStart and records once resumed", async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { validateEventGridEvent } from "../../contracts/validator.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 /** The parts of a canonical PCM WAV header a player relies on. */
@@ -80,6 +81,7 @@ describe.each(TRANSPORTS)("recording files over %s", (transport) => {
     expect(chunk.metadataLocation).toBe(`https://callsim.asm.skype.com/v1/objects/${chunk.documentId}/content/acsmetadata`);
     expect(chunk.deleteLocation).toBe(`https://callsim.asm.skype.com/v1/objects/${chunk.documentId}`);
     if (h.emulator.clock) expect(event.data.recordingDurationMs).toBe(3000);
+    expect(validateEventGridEvent(event)).toEqual([]);
     const post = h.receiver.received.find((r) => r.body.includes(event))!;
     expect(post.headers["aeg-event-type"]).toBe("Notification");
   });

@@ -22,6 +22,8 @@ function emitRecordingEvent(ctx: EngineContext, recording: Recording, name: Call
     apiVersion: recording.apiVersion,
   } as CallConnection;
   const event = buildCallbackEvent(name, envelope, fields, ctx.ids.uuid(), ctx.clock.now());
+  // Rule (assumed): without a connection the event names the recording (the 2022 SDK literal's shape).
+  if (!recording.callConnectionId) event.source = event.subject = `calling/recordings/${recording.recordingId}`;
   ctx.outbox.enqueue(
     {
       id: event.id,
