@@ -46,6 +46,7 @@ describe.each(TRANSPORTS)("recording files over %s", (transport) => {
   });
 
   const alice = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
+  const bob = "8:acs:11111111-1111-1111-1111-111111111111_0000000b-0000-0000-0000-000000000000";
   const recording = () => h.client.getCallRecording();
   /** Moves virtual time on (in-process transports); the server's real clock moves by itself. */
   const elapse = (ms: number) => (h.emulator.clock ? h.emulator.advance(ms) : undefined);
@@ -136,16 +137,20 @@ describe.each(TRANSPORTS)("recording files over %s", (transport) => {
     expect(head.toString("ascii")).toBe("WAVE");
   });
 
-  download("writes one channel per participant for an unmixed recording, in channelAffinity order", async () => {
-    const { recordingId } = await recordedCall({ recordingChannel: "unmixed", channelAffinity: [{ channel: 0, targetParticipant: { communicationUserId: alice } }] });
+  download("writes one channel per participant for an unmixed recording: pinned channels first, then the lowest free ones", async () => {
+    const { id, recordingId, connection } = await recordedCall({ recordingChannel: "unmixed", channelAffinity: [{ channel: 2, targetParticipant: { communicationUserId: alice } }] });
+    await connection.addParticipant({ targetParticipant: { communicationUserId: bob } });
+    await h.waitForEvent("AddParticipantSucceeded", id);
     elapse(500);
     await recording().stop(recordingId);
     const [chunk] = (await fileEvent(recordingId)).data.recordingStorageInfo.recordingChunks;
     const metadata = JSON.parse((await collect(await recording().downloadStreaming(chunk.metadataLocation))).toString("utf8"));
-    expect(metadata.participants[0]).toEqual({ participantId: alice, channel: 0 });
-    expect(metadata.recordingInfo.audioConfiguration.channels).toBe(2);
+    expect(metadata.participants[0]).toEqual({ participantId: alice, channel: 2 });
+    expect(metadata.participants.map((p: { channel: number }) => p.channel)).toEqual([2, 0, 1]);
+    expect(metadata.participants[2].participantId).toBe(bob);
+    expect(metadata.recordingInfo.audioConfiguration.channels).toBe(3);
     const wav = readWav(await collect(await recording().downloadStreaming(chunk.contentLocation)));
-    expect(wav.channels).toBe(2);
+    expect(wav.channels).toBe(3);
   });
 
   download("deletes the files; a later download is a 404", async () => {

@@ -85,7 +85,7 @@ export function startRecording(ctx: EngineContext, request: StartRecordingReques
     stopped: false,
     startedAt: now,
     pauses: request.pauseOnStart === true ? [{ startedAt: now }] : [],
-    participants: [...pinned, ...[...call.participants.keys()].filter((id) => !channelAffinity.has(id))],
+    participants: participantOrder(call, pinned, request.audioChannelParticipantOrdering),
     channelAffinity,
   };
   ctx.recordings.recordings.set(recording.recordingId, recording);
@@ -149,6 +149,10 @@ export function stopCallRecording(ctx: EngineContext, call: ServerCall): void {
 
 function finish(ctx: EngineContext, recording: Recording, reason: SessionEndReason): void {
   const wasStarted = recording.started;
+  // Whoever joined while it recorded is in the recording too.
+  for (const rawId of ctx.store.calls.get(recording.serverCallId)?.participants.keys() ?? []) {
+    if (!recording.participants.includes(rawId)) recording.participants.push(rawId);
+  }
   recording.stopped = true;
   recording.stoppedAt = ctx.clock.now();
   recording.sessionEndReason = reason;
@@ -207,6 +211,14 @@ function readChannelAffinity(call: ServerCall, affinity: StartRecordingRequest["
     pinned.set(rawId, channel);
   });
   return pinned;
+}
+
+/** Channel order: channelAffinity's participants, then audioChannelParticipantOrdering's, then the rest as they joined. */
+function participantOrder(call: ServerCall, pinned: string[], ordering: unknown[] | undefined): string[] {
+  const ordered = (ordering ?? []).map((model, index) => rawIdFromModel(model, `audioChannelParticipantOrdering[${index}]`));
+  const order = [...pinned];
+  for (const rawId of [...ordered, ...call.participants.keys()]) if (call.participants.has(rawId) && !order.includes(rawId)) order.push(rawId);
+  return order;
 }
 
 function stateResponse(recording: Recording): RecordingStateResponse {

@@ -17,11 +17,25 @@ export const RECORDING_FILE_DELAY_MS = 0;
 /** The file part a location names: the audio (or audioVideo) content, or its metadata. */
 export type RecordingFilePart = "audio" | "video" | "acsmetadata";
 
-/** Audio channels of a recording: one when mixed; one per participant (up to 5) when unmixed. */
+/** Channels of an unmixed recording: the pinned ones (channelAffinity), then the lowest free one for each other participant, at most {@link MAX_UNMIXED_CHANNELS}. */
+export function channelAssignment(recording: Recording): Map<string, number> {
+  const assigned = new Map(recording.channelAffinity);
+  let next = 0;
+  for (const rawId of recording.participants) {
+    if (assigned.has(rawId)) continue;
+    while ([...assigned.values()].includes(next)) next++;
+    assigned.set(rawId, Math.min(next, MAX_UNMIXED_CHANNELS - 1));
+  }
+  return assigned;
+}
+
+/** The spec bounds ChannelAffinity.channel to 0..4. */
+export const MAX_UNMIXED_CHANNELS = 5;
+
+/** Audio channels of a recording: one when mixed; one per channel in use (up to 5) when unmixed. */
 export function recordingChannels(recording: Recording): number {
   if (recording.channel === "mixed") return 1;
-  const pinned = [...recording.channelAffinity.values()];
-  return Math.min(5, Math.max(1, recording.participants.length, ...pinned.map((c) => c + 1)));
+  return Math.min(MAX_UNMIXED_CHANNELS, Math.max(1, ...[...channelAssignment(recording).values()].map((c) => c + 1)));
 }
 
 /** `recordingStorageInfo.recordingChunks[]` of RecordingFileStatusUpdated: one chunk per recording. */
@@ -41,6 +55,7 @@ export function recordingChunk(document: RecordingDocument, origin: string): Rec
 export function recordingMetadata(ctx: EngineContext, document: RecordingDocument): Record<string, unknown> {
   const { recording } = document;
   const channels = recordingChannels(recording);
+  const assignment = channelAssignment(recording);
   return {
     resourceId: ctx.resourceId,
     callId: recording.correlationId,
@@ -56,8 +71,8 @@ export function recordingMetadata(ctx: EngineContext, document: RecordingDocumen
       audioConfiguration: { sampleRate: RECORDING_SAMPLE_RATE, bitRate: RECORDING_SAMPLE_RATE * 16 * channels, channels },
       ...(recording.content === "audioVideo" ? { videoConfiguration: { longerSideLength: 1920, shorterSideLength: 1080, framerate: 8, bitRate: 1_000_000 } } : {}),
     },
-    participants: recording.participants.map((participantId, index) =>
-      recording.channel === "unmixed" ? { participantId, channel: recording.channelAffinity.get(participantId) ?? index } : { participantId },
+    participants: recording.participants.map((participantId) =>
+      recording.channel === "unmixed" ? { participantId, channel: assignment.get(participantId) } : { participantId },
     ),
   };
 }
