@@ -21,13 +21,11 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
         rawBody: typeof request.body === "string" ? request.body : "",
         protocol: url.protocol === "https:" ? "https" : "http",
       });
-      const headers_ = createHttpHeaders(response.headers);
+      const answer = { request, status: response.status, headers: createHttpHeaders(response.headers) };
       const body = response.body ?? "";
-      // Downloads ask for a stream (streamResponseStatusCodes); everything else reads text.
-      if (request.streamResponseStatusCodes?.has(response.status)) {
-        return { request, status: response.status, headers: headers_, readableStreamBody: Readable.from([typeof body === "string" ? Buffer.from(body) : Buffer.from(body)]) };
-      }
-      return { request, status: response.status, headers: headers_, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
+      // Recording downloads ask for a stream (streamResponseStatusCodes); everything else reads text.
+      if (request.streamResponseStatusCodes?.has(response.status)) return { ...answer, readableStreamBody: Readable.from([Buffer.from(body)]) };
+      return { ...answer, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
     },
   };
 }
