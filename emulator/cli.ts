@@ -91,7 +91,10 @@ async function main(): Promise<void> {
   out(`callsim listening on ${info.url}`);
   out(`connectionString=${info.connectionString}`);
   out(`seed=${info.seed}`);
-  if (certificate) out(`ca=${certificate.caPath}  (give it to apps: NODE_EXTRA_CA_CERTS=${certificate.caPath})`);
+  if (certificate) {
+    out(`ca=${certificate.caPath}  (give it to apps: NODE_EXTRA_CA_CERTS=${certificate.caPath})`);
+    out(`recordings: HTTPS_PROXY=${info.url} lets the SDK download recording files from callsim`);
+  }
   else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
   out(`control plane: ${info.url}/emulator/info`);
   for (const endpoint of options.webhooks) {

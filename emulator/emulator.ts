@@ -2,6 +2,8 @@ import { createServiceRoutes, SUPPORTED_API_VERSIONS, type RouteRequest, type Ro
 import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
 import { errorResponse, HttpError } from "./http/errors.js";
 import { createFastifyTransport } from "./http/fastify.js";
+import { createRecordingContentRoutes } from "./http/recordingContent.js";
+import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
@@ -48,6 +50,8 @@ export interface EmulatorOptions {
   participantsPageSize?: number;
   /** Endpoint used in the connection string until `listen()` reports the real one. */
   endpoint?: string;
+  /** Scheme and host of recording file locations (default `https://callsim.asm.skype.com`). */
+  recordingStorageOrigin?: string;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -75,7 +79,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
   const router = new CallbackRouter(httpSink);
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(router.sink(delivery)) : router.sink;
-  const engine: Engine = createEngine({ clock, seed, sink: trackedSink });
+  const engine: Engine = createEngine({ clock, seed, sink: trackedSink, recordingStorageOrigin: options.recordingStorageOrigin });
   const info = (): EmulatorInfo => ({
     endpoint,
     connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
@@ -91,12 +95,13 @@ export function createEmulator(options: EmulatorOptions = {}) {
     now: () => Date.now(),
     participantsPageSize: options.participantsPageSize ?? 100,
   });
+  const recordingContent = createRecordingContentRoutes({ engine, accessKey, loose: options.loose ?? false, now: () => Date.now() });
   const control = createControlRoutes({ engine, info });
   let closeServer: (() => Promise<void>) | undefined;
 
   /** Serves one request through the route tables: what every transport calls. */
   async function handle(request: RouteRequest): Promise<RouteResponse> {
-    const served = service(request) ?? (await control(request));
+    const served = service(request) ?? recordingContent(request) ?? (await control(request));
     if (served) return served;
     const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
     return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
@@ -176,6 +181,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
     /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
       const app = createFastifyTransport(handle, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
+      if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
       const host = listenOptions.host ?? "127.0.0.1";
       await app.listen({ host, port: listenOptions.port ?? 10010 });
       const address = app.server.address();

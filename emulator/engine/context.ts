@@ -6,6 +6,7 @@ import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import type { IdGenerator } from "./ids.js";
 import type { CallConnection, ServerCall } from "./model.js";
 import type { Outbox } from "./outbox.js";
+import type { RecordingStore } from "./recording/recordingStore.js";
 import { CallStore } from "./store.js";
 import { World } from "./world.js";
 
@@ -29,6 +30,8 @@ export interface EngineContext {
   readonly appIdentity: string;
   /** Event Grid subscriptions and publishing. */
   readonly eventGrid: EventGrid;
+  /** Call recordings and their stored files. */
+  readonly recordings: RecordingStore;
 }
 
 /** Runs `task` after `delayMs` on the engine's clock. */

@@ -11,6 +11,15 @@ import {
   removeParticipant,
   type AddParticipantRequest,
 } from "./actions/participants.js";
+import {
+  deleteRecordingFile,
+  getRecordingState,
+  pauseRecording,
+  resumeRecording,
+  startRecording,
+  stopRecording,
+  type StartRecordingRequest,
+} from "./actions/recording.js";
 import { transferCall, type TransferRequest } from "./actions/transfer.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
@@ -20,6 +29,9 @@ import { EventGrid } from "./eventGrid.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
+import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
+import { RecordingStore } from "./recording/recordingStore.js";
+import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
 import { PARTY_BEHAVIORS, World, type PartyBehavior, type PartyInput } from "./world.js";
@@ -33,6 +45,8 @@ export interface EngineOptions {
   /** The emulated resource's name, used in Event Grid topics. */
   resourceName?: string;
   retryPolicy?: RetryPolicy;
+  /** Scheme and host of recording file locations; defaults to {@link DEFAULT_RECORDING_STORAGE_ORIGIN}. */
+  recordingStorageOrigin?: string;
 }
 
 /**
@@ -64,6 +78,7 @@ export function createEngine(options: EngineOptions) {
     resourceId,
     appIdentity: ids.acsUserId(resourceId),
     eventGrid,
+    recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
   };
   const view = callConnectionProperties;
 
@@ -98,6 +113,16 @@ export function createEngine(options: EngineOptions) {
       const page = listParticipants(ctx, callConnectionId, skip, top);
       return { value: page.participants.map(callParticipant), more: page.more };
     },
+
+    startRecording: (request: StartRecordingRequest, apiVersion: string) => startRecording(ctx, request, apiVersion),
+    getRecordingState: (recordingId: string) => getRecordingState(ctx, recordingId),
+    pauseRecording: (recordingId: string) => pauseRecording(ctx, recordingId),
+    resumeRecording: (recordingId: string) => resumeRecording(ctx, recordingId),
+    stopRecording: (recordingId: string) => stopRecording(ctx, recordingId),
+    /** A stored recording file part (audio or metadata) as bytes. */
+    recordingFile: (documentId: string, part: RecordingFilePart) => recordingFileContent(ctx, ctx.recordings.document(documentId), part),
+    /** Deletes a stored recording file (its deleteLocation). */
+    deleteRecordingFile: (documentId: string) => deleteRecordingFile(ctx, documentId),
 
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
@@ -152,6 +177,7 @@ export function createEngine(options: EngineOptions) {
         invitations: [...ctx.store.invitations.values()]
           .filter((i) => i.serverCallId === call.serverCallId)
           .map(({ timers: _timers, ...invitation }) => invitation),
+        recordings: recordingsOfCall(ctx, call.serverCallId),
       })),
 
     /** Forgets every call, event, party behaviour, fault and subscription. */
@@ -162,6 +188,7 @@ export function createEngine(options: EngineOptions) {
       ctx.faults.clear();
       ctx.outbox.clear();
       ctx.eventGrid.clear();
+      ctx.recordings.clear();
     },
   };
 }

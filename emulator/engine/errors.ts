@@ -9,6 +9,8 @@ export type EngineErrorKind =
   | "invalidCallState"
   | "conflict"
   | "forbidden"
+  | "duplicateRecording"
+  | "recordingState"
   | "injected";
 
 /** Base class of every error the engine raises on purpose. */
@@ -52,6 +54,23 @@ export class CallNotEstablishedError extends CallAutomationError {
 export class InvalidCallStateError extends CallAutomationError {
   constructor(message: string, target?: string) {
     super("invalidCallState", message, target);
+  }
+}
+
+/** The call already has a recording that has not stopped (documented: 8559 on a duplicate StartRecording). */
+export class DuplicateRecordingError extends CallAutomationError {
+  constructor(serverCallId: string, recordingId: string) {
+    super(
+      "duplicateRecording",
+      `Call ${serverCallId} is already being recorded (recordingId ${recordingId}). Check the recording state, or stop that recording before starting another.`,
+    );
+  }
+}
+
+/** A pause or resume that the recording's state does not allow. */
+export class RecordingStateError extends CallAutomationError {
+  constructor(message: string) {
+    super("recordingState", message, "recordingId");
   }
 }
 

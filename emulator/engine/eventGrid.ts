@@ -17,7 +17,7 @@ export interface Subscription {
 }
 
 /** Event Grid event types callsim publishes. */
-export const EVENT_GRID_TYPES = ["IncomingCall", "CallStarted"] as const;
+export const EVENT_GRID_TYPES = ["IncomingCall", "CallStarted", "RecordingFileStatusUpdated"] as const;
 
 /**
  * Event Grid for the emulated resource: subscriptions validated by the real handshake,
@@ -111,7 +111,7 @@ export class EventGrid {
     this.subscriptions.clear();
   }
 
-  /** Delivers an event of `type` (IncomingCall, CallStarted) to every active subscription for it. */
+  /** Delivers an event of `type` (IncomingCall, CallStarted, RecordingFileStatusUpdated) to every active subscription for it. */
   publish(type: string, subject: string, data: Record<string, unknown>, serverCallId?: string): void {
     for (const subscription of this.subscriptions.values()) {
       if (subscription.state !== "active") continue;

@@ -17,7 +17,9 @@ export type CallbackEventName =
   | "RemoveParticipantFailed"
   | "CancelAddParticipantSucceeded"
   | "CancelAddParticipantFailed"
-  | "ParticipantsUpdated";
+  | "ParticipantsUpdated"
+  | "RecordingStateChanged"
+  | "StartRecordingFailed";
 
 /** The prefix of every Call Automation event type. */
 export const EVENT_TYPE_PREFIX = "Microsoft.Communication.";

@@ -17,6 +17,11 @@ export const FAULTABLE_ACTIONS = [
   "muteParticipants",
   "getParticipant",
   "getParticipants",
+  "startRecording",
+  "getRecordingState",
+  "pauseRecording",
+  "resumeRecording",
+  "stopRecording",
 ] as const;
 
 export type FaultableAction = (typeof FAULTABLE_ACTIONS)[number];
@@ -46,6 +51,7 @@ export const ASYNC_FAILURE_EVENTS: Partial<Record<FaultableAction, string>> = {
   addParticipant: "AddParticipantFailed",
   removeParticipant: "RemoveParticipantFailed",
   cancelAddParticipant: "CancelAddParticipantFailed",
+  startRecording: "StartRecordingFailed",
 };
 
 /** Planted faults, consumed in the order they were added. */

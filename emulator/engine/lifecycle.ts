@@ -1,3 +1,4 @@
+import { stopCallRecording } from "./actions/recording.js";
 import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
 import { resultInformation, type ResultInformation } from "./events.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
@@ -83,6 +84,7 @@ export function leave(ctx: EngineContext, call: ServerCall, rawId: string, resul
 export function endCall(ctx: EngineContext, call: ServerCall, initiator?: CallConnection): void {
   if (call.ended) return;
   call.ended = true;
+  stopCallRecording(ctx, call);
   for (const invitation of ctx.store.ringingInvitations(call)) cancelInvitationTimers(ctx, invitation);
   for (const connection of ctx.store.liveConnections(call)) {
     disconnectLeg(ctx, connection, connection === initiator ? ENDED_BY_API() : CONVERSATION_ENDED());

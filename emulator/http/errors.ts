@@ -22,6 +22,8 @@ export const ERROR_CATALOG = {
   notFound: { status: 404, code: "8522", subCode: 8522 },
   conflict: { status: 409, code: "8519", subCode: 8519 },
   forbidden: { status: 403, code: "7504", subCode: 7504 },
+  duplicateRecording: { status: 400, code: "8559", subCode: 8559 },
+  recordingState: { status: 400, code: "8573", subCode: 8573 },
   unauthorized: { status: 401, code: "Denied", subCode: 7509 },
   missingApiVersion: { status: 400, code: "MissingApiVersionParameter" },
   unsupportedApiVersion: { status: 400, code: "UnsupportedApiVersion" },
@@ -60,6 +62,8 @@ const ENGINE_KINDS: Record<Exclude<EngineErrorKind, "injected">, ErrorName> = {
   invalidCallState: "invalidCallState",
   conflict: "conflict",
   forbidden: "forbidden",
+  duplicateRecording: "duplicateRecording",
+  recordingState: "recordingState",
 };
 
 /** Status and body for any error thrown while serving a request. Unknown errors become 500s. */

@@ -55,7 +55,8 @@ export function createFastifyTransport(
       protocol,
     });
     reply.code(response.status).headers(response.headers);
-    return reply.send(response.body);
+    const body = response.body;
+    return reply.send(body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : body);
   });
   return app;
 }

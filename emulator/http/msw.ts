@@ -1,8 +1,11 @@
 import { http, HttpResponse, type HttpHandler } from "msw";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
-/** Hosts the handlers intercept by default: any ACS resource endpoint. */
-export const ACS_HOST_PATTERN = /^https?:\/\/[^/]+\.communication\.azure\.com(:\d+)?\//;
+/**
+ * Hosts the handlers intercept by default: any ACS resource endpoint, and the recording
+ * storage hosts the SDK downloads recordings from.
+ */
+export const ACS_HOST_PATTERN = /^https?:\/\/[^/]+\.(communication\.azure\.com|asm\.skype\.com)(:\d+)?\//;
 
 /**
  * msw handlers over the route table: they intercept the endpoint of the connection string the

@@ -32,6 +32,7 @@ export interface Operation {
 
 const ID = "([^/:]+)";
 const CONNECTION = `^/calling/callConnections/${ID}`;
+const RECORDING = `^/calling/recordings/${ID}`;
 
 /**
  * The call-control operations, each a pattern and a few lines that call the engine.
@@ -65,6 +66,11 @@ export const OPERATIONS: Operation[] = [
     status: 200,
     body: engine.getParticipant(params[0], params[1]),
   })),
+  op("CallRecording_StartRecording", "POST", "^/calling/recordings$", true, true, ({ engine, body, apiVersion }) => ({ status: 202, body: engine.startRecording(body, apiVersion) })),
+  op("CallRecording_GetRecordingProperties", "GET", `${RECORDING}$`, false, false, ({ engine, params }) => ({ status: 200, body: engine.getRecordingState(params[0]) })),
+  op("CallRecording_StopRecording", "DELETE", `${RECORDING}$`, false, false, ({ engine, params }) => (engine.stopRecording(params[0]), { status: 204 })),
+  op("CallRecording_PauseRecording", "POST", `${RECORDING}:pause$`, false, false, ({ engine, params }) => (engine.pauseRecording(params[0]), { status: 202 })),
+  op("CallRecording_ResumeRecording", "POST", `${RECORDING}:resume$`, false, false, ({ engine, params }) => (engine.resumeRecording(params[0]), { status: 202 })),
 ];
 
 /**
@@ -74,10 +80,6 @@ export const OPERATIONS: Operation[] = [
 export const NOT_YET_SERVED: Array<{ operationId: string; method: string; pattern: RegExp }> = [
   ["CallConnection_MoveParticipants", "POST", `${CONNECTION}/participants:moveHere$`],
   ["CallMedia", "POST", `${CONNECTION}:(play|recognize|cancelAllMediaOperations|startContinuousDtmfRecognition|stopContinuousDtmfRecognition|sendDtmfTones|hold|unhold|startTranscription|stopTranscription|updateTranscription|startMediaStreaming|stopMediaStreaming)$`],
-  ["CallRecording", "POST", "^/calling/recordings$"],
-  ["CallRecording", "GET", `^/calling/recordings/${ID}$`],
-  ["CallRecording", "DELETE", `^/calling/recordings/${ID}$`],
-  ["CallRecording", "POST", `^/calling/recordings/${ID}:(pause|resume)$`],
 ].map(([operationId, method, pattern]) => ({ operationId, method, pattern: new RegExp(pattern) }));
 
 function listParticipants({ engine, params, query, apiVersion, baseUrl, participantsPageSize }: OperationInput): OperationResult {

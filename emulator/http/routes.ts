@@ -22,7 +22,8 @@ export interface RouteRequest {
 export interface RouteResponse {
   status: number;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON as text; bytes for recording files. */
+  body?: string | Uint8Array;
 }
 
 /** api-versions callsim answers: the pinned SDK's and the stable ones before it. */

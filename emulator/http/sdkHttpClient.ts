@@ -1,4 +1,5 @@
-import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { Readable } from "node:stream";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /**
@@ -7,8 +8,6 @@ import type { RouteRequest, RouteResponse } from "./routes.js";
  * signing included, runs unchanged before it.
  */
 export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<RouteResponse>): HttpClient {
-  // Loaded on first use: only in-process SDK clients need it, and the server starts faster without.
-  let pipeline: Promise<typeof import("@azure/core-rest-pipeline")> | undefined;
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const url = new URL(request.url);
@@ -22,8 +21,11 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
         rawBody: typeof request.body === "string" ? request.body : "",
         protocol: url.protocol === "https:" ? "https" : "http",
       });
-      const { createHttpHeaders } = await (pipeline ??= import("@azure/core-rest-pipeline"));
-      return { request, status: response.status, headers: createHttpHeaders(response.headers), bodyAsText: response.body ?? "" };
+      const answer = { request, status: response.status, headers: createHttpHeaders(response.headers) };
+      const body = response.body ?? "";
+      // Recording downloads ask for a stream (streamResponseStatusCodes); everything else reads text.
+      if (request.streamResponseStatusCodes?.has(response.status)) return { ...answer, readableStreamBody: Readable.from([Buffer.from(body)]) };
+      return { ...answer, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
     },
   };
 }

@@ -74,7 +74,7 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
       rawBody: body === undefined ? "" : JSON.stringify(body),
       protocol: baseUrl.startsWith("https") ? "https" : "http",
     });
-    return { status: response.status, body: response.body ? JSON.parse(response.body) : undefined };
+    return { status: response.status, body: typeof response.body === "string" && response.body ? JSON.parse(response.body) : undefined };
   };
 
   return {
