@@ -5,8 +5,8 @@ import { createFastifyTransport } from "./http/fastify.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
-import { createHttpSink } from "./delivery/httpSink.js";
-import type { DeliverySink, EventRecord } from "./engine/outbox.js";
+import { createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import type { DeliverySink, EventRecord, OutboxLimits, RetryPolicy } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
 import type { SettleOptions } from "./clock/virtualClock.js";
@@ -48,6 +48,18 @@ export interface EmulatorOptions {
   participantsPageSize?: number;
   /** Endpoint used in the connection string until `listen()` reports the real one. */
   endpoint?: string;
+  /** How callbacks are delivered, retried and kept; every field has a default (README "Reliability"). */
+  delivery?: DeliveryOptions;
+}
+
+/**
+ * The delivery policy: retries (attempts, back-off), the per-attempt timeout, how many
+ * settled events the log keeps and how many may wait for delivery.
+ * @example createEmulator({ delivery: { maxAttempts: 10, baseDelayMs: 50, timeoutMs: 2_000 } })
+ */
+export interface DeliveryOptions extends Partial<RetryPolicy>, Partial<OutboxLimits> {
+  /** Per-attempt timeout of an HTTP delivery, in ms (default 10,000). */
+  timeoutMs?: number;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -70,18 +82,29 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const virtualClock = clockKind === "virtual" ? new VirtualClock() : undefined;
   const realClock = virtualClock ? undefined : createRealClock();
   const clock = virtualClock ?? realClock!;
-  const httpSink = createHttpSink();
+  const delivery = options.delivery ?? {};
+  const httpSink = createHttpSink({ timeoutMs: delivery.timeoutMs });
   const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
   const router = new CallbackRouter(httpSink);
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(router.sink(delivery)) : router.sink;
-  const engine: Engine = createEngine({ clock, seed, sink: trackedSink });
+  const engine: Engine = createEngine({
+    clock,
+    seed,
+    sink: trackedSink,
+    retryPolicy: { maxAttempts: delivery.maxAttempts, baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
+    outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
+  });
+  const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const info = (): EmulatorInfo => ({
     endpoint,
     connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
     apiVersions: SUPPORTED_API_VERSIONS,
     seed,
     clock: clockKind,
+    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
+    events: engine.outbox.stats(),
+    memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   });
   const service = createServiceRoutes({
     engine,
@@ -91,7 +114,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     now: () => Date.now(),
     participantsPageSize: options.participantsPageSize ?? 100,
   });
-  const control = createControlRoutes({ engine, info });
+  const control = createControlRoutes({ engine, info, onReset: () => service.reset() });
   let closeServer: (() => Promise<void>) | undefined;
 
   /** Serves one request through the route tables: what every transport calls. */
@@ -150,7 +173,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
 
     // The control plane (DESIGN §3) as methods, for in-process use.
     /** Forgets every call, event, party behaviour, fault and subscription. */
-    reset: () => engine.reset(),
+    reset: () => {
+      engine.reset();
+      service.reset();
+    },
     /** How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`). */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
@@ -186,8 +212,15 @@ export function createEmulator(options: EmulatorOptions = {}) {
       return { ...info(), url: endpoint };
     },
 
-    /** Stops the server and the delivery agent. */
+    /** What the outbox holds and has done since the last reset (also in `GET /emulator/info`). */
+    deliveryStats: () => engine.outbox.stats(),
+
+    /**
+     * Stops the server and delivery: nothing more is sent or retried. Await `whenIdle()`
+     * first to let queued events land; what is still pending stays in `events()`.
+     */
     async close(): Promise<void> {
+      engine.outbox.stop();
       await closeServer?.();
       closeServer = undefined;
       await httpSink.close();

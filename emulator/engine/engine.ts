@@ -19,7 +19,7 @@ import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
-import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
+import { Outbox, type DeliverySink, type OutboxLimits, type RetryPolicy } from "./outbox.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
 import { PARTY_BEHAVIORS, World, type PartyBehavior, type PartyInput } from "./world.js";
@@ -32,7 +32,10 @@ export interface EngineOptions {
   sink: DeliverySink;
   /** The emulated resource's name, used in Event Grid topics. */
   resourceName?: string;
-  retryPolicy?: RetryPolicy;
+  /** How callbacks are retried; unset fields keep their defaults. */
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Event-log retention and the delivery backlog bound; unset fields keep their defaults. */
+  outboxLimits?: Partial<OutboxLimits>;
 }
 
 /**
@@ -46,7 +49,7 @@ export function createEngine(options: EngineOptions) {
   const ids = createIdGenerator(options.seed);
   const clock = new ScopedClock(options.clock);
   const resourceId = ids.uuid();
-  const outbox = new Outbox(clock, options.sink, options.retryPolicy);
+  const outbox = new Outbox(clock, options.sink, options.retryPolicy, options.outboxLimits);
   const resourceName = options.resourceName ?? "callsim";
   const eventGrid = new EventGrid(
     clock,
