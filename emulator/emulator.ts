@@ -32,6 +32,12 @@ export interface FaultInput {
  */
 export const DEFAULT_ACCESS_KEY = Buffer.from("callsim-well-known-development-key-not-a-secret").toString("base64");
 
+/**
+ * Pending connections the server's socket queues (the kernel caps it at somaxconn). Node's
+ * 511 makes a burst of a thousand new connections wait for SYN retransmits (1 s, 3 s, ...).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
   /** Seeds ids, data and sampled choices; random (and reported) when absent. */
@@ -203,7 +209,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
       const app = createFastifyTransport(handle, { https: listenOptions.https, logLevel: listenOptions.logLevel });
       const host = listenOptions.host ?? "127.0.0.1";
-      await app.listen({ host, port: listenOptions.port ?? 10010 });
+      await app.listen({ host, port: listenOptions.port ?? 10010, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : listenOptions.port;
       const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;

@@ -116,8 +116,8 @@ export class Outbox {
     policy: Partial<RetryPolicy> = {},
     limits: Partial<OutboxLimits> = {},
   ) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...policy };
-    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...limits };
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(policy) };
+    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(limits) };
   }
 
   /** Replaces where deliveries go (real HTTP, in-process handlers). */
@@ -295,6 +295,11 @@ export class Outbox {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The fields that are set: an `undefined` option keeps its default. */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** 408, 429 and 5xx are worth another attempt; other 4xx mean the app refused the event. */
