@@ -74,7 +74,8 @@ function report(name: string, emulator: Emulator, app: AppEndpoint) {
   return figures;
 }
 
-describe("load and faults, 1,000 concurrent calls over loopback", () => {
+// A few seconds each on an idle 2-core runner; the timeout leaves room for a busy one.
+describe("load and faults, 1,000 concurrent calls over loopback", { timeout: 60_000 }, () => {
   test("a healthy endpoint gets every event exactly once, in order per call", async () => {
     const { emulator, app, client } = await start("http");
     await Promise.all(Array.from({ length: CALLS }, (_, n) => flow(client, app, n)));

@@ -3,6 +3,7 @@ import type { HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createEmulator, type Emulator } from "../../emulator/emulator.js";
 import { OPERATIONS } from "../../emulator/http/operations.js";
+import { RepeatabilityCache } from "../../emulator/http/repeatability.js";
 
 // Raw HTTP: the SDK always sends well-formed, fresh headers, so it cannot show what a bad or
 // repeated one gets. The server runs --loose so the requests need no HMAC.
@@ -145,5 +146,21 @@ describe("the SDK sends both headers on every repeatable operation", () => {
     }
     const ids = [...sentByOp.values()].flat().map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("the remembered ids are bounded", () => {
+  test("beyond the capacity the oldest id is forgotten early and counted; expired ones go first", () => {
+    let now = Date.parse("Sun, 06 Nov 1994 08:49:37 GMT");
+    const cache = new RepeatabilityCache<string>(() => now, 60_000, 3);
+    const key = (n: number) => cache.key(repeatable(`00000000-0000-4000-8000-00000000000${n}`, new Date(now).toUTCString()), { method: "POST", path: "/p", body: "" })!;
+    cache.remember(key(1), "one");
+    now += 61_000; // the first has expired
+    for (const n of [2, 3, 4]) cache.remember(key(n), String(n));
+    expect([cache.size, cache.evicted]).toEqual([3, 0]);
+    cache.remember(key(5), "five");
+    expect([cache.size, cache.evicted]).toEqual([3, 1]);
+    expect(cache.recall(key(2))).toBeUndefined();
+    expect(cache.recall(key(5))).toBe("five");
   });
 });
