@@ -29,6 +29,7 @@ Delivery of callbacks (README "Reliability"):
   --event-log-limit <n>        settled events kept in GET /emulator/events (default 10000)
   --max-backlog <n>            events waiting for delivery before actions get 429 (default 10000)
   --shutdown-grace-ms <n>      on SIGTERM/SIGINT, how long pending events may still be delivered (default 2000)
+  --ended-call-retention <n>   ended calls kept in GET /emulator/calls before the oldest are forgotten (default 10000)
   --help                       this text
 `;
 
@@ -49,10 +50,11 @@ const OPTIONS = {
   "event-log-limit": { type: "string" },
   "max-backlog": { type: "string" },
   "shutdown-grace-ms": { type: "string" },
+  "ended-call-retention": { type: "string" },
   help: { type: "boolean" },
 } as const;
 
-type NumberOption = "port" | "seed" | "delivery-attempts" | "delivery-backoff-ms" | "delivery-max-backoff-ms" | "delivery-timeout-ms" | "event-log-limit" | "max-backlog" | "shutdown-grace-ms";
+type NumberOption = "port" | "seed" | "delivery-attempts" | "delivery-backoff-ms" | "delivery-max-backoff-ms" | "delivery-timeout-ms" | "event-log-limit" | "max-backlog" | "shutdown-grace-ms" | "ended-call-retention";
 
 /** Options from argv, falling back to CALLSIM_* environment variables. */
 function readOptions(argv: string[]) {
@@ -87,6 +89,7 @@ function readOptions(argv: string[]) {
       maxBacklog: number("max-backlog", undefined, 1),
     },
     shutdownGraceMs: number("shutdown-grace-ms", 2000)!,
+    endedCallRetention: number("ended-call-retention", undefined, 1),
   };
 }
 
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery });
+  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention });
   const certificate = options.https ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
   const info = await emulator.listen({
     host: options.host,

@@ -56,6 +56,8 @@ export interface EmulatorOptions {
   endpoint?: string;
   /** How callbacks are delivered, retried and kept; every field has a default (README "Reliability"). */
   delivery?: DeliveryOptions;
+  /** Ended calls kept for `GET /emulator/calls` before the oldest are forgotten (default 10,000). */
+  endedCallRetention?: number;
 }
 
 /**
@@ -100,6 +102,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     sink: trackedSink,
     retryPolicy: { maxAttempts: delivery.maxAttempts, baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
     outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
+    endedCallRetention: options.endedCallRetention,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const info = (): EmulatorInfo => ({
@@ -110,6 +113,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     clock: clockKind,
     delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
     events: engine.outbox.stats(),
+    calls: engine.context.store.counts(),
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   });
   const service = createServiceRoutes({

@@ -36,6 +36,8 @@ export interface EngineOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Event-log retention and the delivery backlog bound; unset fields keep their defaults. */
   outboxLimits?: Partial<OutboxLimits>;
+  /** Ended calls kept before the oldest are forgotten (default 10,000). */
+  endedCallRetention?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export function createEngine(options: EngineOptions) {
   const ctx: EngineContext = {
     clock,
     ids,
-    store: new CallStore(),
+    store: new CallStore(options.endedCallRetention),
     world: new World(),
     faults: new FaultTable(),
     outbox,

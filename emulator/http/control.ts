@@ -15,6 +15,8 @@ export interface EmulatorInfo {
   delivery: RetryPolicy & OutboxLimits & { timeoutMs: number };
   /** The event log and the delivery backlog: retained, dropped, delivered, dead-lettered, pending and its wait. */
   events: OutboxStats;
+  /** Live and ended calls held now, and ended calls forgotten to stay within the retention. */
+  calls: { live: number; ended: number; forgotten: number };
   /** The emulator process's memory. */
   memory: { rssBytes: number; heapUsedBytes: number };
 }
