@@ -97,7 +97,7 @@ describe("load and faults, 1,000 concurrent calls over loopback", { timeout: 60_
 
   test("killing the endpoint mid-run and starting it again on the same port loses nothing", async () => {
     const { emulator, app, client } = await start("inProcess");
-    // Kill it once a third of the events are in, restart once deliveries have failed against the dead port.
+    // Kill it once a third of the events are in.
     let killed!: () => void;
     const third = new Promise<void>((resolve) => (killed = resolve));
     const answer = app.answer;
@@ -105,12 +105,15 @@ describe("load and faults, 1,000 concurrent calls over loopback", { timeout: 60_
       if (app.arrivals.length === CALLS) killed();
       return answer(event, attempt);
     };
+    // Restart once deliveries to 10 different calls have been refused by the dead port.
+    const refusedCalls = new Set<string>();
     const refused = new Promise<void>((resolve) => {
       const stop = emulator.engine.outbox.subscribe((record) => {
-        if (record.state === "pending" && record.attempts.at(-1)?.error) {
-          stop();
-          resolve();
-        }
+        if (record.state !== "pending" || !record.attempts.at(-1)?.error) return;
+        refusedCalls.add(record.callConnectionId!);
+        if (refusedCalls.size < 10) return;
+        stop();
+        resolve();
       });
     });
     const run = Promise.all(Array.from({ length: CALLS }, (_, n) => flow(client, app, n)));
