@@ -1,4 +1,4 @@
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import type { DeliverySink } from "../engine/outbox.js";
 
 /** Rule (assumed): an attempt the app's endpoint has not answered within 10 s counts as failed and is retried. */
@@ -27,12 +27,19 @@ export interface HttpSinkOptions {
  */
 export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { close(): Promise<void> } {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
-  const agent = new Agent({
-    keepAliveTimeout: 10_000,
-    connections: CONNECTIONS_PER_ORIGIN,
-    connect: { rejectUnauthorized: options.rejectUnauthorized ?? false, timeout: timeoutMs },
-  });
+  // undici is loaded with the first delivery, not at start: it is a tenth of the cold start.
+  let client: Promise<{ agent: Agent; request: typeof import("undici").request }> | undefined;
+  const load = () =>
+    (client ??= import("undici").then(({ Agent, request }) => ({
+      request,
+      agent: new Agent({
+        keepAliveTimeout: 10_000,
+        connections: CONNECTIONS_PER_ORIGIN,
+        connect: { rejectUnauthorized: options.rejectUnauthorized ?? false, timeout: timeoutMs },
+      }),
+    })));
   const sink = async (delivery: Parameters<DeliverySink>[0]) => {
+    const { agent, request } = await load();
     try {
       const response = await request(delivery.url, {
         method: "POST",
@@ -56,7 +63,10 @@ export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { 
     }
   };
   // destroy, not close: a stopping emulator must not wait on an app that never answers.
-  return Object.assign(sink, { close: () => agent.destroy() });
+  const close = async () => {
+    if (client) await (await client).agent.destroy();
+  };
+  return Object.assign(sink, { close });
 }
 
 function parseRetryAfter(value: string): number | undefined {
