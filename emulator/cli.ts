@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { createEmulator, DEFAULT_ACCESS_KEY } from "./emulator.js";
+import { createEmulator, DEFAULT_ACCESS_KEY, type Emulator } from "./emulator.js";
 import { createLocalCertificate } from "./http/tls.js";
 
 const HELP = `callsim: a local emulator of Azure Communication Services Call Automation
@@ -20,6 +20,16 @@ Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=
   --https                      serve TLS with a generated self-signed certificate
   --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable)
   --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info)
+
+Delivery of callbacks (README "Reliability"):
+  --delivery-attempts <n>      attempts per event before it is dead-lettered (default 5)
+  --delivery-backoff-ms <n>    wait before the second attempt, doubling after (default 100)
+  --delivery-max-backoff-ms <n>  longest wait between attempts, also caps Retry-After (default 5000)
+  --delivery-timeout-ms <n>    per-attempt timeout (default 10000)
+  --event-log-limit <n>        settled events kept in GET /emulator/events (default 10000)
+  --max-backlog <n>            events waiting for delivery before actions get 429 (default 10000)
+  --shutdown-grace-ms <n>      on SIGTERM/SIGINT, how long pending events may still be delivered (default 2000)
+  --ended-call-retention <n>   ended calls kept in GET /emulator/calls before the oldest are forgotten (default 10000)
   --help                       this text
 `;
 
@@ -33,19 +43,29 @@ const OPTIONS = {
   https: { type: "boolean" },
   "event-grid-webhook": { type: "string", multiple: true },
   "log-level": { type: "string" },
+  "delivery-attempts": { type: "string" },
+  "delivery-backoff-ms": { type: "string" },
+  "delivery-max-backoff-ms": { type: "string" },
+  "delivery-timeout-ms": { type: "string" },
+  "event-log-limit": { type: "string" },
+  "max-backlog": { type: "string" },
+  "shutdown-grace-ms": { type: "string" },
+  "ended-call-retention": { type: "string" },
   help: { type: "boolean" },
 } as const;
+
+type NumberOption = "port" | "seed" | "delivery-attempts" | "delivery-backoff-ms" | "delivery-max-backoff-ms" | "delivery-timeout-ms" | "event-log-limit" | "max-backlog" | "shutdown-grace-ms" | "ended-call-retention";
 
 /** Options from argv, falling back to CALLSIM_* environment variables. */
 function readOptions(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
   const env = (name: string) => process.env[`CALLSIM_${name.toUpperCase().replace(/-/g, "_")}`];
   const flag = (name: "loose" | "strict" | "https") => values[name] ?? ["1", "true", "yes"].includes((env(name) ?? "").toLowerCase());
-  const number = (name: "port" | "seed", fallback?: number) => {
+  const number = (name: NumberOption, fallback?: number, min = 0) => {
     const raw = values[name] ?? env(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${raw}".`);
+    if (raw.trim() === "" || !Number.isInteger(n) || n < min) throw new Error(`--${name} (or CALLSIM_${name.toUpperCase().replace(/-/g, "_")}) must be a whole number of at least ${min}, got "${raw}".`);
     return n;
   };
   const webhooks = values["event-grid-webhook"] ?? (env("event-grid-webhook") ? env("event-grid-webhook")!.split(",") : []);
@@ -60,6 +80,16 @@ function readOptions(argv: string[]) {
     https: flag("https"),
     webhooks,
     logLevel: values["log-level"] ?? env("log-level") ?? "info",
+    delivery: {
+      maxAttempts: number("delivery-attempts", undefined, 1),
+      baseDelayMs: number("delivery-backoff-ms"),
+      maxDelayMs: number("delivery-max-backoff-ms"),
+      timeoutMs: number("delivery-timeout-ms", undefined, 1),
+      eventLogLimit: number("event-log-limit", undefined, 1),
+      maxBacklog: number("max-backlog", undefined, 1),
+    },
+    shutdownGraceMs: number("shutdown-grace-ms", 2000)!,
+    endedCallRetention: number("ended-call-retention", undefined, 1),
   };
 }
 
@@ -79,7 +109,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict });
+  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention });
   const certificate = options.https ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
   const info = await emulator.listen({
     host: options.host,
@@ -108,17 +138,28 @@ async function main(): Promise<void> {
     stopping = true;
     const pending = emulator.engine.outbox.pendingCount();
     if (pending > 0) {
-      out(`callsim: ${signal}, delivering ${pending} pending event(s) (up to 2 s)...`);
-      await Promise.race([emulator.whenIdle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-      const left = emulator.engine.outbox.pendingCount();
-      if (left > 0) out(`callsim: ${left} event(s) were not delivered; GET /emulator/events lists them.`);
+      out(`callsim: ${signal}, delivering ${pending} pending event(s) (up to ${options.shutdownGraceMs} ms)...`);
+      await Promise.race([emulator.whenIdle(), new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs).unref())]);
     }
     await emulator.close();
-    out("callsim: stopped");
+    for (const line of shutdownReport(emulator.events(), emulator.deliveryStats())) out(line);
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** What became of every event, said on the way out: nothing pending is dropped without a word. */
+function shutdownReport(events: ReturnType<Emulator["events"]>, stats: ReturnType<Emulator["deliveryStats"]>): string[] {
+  const lines = [`callsim: stopped; events delivered ${stats.delivered}, dead-lettered ${stats.deadLettered}, not delivered ${stats.pending}`];
+  const undelivered = events.filter((e) => e.state !== "delivered");
+  for (const e of undelivered.slice(0, 20)) {
+    const last = e.attempts.at(-1);
+    const why = last ? (last.error ?? `HTTP ${last.status}`) : "never attempted";
+    lines.push(`callsim:   ${e.state === "pending" ? "not delivered" : "dead-lettered"} ${e.type} ${e.id} -> ${e.destination} (${e.attempts.length} attempt(s), last: ${why})`);
+  }
+  if (undelivered.length > 20) lines.push(`callsim:   ... and ${undelivered.length - 20} more`);
+  return lines;
 }
 
 main().catch((error: unknown) => {

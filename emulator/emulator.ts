@@ -7,8 +7,8 @@ import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
-import { createHttpSink } from "./delivery/httpSink.js";
-import type { DeliverySink, EventRecord } from "./engine/outbox.js";
+import { createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import type { DeliverySink, EventRecord, OutboxLimits, RetryPolicy } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
 import type { SettleOptions } from "./clock/virtualClock.js";
@@ -34,6 +34,12 @@ export interface FaultInput {
  */
 export const DEFAULT_ACCESS_KEY = Buffer.from("callsim-well-known-development-key-not-a-secret").toString("base64");
 
+/**
+ * Pending connections the server's socket queues (the kernel caps it at somaxconn). Node's
+ * 511 makes a burst of a thousand new connections wait for SYN retransmits (1 s, 3 s, ...).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
   /** Seeds ids, data and sampled choices; random (and reported) when absent. */
@@ -52,6 +58,20 @@ export interface EmulatorOptions {
   endpoint?: string;
   /** Scheme and host of recording file locations (default `https://callsim.asm.skype.com`). */
   recordingStorageOrigin?: string;
+  /** How callbacks are delivered, retried and kept; every field has a default (README "Reliability"). */
+  delivery?: DeliveryOptions;
+  /** Ended calls kept for `GET /emulator/calls` before the oldest are forgotten (default 10,000). */
+  endedCallRetention?: number;
+}
+
+/**
+ * The delivery policy: retries (attempts, back-off), the per-attempt timeout, how many
+ * settled events the log keeps and how many may wait for delivery.
+ * @example createEmulator({ delivery: { maxAttempts: 10, baseDelayMs: 50, timeoutMs: 2_000 } })
+ */
+export interface DeliveryOptions extends Partial<RetryPolicy>, Partial<OutboxLimits> {
+  /** Per-attempt timeout of an HTTP delivery, in ms (default 10,000). */
+  timeoutMs?: number;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -74,18 +94,32 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const virtualClock = clockKind === "virtual" ? new VirtualClock() : undefined;
   const realClock = virtualClock ? undefined : createRealClock();
   const clock = virtualClock ?? realClock!;
-  const httpSink = createHttpSink();
+  const delivery = options.delivery ?? {};
+  const httpSink = createHttpSink({ timeoutMs: delivery.timeoutMs });
   const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
   const router = new CallbackRouter(httpSink);
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(router.sink(delivery)) : router.sink;
-  const engine: Engine = createEngine({ clock, seed, sink: trackedSink, recordingStorageOrigin: options.recordingStorageOrigin });
+  const engine: Engine = createEngine({
+    clock,
+    seed,
+    sink: trackedSink,
+    retryPolicy: { maxAttempts: delivery.maxAttempts, baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
+    outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
+    endedCallRetention: options.endedCallRetention,
+    recordingStorageOrigin: options.recordingStorageOrigin,
+  });
+  const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const info = (): EmulatorInfo => ({
     endpoint,
     connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
     apiVersions: SUPPORTED_API_VERSIONS,
     seed,
     clock: clockKind,
+    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
+    events: engine.outbox.stats(),
+    calls: engine.context.store.counts(),
+    memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
   });
   const service = createServiceRoutes({
     engine,
@@ -96,7 +130,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     participantsPageSize: options.participantsPageSize ?? 100,
   });
   const recordingContent = createRecordingContentRoutes({ engine, accessKey, loose: options.loose ?? false, now: () => Date.now() });
-  const control = createControlRoutes({ engine, info });
+  const control = createControlRoutes({ engine, info, onReset: () => service.reset() });
   let closeServer: (() => Promise<void>) | undefined;
 
   /** Serves one request through the route tables: what every transport calls. */
@@ -155,7 +189,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
 
     // The control plane (DESIGN §3) as methods, for in-process use.
     /** Forgets every call, event, party behaviour, fault and subscription. */
-    reset: () => engine.reset(),
+    reset: () => {
+      engine.reset();
+      service.reset();
+    },
     /** How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`). */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
@@ -184,7 +221,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
       if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
       const host = listenOptions.host ?? "127.0.0.1";
-      await app.listen({ host, port: listenOptions.port ?? 10010 });
+      await app.listen({ host, port: listenOptions.port ?? 10010, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : listenOptions.port;
       const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
@@ -193,8 +230,15 @@ export function createEmulator(options: EmulatorOptions = {}) {
       return { ...info(), url: endpoint };
     },
 
-    /** Stops the server and the delivery agent. */
+    /** What the outbox holds and has done since the last reset (also in `GET /emulator/info`). */
+    deliveryStats: () => engine.outbox.stats(),
+
+    /**
+     * Stops the server and delivery: nothing more is sent or retried. Await `whenIdle()`
+     * first to let queued events land; what is still pending stays in `events()`.
+     */
     async close(): Promise<void> {
+      engine.outbox.stop();
       await closeServer?.();
       closeServer = undefined;
       await httpSink.close();

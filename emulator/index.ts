@@ -30,7 +30,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
 /** An emulator made by {@link createEmulator}. */
 export type Emulator = ReturnType<typeof createEmulator>;
 
-export type { EmulatorOptions, ListenOptions, FaultInput } from "./emulator.js";
+export type { EmulatorOptions, ListenOptions, FaultInput, DeliveryOptions } from "./emulator.js";
 export { DEFAULT_ACCESS_KEY } from "./emulator.js";
 export { SUPPORTED_API_VERSIONS } from "./http/routes.js";
 export type { RouteRequest, RouteResponse } from "./http/routes.js";
@@ -38,7 +38,8 @@ export type { EmulatorInfo } from "./http/control.js";
 export { VirtualClock, VIRTUAL_EPOCH_MS } from "./clock/virtualClock.js";
 export type { SettleOptions } from "./clock/virtualClock.js";
 export type { Clock, TimerHandle } from "./engine/clock.js";
-export type { EventRecord, DeliveryAttempt, RetryPolicy } from "./engine/outbox.js";
+export type { EventRecord, DeliveryAttempt, RetryPolicy, OutboxLimits, OutboxStats } from "./engine/outbox.js";
+export { DEFAULT_RETRY_POLICY, DEFAULT_OUTBOX_LIMITS } from "./engine/outbox.js";
 export type { CallbackHandler, CallbackRequest, CallbackReply, FetchHandler, UrlMatcher } from "./delivery/inProcessSink.js";
 export type { PartyBehavior, PartyInput } from "./engine/world.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";

@@ -6,32 +6,50 @@ export interface RealClock extends Clock {
   settleDue(): Promise<void>;
 }
 
-/** Wall-clock time and Node timers: the server's clock. */
+interface Entry {
+  cancel(): void;
+  at: number;
+  ran: Promise<void>;
+}
+
+/**
+ * Wall-clock time and Node timers: the server's clock. A task due now runs on `setImmediate`,
+ * not `setTimeout(0)`, which Node rounds up to 1 ms: every service outcome is scheduled
+ * (SERVICE_LATENCY_MS), so that millisecond would be added to every action-to-callback time.
+ */
 export function createRealClock(): RealClock {
   let nextId = 0;
-  const timers = new Map<number, { timer: NodeJS.Timeout; at: number; ran: Promise<void> }>();
+  const timers = new Map<number, Entry>();
   const clock: RealClock = {
     now: () => Date.now(),
     schedule(delayMs, task) {
       const id = ++nextId;
       let markRan!: () => void;
       const ran = new Promise<void>((resolve) => (markRan = resolve));
-      const timer = setTimeout(() => {
+      const run = () => {
         timers.delete(id);
         try {
           task();
         } finally {
           markRan();
         }
-      }, Math.max(0, delayMs));
-      // Pending rings and retries must not keep a stopping process alive.
-      timer.unref?.();
-      timers.set(id, { timer, at: Date.now() + Math.max(0, delayMs), ran });
+      };
+      const delay = Math.max(0, delayMs);
+      let cancel: () => void;
+      if (delay === 0) {
+        const immediate = setImmediate(run);
+        cancel = () => clearImmediate(immediate);
+      } else {
+        const timer = setTimeout(run, delay);
+        // Pending rings and retries must not keep a stopping process alive.
+        timer.unref?.();
+        cancel = () => clearTimeout(timer);
+      }
+      timers.set(id, { cancel, at: Date.now() + delay, ran });
       return { id };
     },
     cancel(handle: TimerHandle) {
-      const entry = timers.get(handle.id);
-      if (entry) clearTimeout(entry.timer);
+      timers.get(handle.id)?.cancel();
       timers.delete(handle.id);
     },
     async settleDue() {

@@ -1,40 +1,72 @@
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import type { DeliverySink } from "../engine/outbox.js";
+
+/** Rule (assumed): an attempt the app's endpoint has not answered within 10 s counts as failed and is retried. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * Rule (assumed): up to 64 keep-alive connections per origin. The outbox keeps one delivery
+ * in flight per callback URL, so this many callback URLs of one app can be served at once
+ * before a slow one makes the others queue for a socket.
+ */
+export const CONNECTIONS_PER_ORIGIN = 64;
 
 /** Options of the real-HTTP delivery sink. */
 export interface HttpSinkOptions {
-  /** Per-attempt timeout; the outbox retries on timeouts. */
+  /** Per-attempt timeout, from connecting to the last byte of the answer; the outbox retries on timeouts. */
   timeoutMs?: number;
   /** Accept self-signed certificates on https callbacks (local dev servers). */
   rejectUnauthorized?: boolean;
 }
 
 /**
- * POSTs deliveries with undici: one pooled keep-alive agent for all destinations, which on
- * Node 20 delivers several times what global fetch does.
+ * POSTs deliveries with undici. An undici `Agent` keeps one keep-alive connection pool per
+ * origin (scheme, host, port), so every destination app gets its own pool, reused across
+ * deliveries: on Node 20 that delivers several times what global fetch does, and a slow app
+ * holds only its own pool's sockets.
  */
 export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { close(): Promise<void> } {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const agent = new Agent({
-    keepAliveTimeout: 10_000,
-    connections: 16,
-    connect: { rejectUnauthorized: options.rejectUnauthorized ?? false },
-  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  // undici is loaded with the first delivery, not at start: it is a tenth of the cold start.
+  let client: Promise<{ agent: Agent; request: typeof import("undici").request }> | undefined;
+  const load = () =>
+    (client ??= import("undici").then(({ Agent, request }) => ({
+      request,
+      agent: new Agent({
+        keepAliveTimeout: 10_000,
+        connections: CONNECTIONS_PER_ORIGIN,
+        connect: { rejectUnauthorized: options.rejectUnauthorized ?? false, timeout: timeoutMs },
+      }),
+    })));
   const sink = async (delivery: Parameters<DeliverySink>[0]) => {
-    const response = await request(delivery.url, {
-      method: "POST",
-      headers: delivery.headers,
-      body: delivery.body,
-      dispatcher: agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const body = await response.body.text();
-    const retryAfter = response.headers["retry-after"];
-    const retryAfterMs = typeof retryAfter === "string" ? parseRetryAfter(retryAfter) : undefined;
-    return { status: response.statusCode, body, retryAfterMs };
+    const { agent, request } = await load();
+    try {
+      const response = await request(delivery.url, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+        dispatcher: agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = await response.body.text();
+      const retryAfter = response.headers["retry-after"];
+      const retryAfterMs = typeof retryAfter === "string" ? parseRetryAfter(retryAfter) : undefined;
+      return { status: response.statusCode, body, retryAfterMs };
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === "TimeoutError" || name === "HeadersTimeoutError" || name === "BodyTimeoutError") {
+        throw new Error(`no answer within ${timeoutMs} ms (delivery timeout)`);
+      }
+      throw error;
+    }
   };
-  return Object.assign(sink, { close: () => agent.close() });
+  // destroy, not close: a stopping emulator must not wait on an app that never answers.
+  const close = async () => {
+    if (client) await (await client).agent.destroy();
+  };
+  return Object.assign(sink, { close });
 }
 
 function parseRetryAfter(value: string): number | undefined {

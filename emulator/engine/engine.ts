@@ -28,7 +28,7 @@ import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
-import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
+import { Outbox, type DeliverySink, type OutboxLimits, type RetryPolicy } from "./outbox.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
 import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
@@ -44,7 +44,12 @@ export interface EngineOptions {
   sink: DeliverySink;
   /** The emulated resource's name, used in Event Grid topics. */
   resourceName?: string;
-  retryPolicy?: RetryPolicy;
+  /** How callbacks are retried; unset fields keep their defaults. */
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Event-log retention and the delivery backlog bound; unset fields keep their defaults. */
+  outboxLimits?: Partial<OutboxLimits>;
+  /** Ended calls kept before the oldest are forgotten (default 10,000). */
+  endedCallRetention?: number;
   /** Scheme and host of recording file locations; defaults to {@link DEFAULT_RECORDING_STORAGE_ORIGIN}. */
   recordingStorageOrigin?: string;
 }
@@ -60,7 +65,7 @@ export function createEngine(options: EngineOptions) {
   const ids = createIdGenerator(options.seed);
   const clock = new ScopedClock(options.clock);
   const resourceId = ids.uuid();
-  const outbox = new Outbox(clock, options.sink, options.retryPolicy);
+  const outbox = new Outbox(clock, options.sink, options.retryPolicy, options.outboxLimits);
   const resourceName = options.resourceName ?? "callsim";
   const eventGrid = new EventGrid(
     clock,
@@ -71,7 +76,7 @@ export function createEngine(options: EngineOptions) {
   const ctx: EngineContext = {
     clock,
     ids,
-    store: new CallStore(),
+    store: new CallStore(options.endedCallRetention),
     world: new World(),
     faults: new FaultTable(),
     outbox,

@@ -90,6 +90,7 @@ export function endCall(ctx: EngineContext, call: ServerCall, initiator?: CallCo
     disconnectLeg(ctx, connection, connection === initiator ? ENDED_BY_API() : CONVERSATION_ENDED());
   }
   call.participants.clear();
+  ctx.store.retire(call);
 }
 
 /** The leg is gone: its state flips now (so REST answers 404), CallDisconnected follows. */

@@ -45,15 +45,51 @@ export interface EventRecord {
   attempts: DeliveryAttempt[];
 }
 
-/** How the outbox retries. Issue-level defaults; every field can be overridden. */
+/** How the outbox retries. Every field can be overridden (createEmulator `delivery`, CLI `--delivery-*`). */
 export interface RetryPolicy {
+  /** Attempts per event, the first included, before it is dead-lettered. */
   maxAttempts: number;
+  /** Wait before the second attempt; doubles for each further one. */
   baseDelayMs: number;
+  /** Longest wait between attempts, also the cap on a `Retry-After` the app asks for. */
   maxDelayMs: number;
 }
 
-/** Rule (assumed): five attempts with doubling back-off from 100 ms, capped at 5 s. */
+/**
+ * Rule (assumed): five attempts with doubling back-off from 100 ms, capped at 5 s; a
+ * `Retry-After` is honoured up to that cap. The service's own policy is not documented.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+/** How much the outbox keeps. */
+export interface OutboxLimits {
+  /** Delivered and dead-lettered events kept in the log; older ones are dropped and counted. */
+  eventLogLimit: number;
+  /** Events waiting for delivery, all destinations together, before new actions are refused (429). */
+  maxBacklog: number;
+}
+
+/**
+ * Rule (assumed): the log keeps the newest 10,000 settled events (a 1,000-call run fits) and
+ * at most 10,000 events may wait for delivery; both bound memory under any load.
+ */
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { eventLogLimit: 10_000, maxBacklog: 10_000 };
+
+/** Counters of the outbox since the last reset, for `GET /emulator/info`. */
+export interface OutboxStats {
+  /** Events in the log now. */
+  retained: number;
+  /** Settled events dropped from the log to keep it under `eventLogLimit`. */
+  droppedFromLog: number;
+  delivered: number;
+  deadLettered: number;
+  /** Events waiting for delivery (including those between retries). */
+  pending: number;
+  /** How long the oldest waiting event has waited, in ms (0 when none waits). */
+  oldestPendingMs: number;
+  /** Most events that ever waited at once. */
+  maxPendingSeen: number;
+}
 
 /**
  * The only way events leave the engine. One ordered queue per destination, one delivery in
@@ -63,17 +99,26 @@ export class Outbox {
   private readonly queues = new Map<string, EventRecord[]>();
   private readonly busy = new Set<string>();
   private readonly retryTimers = new Map<string, TimerHandle>();
-  private readonly log: EventRecord[] = [];
+  private log: EventRecord[] = [];
   private readonly listeners = new Set<(record: EventRecord) => void>();
   private idleWaiters: Array<() => void> = [];
   private sequence = 0;
   private generation = 0;
+  private pending = 0;
+  private stopped = false;
+  private counts = { droppedFromLog: 0, delivered: 0, deadLettered: 0, maxPendingSeen: 0 };
+  readonly policy: RetryPolicy;
+  readonly limits: OutboxLimits;
 
   constructor(
     private readonly clock: Clock,
     private sink: DeliverySink,
-    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-  ) {}
+    policy: Partial<RetryPolicy> = {},
+    limits: Partial<OutboxLimits> = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(policy) };
+    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(limits) };
+  }
 
   /** Replaces where deliveries go (real HTTP, in-process handlers). */
   setSink(sink: DeliverySink): void {
@@ -84,6 +129,9 @@ export class Outbox {
   enqueue(input: Omit<EventRecord, "sequence" | "state" | "attempts" | "createdAt">, headers: Record<string, string>): EventRecord {
     const record: EventRecord = { ...input, sequence: ++this.sequence, createdAt: this.clock.now(), state: "pending", attempts: [] };
     this.log.push(record);
+    this.pending++;
+    if (this.pending > this.counts.maxPendingSeen) this.counts.maxPendingSeen = this.pending;
+    this.trimLog();
     this.headers.set(record, headers);
     const queue = this.queues.get(record.destination) ?? [];
     queue.push(record);
@@ -105,7 +153,7 @@ export class Outbox {
     return this.log;
   }
 
-  /** Calls `listener` whenever an event is queued, delivered or dead-lettered. */
+  /** Calls `listener` whenever an event is queued, fails an attempt, is delivered or dead-lettered. */
   subscribe(listener: (record: EventRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -113,9 +161,24 @@ export class Outbox {
 
   /** Events not yet delivered or dead-lettered. */
   pendingCount(): number {
-    let count = 0;
-    for (const queue of this.queues.values()) count += queue.length;
-    return count;
+    return this.pending;
+  }
+
+  /** True when the backlog is at `maxBacklog`: new actions should wait. */
+  isSaturated(): boolean {
+    return this.pending >= this.limits.maxBacklog;
+  }
+
+  /** What the outbox holds and has done since the last reset. */
+  stats(): OutboxStats {
+    let oldest = Infinity;
+    for (const queue of this.queues.values()) if (queue[0] && queue[0].createdAt < oldest) oldest = queue[0].createdAt;
+    return {
+      retained: this.log.length,
+      ...this.counts,
+      pending: this.pending,
+      oldestPendingMs: oldest === Infinity ? 0 : Math.max(0, this.clock.now() - oldest),
+    };
   }
 
   /** Resolves once every queue is empty and nothing is in flight. */
@@ -133,11 +196,23 @@ export class Outbox {
     this.busy.clear();
     this.log.length = 0;
     this.sequence = 0;
+    this.pending = 0;
+    this.counts = { droppedFromLog: 0, delivered: 0, deadLettered: 0, maxPendingSeen: 0 };
     this.settleIdle();
   }
 
+  /**
+   * Stops delivering (the emulator is closing): nothing more is sent, nothing is retried;
+   * what is still pending stays in the log and in `stats()` for the report.
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
+    this.retryTimers.clear();
+  }
+
   private pump(destination: string): void {
-    if (this.busy.has(destination) || this.retryTimers.has(destination)) return;
+    if (this.stopped || this.busy.has(destination) || this.retryTimers.has(destination)) return;
     const head = this.queues.get(destination)?.[0];
     if (!head) return;
     this.busy.add(destination);
@@ -170,6 +245,8 @@ export class Outbox {
     this.busy.delete(destination);
     if (ok || !canRetry || record.attempts.length >= this.policy.maxAttempts) {
       record.state = ok ? "delivered" : "deadLettered";
+      this.pending--;
+      this.counts[ok ? "delivered" : "deadLettered"]++;
       this.queues.get(destination)?.shift();
       if (this.queues.get(destination)?.length === 0) this.queues.delete(destination);
       this.notify(record);
@@ -177,13 +254,35 @@ export class Outbox {
       this.settleIdle();
       return;
     }
+    if (this.stopped) return;
     const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (record.attempts.length - 1));
-    const delay = retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff;
+    const delay = retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), this.policy.maxDelayMs) : backoff;
+    this.notify(record);
     const timer = this.clock.schedule(delay, () => {
       this.retryTimers.delete(destination);
       this.pump(destination);
     }, `retry ${record.type} to ${destination}`);
     this.retryTimers.set(destination, timer);
+  }
+
+  /**
+   * Keeps the log under its limit by dropping the oldest settled events, in batches of a
+   * tenth so trimming costs O(1) per event. Pending events stay: they are not done yet.
+   */
+  private trimLog(): void {
+    const limit = this.limits.eventLogLimit;
+    if (this.log.length <= limit + Math.max(1, Math.floor(limit / 10))) return;
+    let excess = this.log.length - limit;
+    const kept: EventRecord[] = [];
+    for (const record of this.log) {
+      if (excess > 0 && record.state !== "pending") {
+        excess--;
+        this.counts.droppedFromLog++;
+        continue;
+      }
+      kept.push(record);
+    }
+    this.log = kept;
   }
 
   private notify(record: EventRecord): void {
@@ -196,6 +295,11 @@ export class Outbox {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The fields that are set: an `undefined` option keeps its default. */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** 408, 429 and 5xx are worth another attempt; other 4xx mean the app refused the event. */

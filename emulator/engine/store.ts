@@ -1,6 +1,13 @@
 import { NotFoundError } from "./errors.js";
 import type { CallConnection, IncomingCallRecord, Invitation, Participant, ServerCall } from "./model.js";
 
+/**
+ * Rule (assumed): the newest 10,000 ended calls are kept (for `GET /emulator/calls` and 404s
+ * that say "has ended"); older ones are forgotten with their connections and invitations, so
+ * memory does not grow with every call a long run makes.
+ */
+export const DEFAULT_ENDED_CALL_RETENTION = 10_000;
+
 /** Everything the engine remembers about calls. Lookups that fail raise NotFoundError. */
 export class CallStore {
   readonly calls = new Map<string, ServerCall>();
@@ -9,8 +16,40 @@ export class CallStore {
   readonly incoming = new Map<string, IncomingCallRecord>();
   /** Phone numbers the emulated resource owns: a redirect to one raises a new IncomingCall. */
   readonly ownedNumbers = new Set<string>();
+  /** Ended calls, oldest first. */
+  private ended: string[] = [];
+  /** Ended calls forgotten to stay within the retention. */
+  forgottenCalls = 0;
+
+  constructor(private readonly endedRetention = DEFAULT_ENDED_CALL_RETENTION) {}
+
+  /**
+   * Notes that `call` ended; once more than the retention have ended, forgets the oldest,
+   * a tenth at a time so the scan of invitations costs O(1) per call.
+   */
+  retire(call: ServerCall): void {
+    this.ended.push(call.serverCallId);
+    if (this.ended.length <= this.endedRetention + Math.max(1, Math.floor(this.endedRetention / 10))) return;
+    const forget = new Set(this.ended.splice(0, this.ended.length - this.endedRetention));
+    for (const serverCallId of forget) {
+      const old = this.calls.get(serverCallId);
+      if (!old) continue;
+      for (const id of old.connectionIds) this.connections.delete(id);
+      this.calls.delete(serverCallId);
+    }
+    for (const [id, invitation] of this.invitations) if (forget.has(invitation.serverCallId)) this.invitations.delete(id);
+    for (const [id, record] of this.incoming) if (forget.has(record.serverCallId)) this.incoming.delete(id);
+    this.forgottenCalls += forget.size;
+  }
+
+  /** Calls live and ended now, and ended calls forgotten. */
+  counts(): { live: number; ended: number; forgotten: number } {
+    return { live: this.calls.size - this.ended.length, ended: this.ended.length, forgotten: this.forgottenCalls };
+  }
 
   clear(): void {
+    this.ended = [];
+    this.forgottenCalls = 0;
     this.calls.clear();
     this.connections.clear();
     this.invitations.clear();

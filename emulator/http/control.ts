@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.js";
+import type { OutboxLimits, OutboxStats, RetryPolicy } from "../engine/outbox.js";
 import { InvalidArgumentError } from "../engine/errors.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
@@ -10,6 +11,14 @@ export interface EmulatorInfo {
   apiVersions: readonly string[];
   seed: number;
   clock: "real" | "virtual";
+  /** The delivery policy in force. */
+  delivery: RetryPolicy & OutboxLimits & { timeoutMs: number };
+  /** The event log and the delivery backlog: retained, dropped, delivered, dead-lettered, pending and its wait. */
+  events: OutboxStats;
+  /** Live and ended calls held now, and ended calls forgotten to stay within the retention. */
+  calls: { live: number; ended: number; forgotten: number };
+  /** The emulator process's memory. */
+  memory: { rssBytes: number; heapUsedBytes: number };
 }
 
 /** Options of the control-plane route table. */

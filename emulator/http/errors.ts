@@ -28,6 +28,8 @@ export const ERROR_CATALOG = {
   missingApiVersion: { status: 400, code: "MissingApiVersionParameter" },
   unsupportedApiVersion: { status: 400, code: "UnsupportedApiVersion" },
   badRepeatability: { status: 400, code: "InvalidRepeatabilityHeaders" },
+  repeatabilityExpired: { status: 412, code: "PreconditionFailed" },
+  throttled: { status: 429, code: "TooManyRequests" },
   routeNotFound: { status: 404, code: "NotFound" },
   methodNotAllowed: { status: 405, code: "MethodNotAllowed" },
   notImplemented: { status: 501, code: "NotImplemented" },

@@ -3,7 +3,13 @@ import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
 import { errorResponse, HttpError } from "./errors.js";
 import { NOT_YET_SERVED, OPERATIONS, type Operation, type OperationResult } from "./operations.js";
-import { RepeatabilityCache } from "./repeatability.js";
+import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
+
+/**
+ * Rule (assumed): while the callback backlog is full, actions are refused with 429 and this
+ * Retry-After (seconds), as the service throttles; reads still work.
+ */
+export const BACKLOG_RETRY_AFTER_S = 1;
 
 /** A request as plain data: what every transport turns its own request into. */
 export interface RouteRequest {
@@ -50,9 +56,9 @@ export interface ServiceRoutesOptions {
  * JSON, contract validation, then the operation; engine results and errors back to
  * status and body.
  */
-export function createServiceRoutes(options: ServiceRoutesOptions): (request: RouteRequest) => RouteResponse | undefined {
+export function createServiceRoutes(options: ServiceRoutesOptions): ((request: RouteRequest) => RouteResponse | undefined) & { reset(): void } {
   const repeats = new RepeatabilityCache<RouteResponse>(options.now);
-  return (request) => {
+  const serve = (request: RouteRequest): RouteResponse | undefined => {
     const [path, search = ""] = splitUrl(request.url);
     if (!path.startsWith("/calling/")) return undefined;
     let operationId: string | undefined;
@@ -66,10 +72,16 @@ export function createServiceRoutes(options: ServiceRoutesOptions): (request: Ro
         const auth = verifyHmacRequest(request, options.accessKey, options.now());
         if (!auth.ok) throw new HttpError("unauthorized", auth.message);
       }
-      const repeatKey = operation.repeatable ? repeats.key(request.headers) : undefined;
-      const remembered = repeatKey ? repeats.recall(repeatKey, operation.operationId) : undefined;
+      const repeatKey = operation.repeatable ? repeats.key(request.headers, { method: request.method, path, body: request.rawBody }) : undefined;
+      const remembered = repeatKey ? repeats.recall(repeatKey) : undefined;
       if (remembered) response = remembered;
-      else {
+      else if (request.method !== "GET" && options.engine.outbox.isSaturated()) {
+        const { pending, oldestPendingMs } = options.engine.outbox.stats();
+        throw new HttpError(
+          "throttled",
+          `callsim's callback backlog is full: ${pending} events wait for delivery, the oldest for ${oldestPendingMs} ms. Let the app's callback endpoint catch up (see GET /emulator/info) and retry after ${BACKLOG_RETRY_AFTER_S} s.`,
+        );
+      } else {
         const body = operation.hasBody ? parseBody(request.rawBody, operation.operationId, options.strict) : undefined;
         const result = operation.handle({
           engine: options.engine,
@@ -81,15 +93,21 @@ export function createServiceRoutes(options: ServiceRoutesOptions): (request: Ro
           participantsPageSize: options.participantsPageSize,
         });
         response = toResponse(result);
-        if (repeatKey) repeats.remember(repeatKey, operation.operationId, response);
+        if (repeatKey) response.headers[REPEATABILITY_RESULT_HEADER] = "accepted";
+        if (repeatKey && response.status < 500) repeats.remember(repeatKey, response);
       }
     } catch (error) {
       const { status, body } = errorResponse(error);
       response = toResponse({ status, body });
+      if (error instanceof HttpError && (error.name_ === "badRepeatability" || error.name_ === "repeatabilityExpired")) response.headers[REPEATABILITY_RESULT_HEADER] = "rejected";
+      if (error instanceof HttpError && error.name_ === "throttled") response.headers["retry-after"] = String(BACKLOG_RETRY_AFTER_S);
     }
     options.onExchange?.({ operationId, request, response });
     return response;
   };
+  /** Forgets remembered repeatable answers (the control plane's reset). */
+  const reset = () => repeats.clear();
+  return Object.assign(serve, { reset });
 }
 
 function match(method: string, path: string): { operation: Operation; params: string[] } {

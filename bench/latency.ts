@@ -1,0 +1,76 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { request } from "undici";
+import { percentile, signedAddParticipant, signedCreateCall, type LoadRequest } from "./load.js";
+
+/** The app's callback endpoint: notes when each event arrives, by type and call. */
+async function startReceiver() {
+  const arrivals = new Map<string, number>();
+  const waiters = new Map<string, (at: number) => void>();
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.setEncoding("utf8");
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const at = performance.now();
+      res.end();
+      for (const event of JSON.parse(raw) as Array<{ type: string; data: { callConnectionId: string } }>) {
+        const key = `${event.type.replace("Microsoft.Communication.", "")}|${event.data.callConnectionId}`;
+        arrivals.set(key, at);
+        waiters.get(key)?.(at);
+        waiters.delete(key);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`;
+  const arrival = (type: string, id: string) => {
+    const key = `${type}|${id}`;
+    const at = arrivals.get(key);
+    return at !== undefined ? Promise.resolve(at) : new Promise<number>((resolve) => waiters.set(key, resolve));
+  };
+  return { url, arrival, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function send(origin: string, r: LoadRequest): Promise<any> {
+  const response = await request(origin + r.path, { method: r.method, headers: r.headers, body: r.body });
+  const text = await response.body.text();
+  if (response.statusCode >= 300) throw new Error(`${r.method} ${r.path}: ${response.statusCode} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * Action-to-callback latency at light load (one action at a time): from sending createCall
+ * to its CallConnected arriving, and from sending addParticipant to AddParticipantSucceeded,
+ * with callees that answer at once. Signed requests over loopback to the callsim process.
+ */
+export async function actionToCallback(origin: string, accessKey: string, samples: number, warmup = 50) {
+  const receiver = await startReceiver();
+  const callee = "8:acs:77777777-7777-7777-7777-777777777777_00000001-0000-0000-0000-000000000000";
+  const added = "8:acs:77777777-7777-7777-7777-777777777777_00000002-0000-0000-0000-000000000000";
+  for (const rawId of [callee, added]) {
+    await request(`${origin}/emulator/parties/${encodeURIComponent(rawId)}`, { method: "PUT", body: JSON.stringify({ behavior: "answer", delayMs: 0 }), headers: { "content-type": "application/json" } });
+  }
+  const create: number[] = [];
+  const add: number[] = [];
+  for (let i = 0; i < samples + warmup; i++) {
+    const t0 = performance.now();
+    const call = await send(origin, signedCreateCall(origin, accessKey, callee, receiver.url));
+    const connectedAt = await receiver.arrival("CallConnected", call.callConnectionId);
+    await receiver.arrival("ParticipantsUpdated", call.callConnectionId);
+    const t1 = performance.now();
+    await send(origin, signedAddParticipant(origin, accessKey, call.callConnectionId, added));
+    const addedAt = await receiver.arrival("AddParticipantSucceeded", call.callConnectionId);
+    if (i >= warmup) {
+      create.push(connectedAt - t0);
+      add.push(addedAt - t1);
+    }
+  }
+  await receiver.close();
+  create.sort((a, b) => a - b);
+  add.sort((a, b) => a - b);
+  return {
+    createCall: { p50Ms: percentile(create, 50), p99Ms: percentile(create, 99) },
+    addParticipant: { p50Ms: percentile(add, 50), p99Ms: percentile(add, 99) },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: callsim against a bare fastify route in one run on loopback, printed as a
+ * table with ratios to the baseline. Every figure is measured here; nothing is assumed.
+ */
+import { loadavg } from "node:os";
+import { request } from "undici";
+import { drive, signedCreateCall } from "./load.js";
+import { startBaseline, startCallsim } from "./processes.js";
+import { actionToCallback } from "./latency.js";
+import { flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
+import { overload } from "./overload.js";
+
+const LOAD = { connections: 16, durationMs: Number(process.env.BENCH_DURATION_MS ?? 3_000), warmupMs: 1_000 };
+const MB = 1024 * 1024;
+const rows: Array<[string, string, string, string]> = [];
+const row = (what: string, value: string, ratio = "", target = "") => {
+  rows.push([what, value, ratio, target]);
+  process.stderr.write(`  ${what}: ${value}\n`);
+};
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  process.stderr.write(`callsim benchmark (loopback, this machine; load average ${loadavg()[0].toFixed(1)} at the start)\n`);
+
+  // Cold start: spawn to the connection string, five times; idle memory of the last one.
+  const starts: number[] = [];
+  let idle = { rssBytes: 0, heapUsedBytes: 0 };
+  for (let i = 0; i < 5; i++) {
+    const cli = await startCallsim();
+    starts.push(cli.readyMs);
+    if (i === 4) {
+      // Idle: a second after ready, nothing asked of it yet but this one read.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      idle = ((await (await request(`${cli.url}/emulator/info`)).body.json()) as any).memory;
+    }
+    await cli.stop();
+  }
+
+  // REST throughput: the bare route, then signed createCall (callee never answers, so the run
+  // measures the REST surface, not callback deliveries).
+  const callsim = await startCallsim();
+  const callback = "http://127.0.0.1:9/never-called";
+  const target = "8:acs:99999999-9999-9999-9999-999999999999_00000001-0000-0000-0000-000000000000";
+  await request(`${callsim.url}/emulator/parties/${encodeURIComponent(target)}`, { method: "PUT", body: JSON.stringify({ behavior: "noAnswer" }), headers: { "content-type": "application/json" } });
+  const sample = signedCreateCall(callsim.url, callsim.accessKey, target, callback);
+  const sampleBody = await (await request(callsim.url + sample.path, { method: "POST", headers: sample.headers, body: sample.body })).body.text();
+  const baseline = await startBaseline(sampleBody);
+  const bare = await drive(baseline.url, () => ({ ...sample, headers: { "content-type": "application/json" } }), LOAD);
+  // The baseline for latency: one request at a time to the bare route, answer fully read.
+  const bareLatency = await drive(baseline.url, () => ({ ...sample, headers: { "content-type": "application/json" } }), { connections: 1, durationMs: 1_000, warmupMs: 200 });
+  await baseline.stop();
+  const created = await drive(callsim.url, () => signedCreateCall(callsim.url, callsim.accessKey, target, callback), LOAD);
+  await callsim.stop();
+  if ((created.statuses[201] ?? 0) !== created.requests) throw new Error(`createCall answered ${JSON.stringify(created.statuses)}`);
+  row(`bare fastify JSON route (baseline, ${sampleBody.length} B answer)`, `${fmt(bare.perSecond)} req/s, p50 ${fmt(bare.p50Ms, 2)} ms`, "1.00", "");
+  row("bare route round trip, one at a time (latency baseline)", `p50 ${fmt(bareLatency.p50Ms, 2)} ms, p99 ${fmt(bareLatency.p99Ms, 2)} ms`, "1.00", "");
+  row("signed createCall through REST", `${fmt(created.perSecond)} req/s, p50 ${fmt(created.p50Ms, 2)} ms`, fmt(created.perSecond / bare.perSecond, 2), ">= 0.50");
+
+  // Action-to-callback latency, one action at a time, on a fresh process.
+  const quiet = await startCallsim();
+  const latency = await actionToCallback(quiet.url, quiet.accessKey, 300);
+  await quiet.stop();
+  const vsBare = (p50: number) => `${fmt(p50 / bareLatency.p50Ms, 2)} (p50)`;
+  row("createCall -> CallConnected at the app", `p50 ${fmt(latency.createCall.p50Ms, 2)} ms, p99 ${fmt(latency.createCall.p99Ms, 2)} ms`, vsBare(latency.createCall.p50Ms), "p50 < 0.5, p99 < 2");
+  row("addParticipant -> AddParticipantSucceeded", `p50 ${fmt(latency.addParticipant.p50Ms, 2)} ms, p99 ${fmt(latency.addParticipant.p99Ms, 2)} ms`, vsBare(latency.addParticipant.p50Ms), "p50 < 0.5, p99 < 2");
+
+  // In-process full call flows (2 REST calls and 3 events each) on the virtual clock.
+  await flowsPerSecond("direct", 300); // warm-up: load and compile the SDK's and callsim's code first
+  const direct = await flowsPerSecond("direct", 2_000);
+  const msw = await flowsPerSecond("msw", 2_000);
+  row("in-process full call flows, direct httpClient", `${fmt(direct.perSecond)} flows/s (${fmt(direct.perSecond * 2)} req/s)`, fmt((direct.perSecond * 2) / bare.perSecond, 2));
+  row("in-process full call flows, msw", `${fmt(msw.perSecond)} flows/s (${fmt(msw.perSecond * 2)} req/s)`, fmt((msw.perSecond * 2) / bare.perSecond, 2));
+
+  row("cold start to ready (spawn -> connectionString=)", `median ${fmt(median(starts))} ms (of ${starts.map((s) => fmt(s)).join(", ")})`, "", "< 400 ms");
+  row("idle memory of the started server (1 s after ready)", `RSS ${fmt(idle.rssBytes / MB, 1)} MB, heap ${fmt(idle.heapUsedBytes / MB, 1)} MB`, "", "< 80 MB");
+  const heap = await heapPerLiveCall(1_000);
+  row(`heap growth for 1,000 live calls${heap.gc ? "" : " (no --expose-gc: noisy)"}`, `${fmt(heap.heapGrowthBytes / MB, 1)} MB (${fmt(heap.perCallBytes / 1024, 1)} KB per call)`, "", "< 100 MB");
+
+  // Overload: a slow app, createCall as fast as callsim answers, backlog bounded at 1,000.
+  const busy = await startCallsim(["--max-backlog", "1000"]);
+  const over = await overload(busy.url, busy.accessKey, { durationMs: LOAD.durationMs, appMs: 5, connections: 8 });
+  await busy.stop();
+  const peak = Math.max(...over.samples.map((s) => s.pending));
+  const heaps = over.samples.map((s) => s.heapUsedBytes / MB);
+  const half = Math.floor(heaps.length / 2);
+  row(
+    "overload: slow app (5 ms per callback), backlog limit 1,000",
+    `accepted ${fmt(over.load.statuses[201] ?? 0)}, refused 429 ${fmt(over.load.statuses[429] ?? 0)}; backlog peak ${fmt(peak)}, oldest wait ${fmt(over.final.oldestPendingMs)} ms; heap ${fmt(Math.max(...heaps.slice(0, half)), 1)} -> ${fmt(Math.max(...heaps.slice(half)), 1)} MB (max of 1st/2nd half)`,
+    "",
+    "bounded, flat",
+  );
+
+  const header: [string, string, string, string] = ["measure", "result", "x baseline", "target"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  const os = await import("node:os");
+  console.log(`\ncallsim bench, node ${process.version}, ${os.cpus().length} cores, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const r of rows) console.log(line(r));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,163 @@
+import { CallAutomationClient } from "@azure/communication-call-automation";
+import { afterEach, describe, expect, test } from "vitest";
+import { createEmulator, type DeliveryOptions, type Emulator } from "../../emulator/emulator.js";
+import { DEFAULT_RETRY_POLICY } from "../../emulator/engine/outbox.js";
+import { AppEndpoint } from "./appEndpoint.js";
+
+const target = (n: number) => ({ communicationUserId: `8:acs:33333333-3333-3333-3333-333333333333_${String(n).padStart(8, "0")}-0000-0000-0000-000000000000` });
+
+/** An emulator on the virtual clock whose callbacks reach `reply` in-process. */
+function virtual(delivery: DeliveryOptions | undefined, reply: (attempt: number, type: string) => { status: number; headers?: Record<string, string> } | number) {
+  const emulator = createEmulator({ seed: 3, clock: "virtual", loose: true, delivery });
+  const attempts = new Map<string, number>();
+  emulator.routeCallbacks("https://app.test/", async (request) => {
+    const [event] = (await request.json()) as Array<{ id: string; type: string }>;
+    const n = (attempts.get(event.id) ?? 0) + 1;
+    attempts.set(event.id, n);
+    const answer = reply(n, event.type.replace("Microsoft.Communication.", ""));
+    return typeof answer === "number" ? new Response(null, { status: answer }) : new Response(null, { status: answer.status, headers: answer.headers });
+  });
+  const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+  return { emulator, client };
+}
+
+async function control(emulator: Emulator, path: string) {
+  const response = await emulator.handle({ method: "GET", url: path, headers: { host: "callsim.test" }, rawBody: "", protocol: "http" });
+  return JSON.parse(String(response.body));
+}
+
+describe("delivery policy", () => {
+  test("defaults: five attempts, 100 ms doubling, 10 s per attempt, reported by GET /emulator/info", async () => {
+    const { emulator } = virtual(undefined, () => 200);
+    const info = await control(emulator, "/emulator/info");
+    expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 10_000, eventLogLimit: 10_000, maxBacklog: 10_000 });
+    expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
+  });
+
+  test("retries with the configured back-off, then dead-letters the event with every attempt in GET /emulator/events", async () => {
+    const { emulator, client } = virtual({ maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 50 }, () => 503);
+    const { callConnectionProperties } = await client.createCall({ targetParticipant: target(1) }, "https://app.test/cb");
+    await emulator.settle();
+    const events = await control(emulator, `/emulator/events?callConnectionId=${callConnectionProperties.callConnectionId}`);
+    const connected = events.find((e: any) => e.type === "Microsoft.Communication.CallConnected");
+    expect(connected.state).toBe("deadLettered");
+    expect(connected.attempts.map((a: any) => a.status)).toEqual([503, 503, 503, 503]);
+    const waits = connected.attempts.slice(1).map((a: any, i: number) => a.at - connected.attempts[i].at);
+    expect(waits).toEqual([20, 40, 50]);
+    // Dead-lettered, and the queue moved on: the next event was tried too, never dropped.
+    expect(events.every((e: any) => e.state === "deadLettered" && e.attempts.length === 4)).toBe(true);
+    const info = await control(emulator, "/emulator/info");
+    expect(info.events).toMatchObject({ deadLettered: events.length, delivered: 0, pending: 0 });
+  });
+
+  test("honours Retry-After up to the longest back-off, and does not retry a 4xx other than 408 and 429", async () => {
+    const { emulator, client } = virtual({ baseDelayMs: 10, maxDelayMs: 3_000 }, (attempt, type) =>
+      type === "ParticipantsUpdated" ? 404 : attempt === 1 ? { status: 429, headers: { "retry-after": "2" } } : attempt === 2 ? { status: 503, headers: { "retry-after": "3600" } } : 200,
+    );
+    await client.createCall({ targetParticipant: target(2) }, "https://app.test/cb");
+    await emulator.settle();
+    const [connected, updated] = emulator.events();
+    expect(connected.attempts.map((a) => a.status)).toEqual([429, 503, 200]);
+    expect(connected.attempts[1].at - connected.attempts[0].at).toBe(2_000);
+    expect(connected.attempts[2].at - connected.attempts[1].at).toBe(3_000);
+    expect(updated).toMatchObject({ state: "deadLettered", attempts: [{ status: 404 }] });
+  });
+
+  test("keeps the newest events in a bounded log and reports how many it dropped", async () => {
+    const { emulator, client } = virtual({ eventLogLimit: 10 }, () => 200);
+    for (let n = 0; n < 20; n++) await client.createCall({ targetParticipant: target(n) }, "https://app.test/cb");
+    await emulator.settle();
+    const info = await control(emulator, "/emulator/info");
+    const events = await control(emulator, "/emulator/events");
+    expect(info.events.delivered).toBe(40);
+    expect(events.length).toBeLessThanOrEqual(11);
+    expect(info.events.retained).toBe(events.length);
+    expect(info.events.droppedFromLog).toBe(40 - events.length);
+    expect(events.at(-1).sequence).toBe(40);
+  });
+
+  test("bounds the backlog: actions get 429 with Retry-After while it is full, and work again once it drains", async () => {
+    let down = true;
+    const { emulator } = virtual({ maxBacklog: 4, maxAttempts: 100, baseDelayMs: 1_000, maxDelayMs: 1_000 }, () => (down ? 503 : 200));
+    const create = () =>
+      emulator.handle({
+        method: "POST",
+        url: "/calling/callConnections?api-version=2026-03-12",
+        headers: { host: "callsim.test", "content-type": "application/json" },
+        rawBody: JSON.stringify({ targets: [{ communicationUser: { id: target(9).communicationUserId } }], callbackUri: "https://app.test/cb" }),
+        protocol: "http",
+      });
+    expect((await create()).status).toBe(201);
+    expect((await create()).status).toBe(201);
+    emulator.advance(20); // both callees answer: two events each, none deliverable
+    expect(emulator.deliveryStats().pending).toBe(4);
+    const refused = await create();
+    expect(refused.status).toBe(429);
+    expect(refused.headers["retry-after"]).toBe("1");
+    expect(JSON.parse(String(refused.body)).error.message).toMatch(/backlog is full: 4 events wait/);
+    const info = await control(emulator, "/emulator/info");
+    expect(info.events).toMatchObject({ pending: 4, maxPendingSeen: 4 });
+    expect(info.events.oldestPendingMs).toBeGreaterThan(0);
+    down = false;
+    await emulator.settle();
+    expect((await create()).status).toBe(201);
+    expect(emulator.events().filter((e) => e.state === "delivered")).toHaveLength(4);
+  });
+});
+
+describe("one slow endpoint never delays another", () => {
+  let emulator: Emulator | undefined;
+  const apps: AppEndpoint[] = [];
+  afterEach(async () => {
+    await emulator?.close();
+    for (const app of apps.splice(0)) await app.kill();
+  });
+
+  test.each(["another app (origin)", "another callback URL of the same app"])("events for %s arrive while the slow one is still answering", async (where) => {
+    emulator = createEmulator({ seed: 4, delivery: { baseDelayMs: 1, maxDelayMs: 1 } });
+    const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+    const slow = new AppEndpoint();
+    let release!: () => void;
+    const released = new Promise<number>((resolve) => (release = () => resolve(200)));
+    let slowReached!: () => void;
+    const reached = new Promise<void>((resolve) => (slowReached = resolve));
+    slow.answer = () => (slowReached(), released);
+    await slow.listen();
+    apps.push(slow);
+    let fast = slow;
+    if (where.startsWith("another app")) {
+      fast = new AppEndpoint();
+      await fast.listen();
+      apps.push(fast);
+    }
+    const held = await client.createCall({ targetParticipant: target(1) }, slow.url("/slow"));
+    await reached;
+    if (fast === slow) slow.answer = (event) => (event.callConnectionId === held.callConnectionProperties.callConnectionId ? released : 200);
+    const quick = await client.createCall({ targetParticipant: target(2) }, fast.url("/fast"));
+    const quickId = quick.callConnectionProperties.callConnectionId!;
+    await fast.waitFor("CallConnected", quickId);
+    await fast.waitFor("ParticipantsUpdated", quickId);
+    // The slow endpoint still holds its first event: nothing of its call has been accepted yet.
+    expect(slow.arrivals.filter((a) => a.callConnectionId === held.callConnectionProperties.callConnectionId)).toEqual([]);
+    release();
+    await emulator.whenIdle();
+    expect(emulator.events().every((e) => e.state === "delivered")).toBe(true);
+  });
+
+  test("an attempt the endpoint does not answer within the per-attempt timeout is retried", async () => {
+    emulator = createEmulator({ seed: 5, delivery: { timeoutMs: 50, baseDelayMs: 1, maxDelayMs: 1 } });
+    const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+    const app = new AppEndpoint();
+    let never!: () => void;
+    app.answer = (_event, attempt) => (attempt === 1 ? new Promise<number>((resolve) => (never = () => resolve(200))) : 200);
+    await app.listen();
+    apps.push(app);
+    const { callConnectionProperties } = await client.createCall({ targetParticipant: target(3) }, app.url("/cb"));
+    await app.waitFor("ParticipantsUpdated", callConnectionProperties.callConnectionId!);
+    await emulator.whenIdle();
+    const [connected] = emulator.events();
+    expect(connected.attempts[0].error).toBe("no answer within 50 ms (delivery timeout)");
+    expect(connected.attempts[1].status).toBe(200);
+    never();
+  });
+});
