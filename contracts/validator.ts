@@ -134,12 +134,30 @@ export function validateRequestBody(operationId: string, body: unknown, options:
 /** Checks a response body against the spec's model for that status (strict: callsim's own output). */
 export function validateResponseBody(operationId: string, status: number, body: unknown): ContractViolation[] {
   const op = operation(operationId);
-  const schema = op.responses[String(status)] ?? (status >= 400 ? op.responses.default : undefined);
+  const key = String(status) in op.responses ? String(status) : status >= 400 && "default" in op.responses ? "default" : undefined;
+  const schema = key === undefined ? undefined : op.responses[key];
   if (schema === undefined) return [{ path: "", message: `status ${status} is not a response of ${operationId} (spec: ${Object.keys(op.responses).join(", ")})` }];
   if (schema === null) return body === undefined || body === "" ? [] : [{ path: "", message: `${operationId} answers ${status} without a body` }];
   const out: ContractViolation[] = [];
   compile(schema)(body, "", out, { strict: true, response: true });
   return out;
+}
+
+/**
+ * Checks a value against a model of the spec by name (`CallConnectionProperties`,
+ * `CommunicationIdentifierModel`), as a request (`response: false`) or as callsim's own output.
+ */
+export function validateDefinition(name: string, value: unknown, options: { strict?: boolean; response?: boolean } = {}): ContractViolation[] {
+  const schema = bundle.definitions[name];
+  if (!schema) throw new Error(`Unknown model ${name}; the spec defines ${Object.keys(bundle.definitions).length} models (see contracts/generated).`);
+  const out: ContractViolation[] = [];
+  compile(schema, name)(value, "", out, { strict: options.strict ?? !!options.response, response: !!options.response });
+  return out;
+}
+
+/** Checks an error body against the service's error shape, `CommunicationErrorResponse`. */
+export function validateErrorResponse(body: unknown): ContractViolation[] {
+  return validateDefinition("CommunicationErrorResponse", body, { response: true });
 }
 
 /** Real payloads carry `version` and `publicEventType`, which the spec does not define. */
@@ -181,6 +199,18 @@ function envelope(event: unknown, required: string[], optional: string[]): Contr
   for (const key of required) if (typeof e[key] !== "string") out.push({ path: key, message: "is required and must be a string" });
   for (const key of optional) if (e[key] !== undefined && typeof e[key] !== "string") out.push({ path: key, message: "must be a string" });
   return out;
+}
+
+const operationPatterns = Object.entries(bundle.operations).map(([operationId, op]) => ({
+  operationId,
+  method: op.method,
+  // A path parameter is one segment; one that ends the path may hold `:` (a participant's rawId).
+  pattern: new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}$/, "[^/]+").replace(/\{[^}]+\}/g, "[^/:]+")}$`),
+}));
+
+/** The spec's operationId for `method` and `path` (no query), or undefined when the spec has none there. */
+export function matchOperation(method: string, path: string): string | undefined {
+  return operationPatterns.find((o) => o.method === method.toUpperCase() && o.pattern.test(path))?.operationId;
 }
 
 /** Every operation of the spec. */
