@@ -24,6 +24,8 @@ type Mode = { strict: boolean; response: boolean };
 type Check = (value: unknown, path: string, out: ContractViolation[], mode: Mode) => void;
 
 const compiled = new Map<Schema, Check>();
+/** Models compiled as the base of a subtype (through its allOf): no dispatch, no unknown-field check. */
+const compiledAsBase = new Map<Schema, Check>();
 /** Discriminated models: base name → discriminator value → subtype name. */
 const subtypes = new Map<string, Map<string, string>>();
 for (const [name, schema] of Object.entries(bundle.definitions)) {
@@ -38,13 +40,14 @@ for (const [name, schema] of Object.entries(bundle.definitions)) {
  */
 const RESPONSE_ONLY_REQUIRED: Record<string, string[]> = { CommunicationIdentifierModel: ["kind", "rawId"] };
 
-function compile(schema: Schema, name?: string): Check {
-  const cached = compiled.get(schema);
+function compile(schema: Schema, name?: string, asBase = false): Check {
+  const cache = asBase ? compiledAsBase : compiled;
+  const cached = cache.get(schema);
   if (cached) return cached;
   let check: Check = () => {};
-  compiled.set(schema, (v, p, o, m) => check(v, p, o, m));
-  check = build(schema, name);
-  compiled.set(schema, check);
+  cache.set(schema, (v, p, o, m) => check(v, p, o, m));
+  check = build(schema, name, asBase);
+  cache.set(schema, check);
   return check;
 }
 
@@ -53,14 +56,15 @@ function ref(schema: Schema): { target: Schema; name: string } {
   return { target: bundle.definitions[name], name };
 }
 
-function build(schema: Schema, name?: string): Check {
+function build(schema: Schema, name?: string, asBase = false): Check {
   if (schema.$ref) {
     const { target, name: refName } = ref(schema);
-    return compile(target, refName);
+    return compile(target, refName, asBase);
   }
   const checks: Check[] = [];
   const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
-  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part));
+  // A subtype checks its base's fields itself: the base must not dispatch back to the subtype.
+  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part, undefined, true));
   const type = schema.type as string | undefined;
   if (type === "string") checks.push((v, p, o) => typeof v !== "string" && o.push({ path: p, message: "must be a string" }));
   if (type === "boolean") checks.push((v, p, o) => typeof v !== "boolean" && o.push({ path: p, message: "must be true or false" }));
@@ -89,20 +93,20 @@ function build(schema: Schema, name?: string): Check {
     const required = (schema.required as string[] | undefined) ?? [];
     const responseRequired = name ? RESPONSE_ONLY_REQUIRED[name] ?? [] : [];
     const extra = typeof schema.additionalProperties === "object" ? compile(schema.additionalProperties) : undefined;
-    const variants = name ? subtypes.get(name) : undefined;
+    const variants = name && !asBase ? subtypes.get(name) : undefined;
     const discriminator = schema.discriminator as string | undefined;
     checks.push((v, p, o, m) => {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return void o.push({ path: p, message: "must be an object" });
       const record = v as Record<string, unknown>;
-      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
-      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
-      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
-      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
       if (variants && discriminator && typeof record[discriminator] === "string") {
         const sub = variants.get(record[discriminator] as string);
         if (sub) return compile(bundle.definitions[sub], sub)(v, p, o, m);
       }
-      if (m.strict && !extra && schema.additionalProperties !== true) {
+      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
+      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
+      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
+      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
+      if (m.strict && !asBase && !extra && schema.additionalProperties !== true) {
         for (const key of Object.keys(record)) if (!known.has(key)) o.push({ path: at(p, key), message: `is not a field of ${name ?? "this object"}` });
       }
     });
@@ -131,15 +135,19 @@ export function validateRequestBody(operationId: string, body: unknown, options:
   return out;
 }
 
-/** Checks a response body against the spec's model for that status (strict: callsim's own output). */
-export function validateResponseBody(operationId: string, status: number, body: unknown): ContractViolation[] {
+/**
+ * Checks a response body against the spec's model for that status (strict: callsim's own
+ * output). `requireResponseOnlyFields: false` drops the identifier's "only required in
+ * responses" fields, which the spec's own examples leave out.
+ */
+export function validateResponseBody(operationId: string, status: number, body: unknown, options: { requireResponseOnlyFields?: boolean } = {}): ContractViolation[] {
   const op = operation(operationId);
   const key = String(status) in op.responses ? String(status) : status >= 400 && "default" in op.responses ? "default" : undefined;
   const schema = key === undefined ? undefined : op.responses[key];
   if (schema === undefined) return [{ path: "", message: `status ${status} is not a response of ${operationId} (spec: ${Object.keys(op.responses).join(", ")})` }];
   if (schema === null) return body === undefined || body === "" ? [] : [{ path: "", message: `${operationId} answers ${status} without a body` }];
   const out: ContractViolation[] = [];
-  compile(schema)(body, "", out, { strict: true, response: true });
+  compile(schema)(body, "", out, { strict: true, response: options.requireResponseOnlyFields ?? true });
   return out;
 }
 
