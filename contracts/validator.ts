@@ -125,6 +125,10 @@ function operation(operationId: string) {
 /**
  * Checks a request body against the spec's model for `operationId`. Unknown fields pass
  * unless `strict` (the real service's strictness is not documented).
+ * @example
+ * validateRequestBody("CreateCall", { targets: [], callbackUrl: "https://app/cb" }, { strict: true });
+ * // [{ path: "callbackUri", message: "is required" }, { path: "callbackUrl", message: "is not a field of CreateCallRequest" }]
+ * @see reference/callautomation/2026-03-12/communicationservicescallautomation.json
  */
 export function validateRequestBody(operationId: string, body: unknown, options: { strict?: boolean } = {}): ContractViolation[] {
   const op = operation(operationId);
@@ -171,7 +175,12 @@ export function validateErrorResponse(body: unknown): ContractViolation[] {
 /** Real payloads carry `version` and `publicEventType`, which the spec does not define. */
 const RECORDED_EXTRA_FIELDS = new Set(["version", "publicEventType"]);
 
-/** Checks a callback CloudEvent: the CloudEvents 1.0 envelope and `data` by event type. */
+/**
+ * Checks a callback CloudEvent: the CloudEvents 1.0 envelope and `data` by event type.
+ * @example
+ * // In an app's test: everything its handler was given is what the service may send.
+ * for (const event of received) expect(validateCallbackEvent(event)).toEqual([]);
+ */
 export function validateCallbackEvent(event: unknown): ContractViolation[] {
   const out = envelope(event, ["id", "source", "type", "specversion"], ["time", "datacontenttype", "subject"]);
   const e = event as Record<string, any>;

@@ -45,4 +45,20 @@ export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
 export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
+export {
+  validateRequestBody,
+  validateResponseBody,
+  validateCallbackEvent,
+  validateEventGridEvent,
+  validateDefinition,
+  validateErrorResponse,
+  matchOperation,
+  listOperations,
+  listCallbackEventTypes,
+} from "../contracts/validator.js";
+export type { ContractViolation } from "../contracts/validator.js";
+export { ContractViolationError, describeFindings } from "../contracts/selfCheck.js";
+export type { SelfCheckFinding } from "../contracts/selfCheck.js";
+export { REQUEST_LOG_LIMIT } from "./http/requestLog.js";
+export type { RequestLogEntry } from "./http/requestLog.js";
 export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreApp, AppContext } from "../scenarios/explorer.js";
