@@ -82,3 +82,40 @@ describe.each(TRANSPORTS)("self-check over %s", (transport) => {
     expect(h.emulator.selfCheckFindings()).toEqual([]);
   });
 });
+
+describe("self-check in the harness", () => {
+  let h: Harness;
+  let failure: string | undefined;
+  beforeAll(async () => {
+    h = await startHarness({ transport: "direct" });
+  });
+  afterAll(() => h.close());
+
+  // Expected to fail: the harness's afterEach finds the planted event and fails this test.
+  test.fails("fails the test that made callsim send a bad event", async ({ onTestFailed }) => {
+    onTestFailed(({ task }) => void (failure = task.result?.errors?.map((e) => e.message).join("\n")));
+    const event = { id: "e1", source: "calling/callConnections/c1", type: "Microsoft.Communication.CallConnected", specversion: "1.0", data: { serverCallId: 7 } };
+    h.emulator.engine.outbox.enqueue({ id: "e1", type: event.type, channel: "callback", destination: h.callbackUri, event }, {});
+    await h.settle();
+  });
+
+  test("names the field in that failure, and lets the next test start clean", () => {
+    expect(failure).toMatch(/CallConnected to .*\/callbacks: \[0\]\.data\.serverCallId must be a string/);
+    expect(h.emulator.selfCheckFindings()).toEqual([]);
+  });
+});
+
+describe("self-check in the test suite", () => {
+  test("is on wherever a test makes an emulator", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { join, relative } = await import("node:path");
+    const root = join(import.meta.dirname, "..", "..");
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith(".ts") ? [join(dir, name)] : []));
+    const made = [...files(join(root, "test")), ...files(join(root, "scenarios")), join(root, "emulator", "vitest.ts")].flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/createEmulator\(\{[^}]*\}/g)].map((m) => `${relative(root, file)}: ${m[0]}`),
+    );
+    expect(made.length).toBeGreaterThan(10);
+    expect(made.filter((call) => !call.includes("selfCheck"))).toEqual([]);
+  });
+});
