@@ -11,7 +11,16 @@ export interface ContractViolation {
 type Schema = Record<string, any>;
 interface Bundle {
   definitions: Record<string, Schema>;
-  operations: Record<string, { method: string; path: string; body: { schema: Schema; required: boolean } | null; responses: Record<string, Schema | null> }>;
+  operations: Record<
+    string,
+    {
+      method: string;
+      path: string;
+      body: { schema: Schema; required: boolean } | null;
+      parameters: Array<{ name: string; in: string; required: boolean; type: string; format?: string; enum?: string[] }>;
+      responses: Record<string, Schema | null>;
+    }
+  >;
   events: Record<string, Schema>;
   eventGridEvents: Record<string, Schema>;
 }
@@ -136,6 +145,34 @@ export function validateRequestBody(operationId: string, body: unknown, options:
   if (body === undefined || body === null) return op.body.required ? [{ path: "", message: "request body is required" }] : [];
   const out: ContractViolation[] = [];
   compile(op.body.schema)(body, "", out, { strict: !!options.strict, response: false });
+  return out;
+}
+
+/** What the spec's parameter formats look like on the wire. */
+const PARAMETER_FORMATS: Record<string, { test: (value: string) => boolean; expected: string }> = {
+  uuid: { test: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v), expected: "a UUID" },
+  "date-time-rfc1123": { test: (v) => /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) && !Number.isNaN(Date.parse(v)), expected: "an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT" },
+};
+
+/**
+ * Checks a request's query and header parameters against the spec's for `operationId`:
+ * required ones present, enums and formats (`Repeatability-Request-ID` a UUID, …) kept.
+ * Header names are matched without regard to case.
+ */
+export function validateRequestParameters(operationId: string, request: { query: URLSearchParams; headers: Record<string, string | string[] | undefined> }): ContractViolation[] {
+  const out: ContractViolation[] = [];
+  for (const parameter of operation(operationId).parameters) {
+    if (parameter.in !== "query" && parameter.in !== "header") continue;
+    const raw = parameter.in === "query" ? request.query.get(parameter.name) ?? undefined : request.headers[parameter.name.toLowerCase()];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined) {
+      if (parameter.required) out.push({ path: parameter.name, message: `is required (${parameter.in} parameter)` });
+      continue;
+    }
+    if (parameter.enum && !parameter.enum.includes(value)) out.push({ path: parameter.name, message: `must be one of ${parameter.enum.join(", ")}` });
+    const format = parameter.format ? PARAMETER_FORMATS[parameter.format] : undefined;
+    if (format && !format.test(value)) out.push({ path: parameter.name, message: `must be ${format.expected}` });
+  }
   return out;
 }
 

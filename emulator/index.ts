@@ -47,6 +47,7 @@ export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
 export {
   validateRequestBody,
+  validateRequestParameters,
   validateResponseBody,
   validateCallbackEvent,
   validateEventGridEvent,

@@ -1,4 +1,4 @@
-import { matchOperation, validateRequestBody, type ContractViolation } from "../../contracts/validator.js";
+import { matchOperation, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /** One Call Automation request an app sent, with the emulator's answer and the spec's verdict. */
@@ -43,7 +43,7 @@ export class RequestLog {
       method: request.method,
       url: request.url,
       status: response.status,
-      violations: operationId ? verdict(operationId, request.rawBody, query) : [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }],
+      violations: operationId ? verdict(operationId, request, query) : [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }],
     };
     this.entries.push(entry);
     if (this.entries.length > REQUEST_LOG_LIMIT) this.entries.splice(0, this.entries.length - REQUEST_LOG_LIMIT);
@@ -61,12 +61,11 @@ export class RequestLog {
   }
 }
 
-function verdict(operationId: string, rawBody: string, query: URLSearchParams): ContractViolation[] {
-  const out: ContractViolation[] = [];
-  if (!query.get("api-version")) out.push({ path: "api-version", message: "is required (query parameter)" });
+function verdict(operationId: string, request: RouteRequest, query: URLSearchParams): ContractViolation[] {
+  const out = validateRequestParameters(operationId, { query, headers: request.headers });
   let body: unknown;
   try {
-    body = rawBody.length === 0 ? undefined : JSON.parse(rawBody);
+    body = request.rawBody.length === 0 ? undefined : JSON.parse(request.rawBody);
   } catch (error) {
     return [...out, { path: "", message: `is not JSON (${(error as Error).message})` }];
   }

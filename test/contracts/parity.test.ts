@@ -149,7 +149,7 @@ describe.skipIf(!spec)("parity with the official spec", () => {
     );
   });
 
-  test("contracts/ has every operation of the spec, with its body and every response", () => {
+  test("contracts/ has every operation of the spec, with its parameters, its body and every response", () => {
     expect(listOperations().map((o) => o.operationId).sort()).toEqual(operations.map((o) => o.operationId).sort());
     for (const op of operations) {
       const ours = bundle.operations[op.operationId];
@@ -157,6 +157,10 @@ describe.skipIf(!spec)("parity with the official spec", () => {
       expect(!!ours.body, `${op.operationId} body`).toBe(!!op.bodyName);
       const specPath = spec.paths[op.path][op.method.toLowerCase()];
       expect(Object.keys(ours.responses).sort(), `${op.operationId} responses`).toEqual(Object.keys(specPath.responses).sort());
+      const specParams = (specPath.parameters ?? []).map((p: any) => (p.$ref ? spec.parameters[p.$ref.split("/").pop()] : p)).filter((p: any) => p.in !== "body");
+      expect(ours.parameters.map((p: any) => `${p.in} ${p.name} ${p.required} ${p.format ?? ""}`), `${op.operationId} parameters`).toEqual(
+        specParams.map((p: any) => `${p.in} ${p.name} ${!!p.required} ${p.format ?? ""}`),
+      );
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { matchOperation, validateCallbackEvent, validateResponseBody } from "../../contracts/validator.js";
+import { matchOperation, validateCallbackEvent, validateRequestParameters, validateResponseBody } from "../../contracts/validator.js";
 
 const participant = { identifier: { kind: "communicationUser", communicationUser: { id: "8:acs:r_u1" } }, isMuted: false };
 
@@ -29,5 +29,15 @@ describe("contracts/validator", () => {
     expect(matchOperation("POST", "/calling/callConnections/abc:play")).toBe("CallMedia_Play");
     expect(matchOperation("POST", "/calling/recordings/r1:resume")).toBe("CallRecording_ResumeRecording");
     expect(matchOperation("PUT", "/calling/callConnections")).toBeUndefined();
+  });
+
+  test("checks query and header parameters: api-version required, Repeatability-* in their formats", () => {
+    const check = (query: string, headers: Record<string, string>) => validateRequestParameters("CreateCall", { query: new URLSearchParams(query), headers });
+    expect(check("api-version=2026-03-12", { "repeatability-request-id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "repeatability-first-sent": "Sun, 06 Nov 1994 08:49:37 GMT" })).toEqual([]);
+    expect(check("", { "repeatability-request-id": "42", "repeatability-first-sent": "yesterday" })).toEqual([
+      { path: "api-version", message: "is required (query parameter)" },
+      { path: "Repeatability-Request-ID", message: "must be a UUID" },
+      { path: "Repeatability-First-Sent", message: "must be an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT" },
+    ]);
   });
 });
