@@ -120,7 +120,6 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
     },
     async close() {
       live.delete(harness);
-      await emulator.whenIdle();
       if (transport === "msw") mswServer?.close();
       await emulator.close();
       await receiver.close();
