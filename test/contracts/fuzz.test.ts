@@ -9,7 +9,7 @@ import { arbitraryFor, mutated, type Vocabulary } from "../support/schemaArbitra
 /** Printed so that a failure can be replayed: CALLSIM_FUZZ_SEED=<seed> npx vitest run test/contracts/fuzz.test.ts */
 const SEED = Number(process.env.CALLSIM_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
 /** Generated requests per route; ~30 routes make a few thousand per run. */
-const RUNS_PER_ROUTE = Number(process.env.CALLSIM_FUZZ_RUNS) || 100;
+const RUNS_PER_ROUTE = Number(process.env.CALLSIM_FUZZ_RUNS) || 80;
 /** A fresh world (calls, contexts) after this many requests, so most requests find live ids. */
 const WORLD_LIFETIME = 25;
 

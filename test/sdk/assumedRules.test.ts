@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { INCOMING_CALL_TIMEOUT_MS } from "../../emulator/engine/actions/incomingCall.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
+// Rules callsim chose where the docs are silent (contracts/DEVIATIONS.md), one block each.
+
 // Virtual time only: the rule is about 30 s of waiting.
 describe("an IncomingCall nobody acts on", () => {
   let h: Harness;
@@ -22,5 +24,22 @@ describe("an IncomingCall nobody acts on", () => {
     const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
     const failed = await h.waitForEvent("AnswerFailed", answered.callConnectionProperties.callConnectionId!);
     expect(failed.resultInformation?.code).toBe(487);
+  });
+});
+
+// Over real HTTP: the headers are what a real callback endpoint sees.
+describe("callback deliveries", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport: "server" });
+  });
+  afterAll(() => h.close());
+
+  test("carry no Authorization header (callsim has no signing keys to offer)", async () => {
+    const { callConnectionProperties } = await h.client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, h.callbackUri);
+    await h.waitForEvent("CallConnected", callConnectionProperties.callConnectionId!);
+    const delivery = h.receiver.received.find((r) => r.path === "/callbacks")!;
+    expect(delivery.headers["content-type"]).toMatch(/application\/json/);
+    expect(delivery.headers.authorization).toBeUndefined();
   });
 });
