@@ -208,6 +208,11 @@ describe.skipIf(!spec)("parity with the official spec", () => {
   test("contracts/ has every callback event model the SDK parses, and every event callsim emits", () => {
     const events = listCallbackEventTypes();
     for (const name of events) expect(spec.definitions[name], name).toBeDefined();
+    // Every model shaped like a callback event (and not a REST body) is an event of contracts/.
+    const restModels = new Set([...JSON.stringify(bundle.operations).matchAll(/#\/definitions\/(\w+)/g)].map((m) => m[1]));
+    const eventShaped = Object.entries<any>(spec.definitions).filter(([name, d]) => d.properties?.callConnectionId && d.properties?.correlationId && !restModels.has(name)).map(([name]) => name);
+    expect(eventShaped.length).toBeGreaterThan(30);
+    expect(eventShaped.filter((name) => !events.includes(name))).toEqual([]);
     const emitted = [...readFileSync(join(import.meta.dirname, "..", "..", "emulator", "engine", "events.ts"), "utf8").matchAll(/^\s+\| "(\w+)"/gm)].map((m) => m[1]);
     expect(emitted.length).toBeGreaterThan(10);
     expect(emitted.filter((name) => !events.includes(name))).toEqual([]);
