@@ -28,7 +28,17 @@ function identifierModel(rawId: string): Record<string, unknown> {
 export function arbitraryFor(schema: Schema, vocabulary: Vocabulary, depth = 0, field?: string): fc.Arbitrary<unknown> {
   if (schema.$ref) {
     const name = String(schema.$ref).split("/").pop()!;
-    if (name === "CommunicationIdentifierModel") return fc.constantFrom(...vocabulary.rawIds).map(identifierModel);
+    if (name === "CommunicationIdentifierModel") {
+      // Mostly identities that exist; sometimes schema-valid oddities (empty ids, mixed kinds).
+      const odd = fc.oneof(
+        fc.string({ maxLength: 8 }).map((id) => ({ communicationUser: { id } })),
+        fc.string({ maxLength: 8 }).map((value) => ({ kind: "phoneNumber", phoneNumber: { value } })),
+        fc.constantFrom(...vocabulary.rawIds).map((id) => ({ kind: "microsoftTeamsUser", communicationUser: { id }, rawId: id })),
+        fc.string({ maxLength: 8 }).map((rawId) => ({ rawId })),
+        fc.constant({}),
+      );
+      return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...vocabulary.rawIds).map(identifierModel) }, { weight: 1, arbitrary: odd });
+    }
     if (name === "PhoneNumberIdentifierModel") return fc.constantFrom(...vocabulary.rawIds.filter((id) => id.startsWith("4:"))).map((id) => ({ value: id.slice(2) }));
     if (name === "CommunicationUserIdentifierModel") return fc.constantFrom(...vocabulary.rawIds.filter((id) => id.startsWith("8:"))).map((id) => ({ id }));
     return arbitraryFor(definitions[name], vocabulary, depth, field);
