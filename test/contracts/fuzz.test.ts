@@ -83,8 +83,9 @@ function serviceRoutes(): Route[] {
       name: operation.operationId,
       method: operation.method,
       path: (w) =>
-        fc.tuple(callId(w), rawId(w), fc.constantFrom("2026-03-12", "2026-03-12", "2024-09-15", "1999-01-01"), fc.option(fc.string({ maxLength: 4 }))).map(([c, r, version, skip]) => {
-          const path = spec.path.replace("{callConnectionId}", c).replace("{participantRawId}", r);
+        fc.tuple(callId(w), rawId(w), anyId((x) => x.vocabulary.strings.filter(Boolean))(w), fc.constantFrom("2026-03-12", "2026-03-12", "2024-09-15", "1999-01-01"), fc.option(fc.string({ maxLength: 4 }))).map(([c, r, other, version, skip]) => {
+          // Any other path parameter (a recordingId, …) gets a live id or anything.
+          const path = spec.path.replace("{callConnectionId}", c).replace("{participantRawId}", r).replace(/\{\w+\}/g, other);
           return `${path}?api-version=${version}${skip === null ? "" : `&skip=${encodeURIComponent(skip)}`}`;
         }),
       body: spec.body ? (w) => arbitraryFor(spec.body!.schema, w.vocabulary) : undefined,
