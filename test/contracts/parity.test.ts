@@ -98,7 +98,8 @@ async function adapt(world: World, operationId: string, params: Record<string, a
   if (ADAPT[operationId]) return ADAPT[operationId](world, params, body);
   // Anything else acts on a call: one with every identity the example names in it.
   if ("callConnectionId" in params) params.callConnectionId = await world.connectedCall([...new Set([...ids(body ?? {}), OTHER])]);
-  // …or names the call by its locator (recording): the live call's serverCallId.
+  // …or names the call in its body (recording): by connection id or by locator.
+  if (typeof body?.callConnectionId === "string") body.callConnectionId = await world.connectedCall([OTHER]);
   if (body?.callLocator?.serverCallId) {
     const id = await world.connectedCall([OTHER]);
     body.callLocator.serverCallId = world.emulator.calls().find((c) => c.connections.some((x: any) => x.callConnectionId === id))!.serverCallId;
