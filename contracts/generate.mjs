@@ -76,7 +76,7 @@ for (const [path, methods] of Object.entries(spec.paths)) {
       method: method.toUpperCase(),
       path,
       body: body ? { schema: clean(body.schema, "callAutomation"), required: !!body.required } : null,
-      parameters: params.filter((p) => p.in !== "body").map((p) => ({ name: p.name, in: p.in, required: !!p.required, type: p.type, ...(p.enum ? { enum: p.enum } : {}) })),
+      parameters: params.filter((p) => p.in !== "body").map((p) => ({ name: p.name, in: p.in, required: !!p.required, type: p.type, ...(p.format ? { format: p.format } : {}), ...(p.enum ? { enum: p.enum } : {}) })),
       responses: Object.fromEntries(Object.keys(operation.responses).sort().map((status) => [status, operation.responses[status].schema ? clean(operation.responses[status].schema, "callAutomation") : null])),
     };
   }

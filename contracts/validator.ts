@@ -11,7 +11,16 @@ export interface ContractViolation {
 type Schema = Record<string, any>;
 interface Bundle {
   definitions: Record<string, Schema>;
-  operations: Record<string, { method: string; path: string; body: { schema: Schema; required: boolean } | null; responses: Record<string, Schema | null> }>;
+  operations: Record<
+    string,
+    {
+      method: string;
+      path: string;
+      body: { schema: Schema; required: boolean } | null;
+      parameters: Array<{ name: string; in: string; required: boolean; type: string; format?: string; enum?: string[] }>;
+      responses: Record<string, Schema | null>;
+    }
+  >;
   events: Record<string, Schema>;
   eventGridEvents: Record<string, Schema>;
 }
@@ -24,6 +33,8 @@ type Mode = { strict: boolean; response: boolean };
 type Check = (value: unknown, path: string, out: ContractViolation[], mode: Mode) => void;
 
 const compiled = new Map<Schema, Check>();
+/** Models compiled as the base of a subtype (through its allOf): no dispatch, no unknown-field check. */
+const compiledAsBase = new Map<Schema, Check>();
 /** Discriminated models: base name → discriminator value → subtype name. */
 const subtypes = new Map<string, Map<string, string>>();
 for (const [name, schema] of Object.entries(bundle.definitions)) {
@@ -38,13 +49,14 @@ for (const [name, schema] of Object.entries(bundle.definitions)) {
  */
 const RESPONSE_ONLY_REQUIRED: Record<string, string[]> = { CommunicationIdentifierModel: ["kind", "rawId"] };
 
-function compile(schema: Schema, name?: string): Check {
-  const cached = compiled.get(schema);
+function compile(schema: Schema, name?: string, asBase = false): Check {
+  const cache = asBase ? compiledAsBase : compiled;
+  const cached = cache.get(schema);
   if (cached) return cached;
   let check: Check = () => {};
-  compiled.set(schema, (v, p, o, m) => check(v, p, o, m));
-  check = build(schema, name);
-  compiled.set(schema, check);
+  cache.set(schema, (v, p, o, m) => check(v, p, o, m));
+  check = build(schema, name, asBase);
+  cache.set(schema, check);
   return check;
 }
 
@@ -53,14 +65,15 @@ function ref(schema: Schema): { target: Schema; name: string } {
   return { target: bundle.definitions[name], name };
 }
 
-function build(schema: Schema, name?: string): Check {
+function build(schema: Schema, name?: string, asBase = false): Check {
   if (schema.$ref) {
     const { target, name: refName } = ref(schema);
-    return compile(target, refName);
+    return compile(target, refName, asBase);
   }
   const checks: Check[] = [];
   const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
-  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part));
+  // A subtype checks its base's fields itself: the base must not dispatch back to the subtype.
+  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part, undefined, true));
   const type = schema.type as string | undefined;
   if (type === "string") checks.push((v, p, o) => typeof v !== "string" && o.push({ path: p, message: "must be a string" }));
   if (type === "boolean") checks.push((v, p, o) => typeof v !== "boolean" && o.push({ path: p, message: "must be true or false" }));
@@ -89,20 +102,20 @@ function build(schema: Schema, name?: string): Check {
     const required = (schema.required as string[] | undefined) ?? [];
     const responseRequired = name ? RESPONSE_ONLY_REQUIRED[name] ?? [] : [];
     const extra = typeof schema.additionalProperties === "object" ? compile(schema.additionalProperties) : undefined;
-    const variants = name ? subtypes.get(name) : undefined;
+    const variants = name && !asBase ? subtypes.get(name) : undefined;
     const discriminator = schema.discriminator as string | undefined;
     checks.push((v, p, o, m) => {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return void o.push({ path: p, message: "must be an object" });
       const record = v as Record<string, unknown>;
-      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
-      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
-      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
-      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
       if (variants && discriminator && typeof record[discriminator] === "string") {
         const sub = variants.get(record[discriminator] as string);
         if (sub) return compile(bundle.definitions[sub], sub)(v, p, o, m);
       }
-      if (m.strict && !extra && schema.additionalProperties !== true) {
+      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
+      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
+      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
+      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
+      if (m.strict && !asBase && !extra && schema.additionalProperties !== true) {
         for (const key of Object.keys(record)) if (!known.has(key)) o.push({ path: at(p, key), message: `is not a field of ${name ?? "this object"}` });
       }
     });
@@ -121,6 +134,10 @@ function operation(operationId: string) {
 /**
  * Checks a request body against the spec's model for `operationId`. Unknown fields pass
  * unless `strict` (the real service's strictness is not documented).
+ * @example
+ * validateRequestBody("CreateCall", { targets: [], callbackUrl: "https://app/cb" }, { strict: true });
+ * // [{ path: "callbackUri", message: "is required" }, { path: "callbackUrl", message: "is not a field of CreateCallRequest" }]
+ * @see reference/callautomation/2026-03-12/communicationservicescallautomation.json
  */
 export function validateRequestBody(operationId: string, body: unknown, options: { strict?: boolean } = {}): ContractViolation[] {
   const op = operation(operationId);
@@ -131,21 +148,76 @@ export function validateRequestBody(operationId: string, body: unknown, options:
   return out;
 }
 
-/** Checks a response body against the spec's model for that status (strict: callsim's own output). */
-export function validateResponseBody(operationId: string, status: number, body: unknown): ContractViolation[] {
+/** What the spec's parameter formats look like on the wire. */
+const PARAMETER_FORMATS: Record<string, { test: (value: string) => boolean; expected: string }> = {
+  uuid: { test: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v), expected: "a UUID" },
+  "date-time-rfc1123": { test: (v) => /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) && !Number.isNaN(Date.parse(v)), expected: "an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT" },
+};
+
+/**
+ * Checks a request's query and header parameters against the spec's for `operationId`:
+ * required ones present, enums and formats (`Repeatability-Request-ID` a UUID, …) kept.
+ * Header names are matched without regard to case.
+ */
+export function validateRequestParameters(operationId: string, request: { query: URLSearchParams; headers: Record<string, string | string[] | undefined> }): ContractViolation[] {
+  const out: ContractViolation[] = [];
+  for (const parameter of operation(operationId).parameters) {
+    if (parameter.in !== "query" && parameter.in !== "header") continue;
+    const raw = parameter.in === "query" ? request.query.get(parameter.name) ?? undefined : request.headers[parameter.name.toLowerCase()];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined) {
+      if (parameter.required) out.push({ path: parameter.name, message: `is required (${parameter.in} parameter)` });
+      continue;
+    }
+    if (parameter.enum && !parameter.enum.includes(value)) out.push({ path: parameter.name, message: `must be one of ${parameter.enum.join(", ")}` });
+    const format = parameter.format ? PARAMETER_FORMATS[parameter.format] : undefined;
+    if (format && !format.test(value)) out.push({ path: parameter.name, message: `must be ${format.expected}` });
+  }
+  return out;
+}
+
+/**
+ * Checks a response body against the spec's model for that status (strict: callsim's own
+ * output). `requireResponseOnlyFields: false` drops the identifier's "only required in
+ * responses" fields, which the spec's own examples leave out.
+ */
+export function validateResponseBody(operationId: string, status: number, body: unknown, options: { requireResponseOnlyFields?: boolean } = {}): ContractViolation[] {
   const op = operation(operationId);
-  const schema = op.responses[String(status)] ?? (status >= 400 ? op.responses.default : undefined);
+  const key = String(status) in op.responses ? String(status) : status >= 400 && "default" in op.responses ? "default" : undefined;
+  const schema = key === undefined ? undefined : op.responses[key];
   if (schema === undefined) return [{ path: "", message: `status ${status} is not a response of ${operationId} (spec: ${Object.keys(op.responses).join(", ")})` }];
   if (schema === null) return body === undefined || body === "" ? [] : [{ path: "", message: `${operationId} answers ${status} without a body` }];
   const out: ContractViolation[] = [];
-  compile(schema)(body, "", out, { strict: true, response: true });
+  compile(schema)(body, "", out, { strict: true, response: options.requireResponseOnlyFields ?? true });
   return out;
+}
+
+/**
+ * Checks a value against a model of the spec by name (`CallConnectionProperties`,
+ * `CommunicationIdentifierModel`), as a request (`response: false`) or as callsim's own output.
+ */
+export function validateDefinition(name: string, value: unknown, options: { strict?: boolean; response?: boolean } = {}): ContractViolation[] {
+  const schema = bundle.definitions[name];
+  if (!schema) throw new Error(`Unknown model ${name}; the spec defines ${Object.keys(bundle.definitions).length} models (see contracts/generated).`);
+  const out: ContractViolation[] = [];
+  compile(schema, name)(value, "", out, { strict: options.strict ?? !!options.response, response: !!options.response });
+  return out;
+}
+
+/** Checks an error body against the service's error shape, `CommunicationErrorResponse`. */
+export function validateErrorResponse(body: unknown): ContractViolation[] {
+  return validateDefinition("CommunicationErrorResponse", body, { response: true });
 }
 
 /** Real payloads carry `version` and `publicEventType`, which the spec does not define. */
 const RECORDED_EXTRA_FIELDS = new Set(["version", "publicEventType"]);
 
-/** Checks a callback CloudEvent: the CloudEvents 1.0 envelope and `data` by event type. */
+/**
+ * Checks a callback CloudEvent: the CloudEvents 1.0 envelope and `data` by event type.
+ * @example
+ * // In an app's test: everything its handler was given is what the service may send.
+ * for (const event of received) expect(validateCallbackEvent(event)).toEqual([]);
+ */
 export function validateCallbackEvent(event: unknown): ContractViolation[] {
   const out = envelope(event, ["id", "source", "type", "specversion"], ["time", "datacontenttype", "subject"]);
   const e = event as Record<string, any>;
@@ -181,6 +253,18 @@ function envelope(event: unknown, required: string[], optional: string[]): Contr
   for (const key of required) if (typeof e[key] !== "string") out.push({ path: key, message: "is required and must be a string" });
   for (const key of optional) if (e[key] !== undefined && typeof e[key] !== "string") out.push({ path: key, message: "must be a string" });
   return out;
+}
+
+const operationPatterns = Object.entries(bundle.operations).map(([operationId, op]) => ({
+  operationId,
+  method: op.method,
+  // A path parameter is one segment; one that ends the path may hold `:` (a participant's rawId).
+  pattern: new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}$/, "[^/]+").replace(/\{[^}]+\}/g, "[^/:]+")}$`),
+}));
+
+/** The spec's operationId for `method` and `path` (no query), or undefined when the spec has none there. */
+export function matchOperation(method: string, path: string): string | undefined {
+  return operationPatterns.find((o) => o.method === method.toUpperCase() && o.pattern.test(path))?.operationId;
 }
 
 /** Every operation of the spec. */

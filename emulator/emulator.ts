@@ -16,6 +16,8 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
+import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
+import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
 export interface FaultInput {
@@ -62,6 +64,13 @@ export interface EmulatorOptions {
   delivery?: DeliveryOptions;
   /** Ended calls kept for `GET /emulator/calls` before the oldest are forgotten (default 10,000). */
   endedCallRetention?: number;
+  /**
+   * Checks every response and every event the emulator sends against the spec. `true` keeps
+   * what it finds for {@link Emulator.assertSelfCheck}; `"throw"` also makes the request whose
+   * response departs from the spec fail at once with a {@link ContractViolationError}. Off by
+   * default; callsim's own tests and the `callsim/vitest` fixture turn it on.
+   */
+  selfCheck?: boolean | "throw";
 }
 
 /**
@@ -99,7 +108,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
   const router = new CallbackRouter(httpSink);
-  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(router.sink(delivery)) : router.sink;
+  const selfCheck = options.selfCheck ? new SelfCheck() : undefined;
+  const requestLog = new RequestLog();
+  // Events are checked where they leave the outbox, whatever carries them on.
+  const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), router.sink(delivery)) : router.sink;
+  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(checkedSink(delivery)) : checkedSink;
   const engine: Engine = createEngine({
     clock,
     seed,
@@ -128,17 +141,37 @@ export function createEmulator(options: EmulatorOptions = {}) {
     strict: options.strict ?? false,
     now: () => Date.now(),
     participantsPageSize: options.participantsPageSize ?? 100,
+    onExchange: ({ operationId, request, response }) => {
+      requestLog.record({ request, response });
+      const finding = selfCheck?.response(operationId, request, response);
+      if (finding && options.selfCheck === "throw") throw new ContractViolationError([finding]);
+    },
   });
   const recordingContent = createRecordingContentRoutes({ engine, accessKey, loose: options.loose ?? false, now: () => Date.now() });
-  const control = createControlRoutes({ engine, info, onReset: () => service.reset() });
+  const control = createControlRoutes({
+    engine,
+    info,
+    onReset: () => {
+      service.reset();
+      requestLog.clear();
+    },
+    requests: () => requestLog.list(),
+  });
   let closeServer: (() => Promise<void>) | undefined;
 
   /** Serves one request through the route tables: what every transport calls. */
   async function handle(request: RouteRequest): Promise<RouteResponse> {
-    const served = service(request) ?? recordingContent(request) ?? (await control(request));
+    const served = service(request) ?? recordingContent(request);
     if (served) return served;
-    const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
-    return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+    let response = await control(request);
+    if (!response) {
+      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
+      response = { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+    }
+    // The control plane has no spec, but its errors speak the service's error shape.
+    const finding = selfCheck?.errorShape(request, response);
+    if (finding && options.selfCheck === "throw") throw new ContractViolationError([finding]);
+    return response;
   }
 
   const requireVirtual = (what: string): VirtualClock => {
@@ -188,11 +221,25 @@ export function createEmulator(options: EmulatorOptions = {}) {
     connectionString: () => info().connectionString,
 
     // The control plane (DESIGN §3) as methods, for in-process use.
-    /** Forgets every call, event, party behaviour, fault and subscription. */
+    /** Forgets every call, event, party behaviour, fault, subscription and logged request. */
     reset: () => {
       engine.reset();
       service.reset();
+      requestLog.clear();
     },
+    /**
+     * Every Call Automation request the app sent, oldest first, with the status it got and what
+     * the spec finds wrong with it (checked strictly): assert that an app sent only valid requests.
+     * @example expect(emulator.requests().filter((r) => r.violations.length > 0)).toEqual([]);
+     */
+    requests: (): RequestLogEntry[] => requestLog.list(),
+    /** What the self-check found wrong with the emulator's own responses and events (needs `selfCheck`). */
+    selfCheckFindings: (): readonly SelfCheckFinding[] => selfCheck?.list() ?? [],
+    /**
+     * Throws a {@link ContractViolationError} naming every field of every response or event the
+     * emulator sent against the spec since the last call; does nothing without `selfCheck`.
+     */
+    assertSelfCheck: () => selfCheck?.assertClean(),
     /** How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`). */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */

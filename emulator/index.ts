@@ -46,6 +46,23 @@ export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
 export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
+export {
+  validateRequestBody,
+  validateRequestParameters,
+  validateResponseBody,
+  validateCallbackEvent,
+  validateEventGridEvent,
+  validateDefinition,
+  validateErrorResponse,
+  matchOperation,
+  listOperations,
+  listCallbackEventTypes,
+} from "../contracts/validator.js";
+export type { ContractViolation } from "../contracts/validator.js";
+export { ContractViolationError, describeFindings } from "../contracts/selfCheck.js";
+export type { SelfCheckFinding } from "../contracts/selfCheck.js";
+export { REQUEST_LOG_LIMIT } from "./http/requestLog.js";
+export type { RequestLogEntry } from "./http/requestLog.js";
 export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreApp, AppContext } from "../scenarios/explorer.js";
 export { runScenario, NOTHING_AFTER_DISCONNECTED } from "../scenarios/scenario.js";
 export type { Scenario, ScenarioContext, ScenarioResult, Constraint } from "../scenarios/scenario.js";

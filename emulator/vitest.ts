@@ -51,7 +51,8 @@ function fixtureSeed(): number {
 export const test = base.extend<CallsimFixtures>({
   transport: "direct",
   emulator: async ({ task }, use) => {
-    const emulator = createEmulator({ clock: "virtual", seed: fixtureSeed() });
+    // The self-check is on: a response or event of callsim's that departs from the spec fails the test.
+    const emulator = createEmulator({ clock: "virtual", seed: fixtureSeed(), selfCheck: "throw" });
     // Callbacks to anything but a local server are accepted in-process unless the test routes them.
     const acceptAll = emulator.onCallback((url) => !LOOPBACK.test(url), () => undefined);
     await use(emulator);
@@ -60,6 +61,7 @@ export const test = base.extend<CallsimFixtures>({
       process.stderr.write(`callsim: "${task.name}" failed with seed ${emulator.seed}; rerun with CALLSIM_SEED=${emulator.seed}\n`);
     }
     await emulator.close();
+    emulator.assertSelfCheck();
   },
   client: async ({ emulator, transport }, use) => {
     if (transport === "direct") return use(new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() }));

@@ -124,7 +124,8 @@ export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
  * (at-least-once), the REST response of one of the app's own calls, or world time moving on.
  */
 export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "world"> | undefined, seed: number, duplicates: number, choose: Chooser): Promise<RunOutcome> {
-  const emulator = createEmulator({ clock: "virtual", seed });
+  // The self-check is on: a response or event that departs from the spec is callsim's bug, not the app's.
+  const emulator = createEmulator({ clock: "virtual", seed, selfCheck: true });
   const clock = emulator.clock!;
   const pool: Step[] = [];
   const delivered: Array<Extract<Step, { kind: "event" }>> = [];
@@ -206,6 +207,7 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       const broken = binding.check?.();
       if (broken) fail(broken);
     }
+    emulator.assertSelfCheck();
     return { choices, branching, trace, failure };
   } finally {
     await emulator.close();

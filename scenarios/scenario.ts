@@ -90,7 +90,7 @@ export interface ScenarioResult {
 
 /** Runs `scenario` in-process on a virtual clock and compares the engine's output with its declaration. */
 export async function runScenario(scenario: Scenario, seed = 1): Promise<ScenarioResult> {
-  const emulator = createEmulator({ clock: "virtual", seed });
+  const emulator = createEmulator({ clock: "virtual", seed, selfCheck: true });
   const callbackUri = "https://app.scenario.test/events";
   emulator.onCallback("https://app.scenario.test/", () => undefined);
   const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
@@ -144,6 +144,9 @@ export async function runScenario(scenario: Scenario, seed = 1): Promise<Scenari
         const wrong = violation(constraint, names);
         if (wrong) problems.push(`${alias}: ${constraint.description ?? constraint.kind}: ${wrong}`);
       }
+    }
+    for (const finding of emulator.selfCheckFindings()) {
+      for (const v of finding.violations) problems.push(`contract: ${finding.subject}: ${v.path || "(body)"} ${v.message}`);
     }
     return { scenario: scenario.name, actual, problems };
   } finally {

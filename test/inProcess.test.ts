@@ -11,7 +11,7 @@ const caller = "8:acs:11111111-1111-1111-1111-111111111111_0000000b-0000-0000-00
 
 /** create call, CallConnected, add a participant who never answers, timeout, hang up. */
 async function callFlow(seed: number, transport: "direct" | "msw") {
-  const emulator = createEmulator({ seed, clock: "virtual" });
+  const emulator = createEmulator({ seed, clock: "virtual", selfCheck: "throw" });
   const received: string[] = [];
   emulator.onCallback("https://app.test/", ({ body }) => {
     received.push(body);
@@ -30,6 +30,7 @@ async function callFlow(seed: number, transport: "direct" | "msw") {
     const timedOutAfter = emulator.now() - startedAt;
     await callConnection.hangUp(true);
     await emulator.settle();
+    emulator.assertSelfCheck();
     return { received, timedOutAfter, log: JSON.stringify(emulator.events()) };
   } finally {
     msw?.close();
@@ -65,14 +66,14 @@ describe("in-process emulator", () => {
   });
 
   test("stops a runaway settle at its limit with advice", async () => {
-    const emulator = createEmulator({ clock: "virtual" });
+    const emulator = createEmulator({ clock: "virtual", selfCheck: "throw" });
     const again = () => emulator.clock!.schedule(1000, again, "a task that reschedules itself");
     again();
     await expect(emulator.settle({ limit: 50 })).rejects.toThrow(/stopped after 50 tasks.*a task that reschedules itself.*settle\(\{ limit \}\)/s);
   });
 
   test("delivers through the app's own fetch handler", async () => {
-    const emulator = createEmulator({ clock: "virtual" });
+    const emulator = createEmulator({ clock: "virtual", selfCheck: "throw" });
     const seen: string[] = [];
     emulator.routeCallbacks("https://app.test/", async (request) => {
       seen.push(`${request.method} ${new URL(request.url).pathname} ${(await request.json())[0].type}`);
@@ -82,6 +83,7 @@ describe("in-process emulator", () => {
     await client.createCall({ targetParticipant: { communicationUserId: agent } }, "https://app.test/api/events");
     await emulator.settle();
     expect(seen).toEqual(["POST /api/events Microsoft.Communication.CallConnected", "POST /api/events Microsoft.Communication.ParticipantsUpdated"]);
+    emulator.assertSelfCheck();
   });
 
   test("still delivers over real HTTP to a local server", async () => {
@@ -95,12 +97,13 @@ describe("in-process emulator", () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const emulator = createEmulator({ clock: "virtual" });
+    const emulator = createEmulator({ clock: "virtual", selfCheck: "throw" });
     try {
       const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
       await client.createCall({ targetParticipant: { communicationUserId: agent } }, `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`);
       await emulator.settle();
       expect(bodies.map((b) => JSON.parse(b)[0].type)).toEqual(["Microsoft.Communication.CallConnected", "Microsoft.Communication.ParticipantsUpdated"]);
+      emulator.assertSelfCheck();
     } finally {
       await emulator.close();
       server.close();

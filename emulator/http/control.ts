@@ -27,6 +27,8 @@ export interface ControlRoutesOptions {
   info: () => EmulatorInfo;
   /** Forgets state outside the engine too (e.g. remembered idempotent answers). */
   onReset?: () => void;
+  /** The log of Call Automation requests with their verdicts (`GET /emulator/requests`). */
+  requests?: () => unknown[];
 }
 
 type Handler = (input: { params: string[]; query: URLSearchParams; body: any; baseUrl: string }) => unknown | Promise<unknown>;
@@ -71,6 +73,7 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
       throw new HttpError("notImplemented", `Live caller input (:${params[2]}) is not emulated yet; it comes with media support.`);
     }),
     route("GET", "^/emulator/faults$", 200, () => engine.faults()),
+    route("GET", "^/emulator/requests$", 200, () => options.requests?.() ?? []),
     route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body))),
     route("GET", "^/emulator/events$", 200, ({ query }) => {
       const callConnectionId = query.get("callConnectionId");

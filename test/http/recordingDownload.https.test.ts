@@ -18,7 +18,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "callsim-download-"));
   const certificate = await createLocalCertificate({ dir });
   ca = certificate.caPath;
-  emulator = createEmulator({ seed: 3 });
+  emulator = createEmulator({ selfCheck: true, seed: 3 });
   ({ connectionString, url: endpoint } = await emulator.listen({ port: 0, https: { key: certificate.keyPem, cert: certificate.certPem }, logLevel: "silent" }));
 });
 

@@ -8,7 +8,7 @@ const target = (n: number) => ({ communicationUserId: `8:acs:33333333-3333-3333-
 
 /** An emulator on the virtual clock whose callbacks reach `reply` in-process. */
 function virtual(delivery: DeliveryOptions | undefined, reply: (attempt: number, type: string) => { status: number; headers?: Record<string, string> } | number) {
-  const emulator = createEmulator({ seed: 3, clock: "virtual", loose: true, delivery });
+  const emulator = createEmulator({ selfCheck: true, seed: 3, clock: "virtual", loose: true, delivery });
   const attempts = new Map<string, number>();
   emulator.routeCallbacks("https://app.test/", async (request) => {
     const [event] = (await request.json()) as Array<{ id: string; type: string }>;
@@ -114,7 +114,7 @@ describe("one slow endpoint never delays another", () => {
   });
 
   test.each(["another app (origin)", "another callback URL of the same app"])("events for %s arrive while the slow one is still answering", async (where) => {
-    emulator = createEmulator({ seed: 4, delivery: { baseDelayMs: 1, maxDelayMs: 1 } });
+    emulator = createEmulator({ selfCheck: true, seed: 4, delivery: { baseDelayMs: 1, maxDelayMs: 1 } });
     const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
     const slow = new AppEndpoint();
     let release!: () => void;
@@ -145,7 +145,7 @@ describe("one slow endpoint never delays another", () => {
   });
 
   test("an attempt the endpoint does not answer within the per-attempt timeout is retried", async () => {
-    emulator = createEmulator({ seed: 5, delivery: { timeoutMs: 50, baseDelayMs: 1, maxDelayMs: 1 } });
+    emulator = createEmulator({ selfCheck: true, seed: 5, delivery: { timeoutMs: 50, baseDelayMs: 1, maxDelayMs: 1 } });
     const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
     const app = new AppEndpoint();
     let never!: () => void;

@@ -8,7 +8,7 @@ const user = (n: number) => ({ communicationUserId: `8:acs:12121212-1212-1212-12
 describe("memory stays bounded however many calls a run makes", () => {
   test("keeps the newest ended calls (10,000 by default) and forgets older ones with their connections and invitations", async () => {
     expect(DEFAULT_ENDED_CALL_RETENTION).toBe(10_000);
-    const emulator = createEmulator({ seed: 13, clock: "virtual", endedCallRetention: 10, delivery: { eventLogLimit: 20 } });
+    const emulator = createEmulator({ selfCheck: true, seed: 13, clock: "virtual", endedCallRetention: 10, delivery: { eventLogLimit: 20 } });
     emulator.onCallback("https://app.test/", () => undefined);
     const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
     const connections = [];

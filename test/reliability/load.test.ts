@@ -21,7 +21,7 @@ afterEach(async () => {
  * suites, and here it would spend a 2-core runner's CPU on the SDK rather than on deliveries.
  */
 async function start(): Promise<{ emulator: Emulator; app: AppEndpoint; client: CallAutomationClient }> {
-  emulator = createEmulator({ seed: 6, delivery: FAST_RETRIES });
+  emulator = createEmulator({ selfCheck: true, seed: 6, delivery: FAST_RETRIES });
   app = new AppEndpoint();
   await app.listen();
   return { emulator, app, client: new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() }) };

@@ -10,7 +10,7 @@ import { RepeatabilityCache } from "../../emulator/http/repeatability.js";
 let emulator: Emulator;
 let url: string;
 beforeAll(async () => {
-  emulator = createEmulator({ seed: 8, loose: true });
+  emulator = createEmulator({ selfCheck: true, seed: 8, loose: true });
   url = (await emulator.listen({ port: 0, logLevel: "silent" })).url;
   emulator.onCallback("https://app.test/", ({ events }) => {
     for (const e of events) {
@@ -105,7 +105,7 @@ describe("Repeatability-Request-ID and Repeatability-First-Sent", () => {
 
 describe("the SDK sends both headers on every repeatable operation", () => {
   test("createCall, answer, redirect, reject, connect, terminate, transfer, add, remove, mute, cancelAdd", async () => {
-    const inProcess = createEmulator({ seed: 9, clock: "virtual" });
+    const inProcess = createEmulator({ selfCheck: true, seed: 9, clock: "virtual" });
     const seen: Array<{ path: string; id?: string; firstSent?: string }> = [];
     const inner = inProcess.httpClient();
     const recording: HttpClient = {

@@ -1,5 +1,6 @@
 import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
 import { setupServer } from "msw/node";
+import { afterEach } from "vitest";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/emulator.js";
 import { createMswHandlers } from "../../emulator/http/msw.js";
 import { startHttpReceiver, startInProcessReceiver, type Receiver } from "./receiver.js";
@@ -40,11 +41,20 @@ export interface Harness {
 
 let mswServer: ReturnType<typeof setupServer> | undefined;
 
+/** Harnesses of the running test file, checked after each test. */
+const live = new Set<Harness>();
+
+// The self-check: a response or event that departs from the spec fails the test that caused it,
+// naming the field (responses fail at once; events, delivered asynchronously, here).
+afterEach(() => {
+  for (const h of live) h.emulator.assertSelfCheck();
+});
+
 /** Starts an emulator reached through `transport`, with a fixed seed. */
 export async function startHarness(options: EmulatorOptions & { transport?: Transport } = {}): Promise<Harness> {
   const { transport = "server", ...emulatorOptions } = options;
   const inProcess = transport !== "server";
-  const emulator = createEmulator({ seed: 1, clock: inProcess ? "virtual" : "real", ...emulatorOptions });
+  const emulator = createEmulator({ seed: 1, clock: inProcess ? "virtual" : "real", selfCheck: "throw", ...emulatorOptions });
   let client: CallAutomationClient;
   let receiver: Receiver;
   let baseUrl: string;
@@ -77,7 +87,7 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
     return { status: response.status, body: typeof response.body === "string" && response.body ? JSON.parse(response.body) : undefined };
   };
 
-  return {
+  const harness: Harness = {
     transport,
     emulator,
     client,
@@ -109,9 +119,13 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
         .map((e) => String(e.type).replace("Microsoft.Communication.", ""));
     },
     async close() {
+      live.delete(harness);
       if (transport === "msw") mswServer?.close();
       await emulator.close();
       await receiver.close();
+      emulator.assertSelfCheck();
     },
   };
+  live.add(harness);
+  return harness;
 }

@@ -5,7 +5,7 @@ import { identifierKind, rawIdFromModel, toIdentifierModel } from "../identifier
 import { invite, onInvitationSettled, settleSoon, type InvitationOutcome } from "../invitations.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection, IncomingCallRecord, Invitation, ServerCall } from "../model.js";
-import { checkCallbackUri, optionalString } from "../validation.js";
+import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
 /**
  * Rule (assumed): an IncomingCall nobody answers, rejects or redirects is abandoned after
@@ -28,14 +28,14 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
       throw new InvalidArgumentError(field, `${field} is required: a rawId such as 4:+14255550123 or 8:acs:<resource>_<user>.`);
     }
   }
+  // Checked before anything happens: they travel into the IncomingCall event as they are.
+  const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
+  const customContext = customCallingContext(input.customContext, "customContext") ?? { voipHeaders: {}, sipHeaders: {} };
   if (identifierKind(input.to) === "phoneNumber") ctx.store.ownedNumbers.add(input.to.slice(2));
   const call = openCall(ctx, "incoming");
   join(call, input.from);
   const invitation = invite(ctx, call, { target: input.to, purpose: "incoming", timeoutMs: INCOMING_CALL_TIMEOUT_MS });
-  return offer(ctx, call, invitation, input.from, {
-    callerDisplayName: input.callerDisplayName,
-    customContext: { voipHeaders: { ...input.customContext?.voipHeaders }, sipHeaders: { ...input.customContext?.sipHeaders } },
-  });
+  return offer(ctx, call, invitation, input.from, { callerDisplayName, customContext });
 }
 
 function offer(
