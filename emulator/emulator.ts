@@ -151,7 +151,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
     // The control plane (DESIGN §3) as methods, for in-process use.
     /** Forgets every call, event, party behaviour, fault and subscription. */
     reset: () => engine.reset(),
-    /** How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`). */
+    /**
+     * How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`), and what
+     * it keys or says, in order, each time a recognition listens to it.
+     * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
+     */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
     subscribe: (endpoint: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(endpoint, eventTypes, info().endpoint),
@@ -161,6 +165,19 @@ export function createEmulator(options: EmulatorOptions = {}) {
     startCall: (input: ExternalCallInput) => engine.startCall(input),
     /** A simulated party leaves a call (`POST /emulator/calls/{serverCallId}/participants/{rawId}:hangUp`). */
     hangUpParty: (serverCallId: string, rawId: string) => engine.partyHangUp(serverCallId, rawId),
+    /**
+     * A simulated party presses keys now, e.g. `"1#"` (`POST /emulator/calls/{serverCallId}/participants/{rawId}:dtmf`).
+     * A running recognition listening to the party hears them, and a continuous DTMF
+     * recognition on the party reports each tone. Answers which call connections heard them.
+     * @example emulator.pressKeys(serverCallId, "4:+14255550123", "1#")
+     */
+    pressKeys: (serverCallId: string, rawId: string, tones: string) => engine.media.partyPressesKeys(serverCallId, rawId, tones),
+    /**
+     * A simulated party says `text` now (`POST /emulator/calls/{serverCallId}/participants/{rawId}:speak`):
+     * a running speech or choices recognition listening to the party hears it.
+     * @example emulator.speak(serverCallId, "4:+14255550123", "talk to an agent")
+     */
+    speak: (serverCallId: string, rawId: string, text: string) => engine.media.partySpeaks(serverCallId, rawId, text),
     /** Plants a failure for the next matching action(s) (`POST /emulator/faults`). */
     addFault: (fault: FaultInput) => engine.addFault(fault),
     /** Every call with its connections, participants and invitations (`GET /emulator/calls`). */

@@ -19,10 +19,12 @@ import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
+import { checkPartyInput } from "./media/callerInput.js";
+import { createCallMedia } from "./media/callMedia.js";
 import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
-import { PARTY_BEHAVIORS, World, type PartyBehavior, type PartyInput } from "./world.js";
+import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
 
 /** What the engine is built from. */
 export interface EngineOptions {
@@ -99,6 +101,9 @@ export function createEngine(options: EngineOptions) {
       return { value: page.participants.map(callParticipant), more: page.more };
     },
 
+    /** CallMedia: play, recognize, DTMF, hold, transcription, media streaming, and parties' live input. */
+    media: createCallMedia(ctx),
+
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
       const behavior = (settings.behavior ?? "answer") as PartyBehavior;
@@ -108,8 +113,8 @@ export function createEngine(options: EngineOptions) {
       if (settings.delayMs !== undefined && (typeof settings.delayMs !== "number" || !(settings.delayMs >= 0))) {
         throw new InvalidArgumentError("delayMs", "delayMs must be a number of milliseconds, 0 or more.");
       }
-      const input = settings.input === undefined ? [] : Array.isArray(settings.input) ? settings.input : [settings.input];
-      return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input: input as PartyInput[] }) };
+      const input = checkPartyInput(settings.input === undefined ? [] : Array.isArray(settings.input) ? settings.input : [settings.input]);
+      return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
     },
     parties: () => ctx.world.list(),
     placeIncomingCall: (input: IncomingCallInput) => {

@@ -17,7 +17,27 @@ export type CallbackEventName =
   | "RemoveParticipantFailed"
   | "CancelAddParticipantSucceeded"
   | "CancelAddParticipantFailed"
-  | "ParticipantsUpdated";
+  | "ParticipantsUpdated"
+  | "PlayStarted"
+  | "PlayCompleted"
+  | "PlayFailed"
+  | "PlayCanceled"
+  | "RecognizeCompleted"
+  | "RecognizeFailed"
+  | "RecognizeCanceled"
+  | "ContinuousDtmfRecognitionToneReceived"
+  | "ContinuousDtmfRecognitionToneFailed"
+  | "ContinuousDtmfRecognitionStopped"
+  | "SendDtmfTonesCompleted"
+  | "SendDtmfTonesFailed"
+  | "HoldFailed"
+  | "TranscriptionStarted"
+  | "TranscriptionStopped"
+  | "TranscriptionUpdated"
+  | "TranscriptionFailed"
+  | "MediaStreamingStarted"
+  | "MediaStreamingStopped"
+  | "MediaStreamingFailed";
 
 /** The prefix of every Call Automation event type. */
 export const EVENT_TYPE_PREFIX = "Microsoft.Communication.";

@@ -17,6 +17,19 @@ export const FAULTABLE_ACTIONS = [
   "muteParticipants",
   "getParticipant",
   "getParticipants",
+  "play",
+  "recognize",
+  "cancelAllMediaOperations",
+  "startContinuousDtmfRecognition",
+  "stopContinuousDtmfRecognition",
+  "sendDtmfTones",
+  "hold",
+  "unhold",
+  "startTranscription",
+  "stopTranscription",
+  "updateTranscription",
+  "startMediaStreaming",
+  "stopMediaStreaming",
 ] as const;
 
 export type FaultableAction = (typeof FAULTABLE_ACTIONS)[number];
@@ -46,6 +59,16 @@ export const ASYNC_FAILURE_EVENTS: Partial<Record<FaultableAction, string>> = {
   addParticipant: "AddParticipantFailed",
   removeParticipant: "RemoveParticipantFailed",
   cancelAddParticipant: "CancelAddParticipantFailed",
+  play: "PlayFailed",
+  recognize: "RecognizeFailed",
+  startContinuousDtmfRecognition: "ContinuousDtmfRecognitionToneFailed",
+  sendDtmfTones: "SendDtmfTonesFailed",
+  hold: "HoldFailed",
+  startTranscription: "TranscriptionFailed",
+  stopTranscription: "TranscriptionFailed",
+  updateTranscription: "TranscriptionFailed",
+  startMediaStreaming: "MediaStreamingFailed",
+  stopMediaStreaming: "MediaStreamingFailed",
 };
 
 /** Planted faults, consumed in the order they were added. */

@@ -22,6 +22,9 @@ export const ERROR_CATALOG = {
   notFound: { status: 404, code: "8522", subCode: 8522 },
   conflict: { status: 409, code: "8519", subCode: 8519 },
   forbidden: { status: 403, code: "7504", subCode: 7504 },
+  mediaConflict: { status: 400, code: "8500", subCode: 8500 },
+  mediaPrecondition: { status: 412, code: "8583", subCode: 8583 },
+  missingConfiguration: { status: 405, code: "8522", subCode: 8522 },
   unauthorized: { status: 401, code: "Denied", subCode: 7509 },
   missingApiVersion: { status: 400, code: "MissingApiVersionParameter" },
   unsupportedApiVersion: { status: 400, code: "UnsupportedApiVersion" },
@@ -60,6 +63,9 @@ const ENGINE_KINDS: Record<Exclude<EngineErrorKind, "injected">, ErrorName> = {
   invalidCallState: "invalidCallState",
   conflict: "conflict",
   forbidden: "forbidden",
+  mediaConflict: "mediaConflict",
+  mediaPrecondition: "mediaPrecondition",
+  missingConfiguration: "missingConfiguration",
 };
 
 /** Status and body for any error thrown while serving a request. Unknown errors become 500s. */
