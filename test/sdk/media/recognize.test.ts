@@ -1,3 +1,4 @@
+import type { RecognitionChoice } from "@azure/communication-call-automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { DTMF_TONE_MS } from "../../../emulator/engine/media/recognitionRules.js";
@@ -15,7 +16,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
   const timed = test.runIf(transport !== "server");
 
   const dtmf = (extra: Record<string, unknown> = {}) => ({ kind: "callMediaRecognizeDtmfOptions" as const, ...extra });
-  const choices = [
+  const choices: RecognitionChoice[] = [
     { label: "Sales", phrases: ["sales", "buy something"], tone: "one" },
     { label: "Agent", phrases: ["agent", "representative"], tone: "zero" },
   ];
