@@ -1,4 +1,4 @@
-import type { RecognitionChoice } from "@azure/communication-call-automation";
+import { DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { DTMF_TONE_MS } from "../../../emulator/engine/media/recognitionRules.js";
@@ -17,8 +17,8 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
 
   const dtmf = (extra: Record<string, unknown> = {}) => ({ kind: "callMediaRecognizeDtmfOptions" as const, ...extra });
   const choices: RecognitionChoice[] = [
-    { label: "Sales", phrases: ["sales", "buy something"], tone: "one" },
-    { label: "Agent", phrases: ["agent", "representative"], tone: "zero" },
+    { label: "Sales", phrases: ["sales", "buy something"], tone: DtmfTone.One },
+    { label: "Agent", phrases: ["agent", "representative"], tone: DtmfTone.Zero },
   ];
 
   describe("DTMF", () => {
