@@ -38,13 +38,17 @@ for (const [name, schema] of Object.entries(bundle.definitions)) {
  */
 const RESPONSE_ONLY_REQUIRED: Record<string, string[]> = { CommunicationIdentifierModel: ["kind", "rawId"] };
 
-function compile(schema: Schema, name?: string): Check {
-  const cached = compiled.get(schema);
+/** A subtype's own base, checked without dispatching back to the subtype (which would recurse forever). */
+const compiledBases = new Map<Schema, Check>();
+
+function compile(schema: Schema, name?: string, dispatch = true): Check {
+  const cache = dispatch ? compiled : compiledBases;
+  const cached = cache.get(schema);
   if (cached) return cached;
   let check: Check = () => {};
-  compiled.set(schema, (v, p, o, m) => check(v, p, o, m));
-  check = build(schema, name);
-  compiled.set(schema, check);
+  cache.set(schema, (v, p, o, m) => check(v, p, o, m));
+  check = build(schema, name, dispatch);
+  cache.set(schema, check);
   return check;
 }
 
@@ -53,14 +57,14 @@ function ref(schema: Schema): { target: Schema; name: string } {
   return { target: bundle.definitions[name], name };
 }
 
-function build(schema: Schema, name?: string): Check {
+function build(schema: Schema, name?: string, dispatch = true): Check {
   if (schema.$ref) {
     const { target, name: refName } = ref(schema);
-    return compile(target, refName);
+    return compile(target, refName, dispatch);
   }
   const checks: Check[] = [];
   const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
-  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part));
+  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part, undefined, false));
   const type = schema.type as string | undefined;
   if (type === "string") checks.push((v, p, o) => typeof v !== "string" && o.push({ path: p, message: "must be a string" }));
   if (type === "boolean") checks.push((v, p, o) => typeof v !== "boolean" && o.push({ path: p, message: "must be true or false" }));
@@ -89,20 +93,20 @@ function build(schema: Schema, name?: string): Check {
     const required = (schema.required as string[] | undefined) ?? [];
     const responseRequired = name ? RESPONSE_ONLY_REQUIRED[name] ?? [] : [];
     const extra = typeof schema.additionalProperties === "object" ? compile(schema.additionalProperties) : undefined;
-    const variants = name ? subtypes.get(name) : undefined;
+    const variants = name && dispatch ? subtypes.get(name) : undefined;
     const discriminator = schema.discriminator as string | undefined;
     checks.push((v, p, o, m) => {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return void o.push({ path: p, message: "must be an object" });
       const record = v as Record<string, unknown>;
-      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
-      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
-      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
-      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
       if (variants && discriminator && typeof record[discriminator] === "string") {
         const sub = variants.get(record[discriminator] as string);
         if (sub) return compile(bundle.definitions[sub], sub)(v, p, o, m);
       }
-      if (m.strict && !extra && schema.additionalProperties !== true) {
+      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
+      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
+      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
+      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
+      if (dispatch && m.strict && !extra && schema.additionalProperties !== true) {
         for (const key of Object.keys(record)) if (!known.has(key)) o.push({ path: at(p, key), message: `is not a field of ${name ?? "this object"}` });
       }
     });
