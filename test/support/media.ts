@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { validateCallbackEvent } from "../../contracts/validator.js";
 import type { CallConnection, CallMedia, CreateCallOptions } from "@azure/communication-call-automation";
 import type { PartyInput } from "../../emulator/engine/world.js";
 import type { Harness } from "./harness.js";
@@ -43,3 +45,12 @@ export function elapsed(h: Harness, id: string, from: string, to: string): numbe
 export const text = (value: string) => ({ kind: "textSource" as const, text: value, voiceName: "en-US-NancyNeural" });
 /** A file play source. */
 export const file = (url: string) => ({ kind: "fileSource" as const, url });
+
+/** Every callback event received so far conforms to the spec's model of its type. */
+export function expectEventsMatchSpec(h: Harness): void {
+  const problems = h.receiver
+    .events()
+    .filter((e) => typeof e.type === "string")
+    .flatMap((e) => validateCallbackEvent(e).map((v) => `${e.type} ${v.path} ${v.message}`));
+  expect(problems).toEqual([]);
+}

@@ -1,7 +1,7 @@
 import { DtmfTone } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, due } from "../../support/media.js";
+import { CALLER, caller, connectedCall, due, expectEventsMatchSpec } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia DTMF over %s", (transport) => {
   let h: Harness;
@@ -9,6 +9,7 @@ describe.each(TRANSPORTS)("CallMedia DTMF over %s", (transport) => {
     h = await startHarness({ transport });
   });
   afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
 
   const press = (serverCallId: string, tones: string) =>

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, file, text } from "../../support/media.js";
+import { CALLER, caller, connectedCall, file, text, expectEventsMatchSpec } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia hold over %s", (transport) => {
   let h: Harness;
@@ -8,6 +8,7 @@ describe.each(TRANSPORTS)("CallMedia hold over %s", (transport) => {
     h = await startHarness({ transport });
   });
   afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
 
   const onHold = (d: any) => d.participants.some((p: any) => p.identifier.rawId === CALLER && p.isOnHold);

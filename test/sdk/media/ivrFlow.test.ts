@@ -1,7 +1,7 @@
 import { parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, text } from "../../support/media.js";
+import { CALLER, caller, text, expectEventsMatchSpec } from "../../support/media.js";
 
 /**
  * A whole IVR call, as the public samples write it: answer the IncomingCall, play a menu
@@ -14,6 +14,7 @@ describe.each(TRANSPORTS)("an IVR call over %s", (transport) => {
     h = await startHarness({ transport });
   });
   afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
   beforeEach(async () => {
     await h.reset();
     await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });

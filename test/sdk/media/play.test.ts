@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { FILE_PLAY_MS, SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { caller, connectedCall, elapsed, file, text } from "../../support/media.js";
+import { caller, connectedCall, elapsed, file, text, expectEventsMatchSpec } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
   let h: Harness;
@@ -9,6 +9,7 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     h = await startHarness({ transport });
   });
   afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
   // Cases that wait whole seconds run on the virtual-clock transports only, where waiting costs nothing.
   const timed = test.runIf(transport !== "server");

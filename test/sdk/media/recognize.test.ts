@@ -1,9 +1,9 @@
 import { DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { DTMF_TONE_MS } from "../../../emulator/engine/media/recognitionRules.js";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, due, elapsed, file, text } from "../../support/media.js";
+import { CALLER, caller, connectedCall, due, elapsed, file, text, expectEventsMatchSpec } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
   let h: Harness;
@@ -11,6 +11,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
     h = await startHarness({ transport });
   });
   afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
   // Cases that wait whole seconds run on the virtual-clock transports only, where waiting costs nothing.
   const timed = test.runIf(transport !== "server");

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { connectedCall } from "../../support/media.js";
+import { connectedCall, expectEventsMatchSpec } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s", (transport) => {
   let h: Harness;
@@ -8,6 +8,7 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     h = await startHarness({ transport });
   });
   afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
 
   const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
