@@ -1,5 +1,6 @@
 import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
 import { resultInformation, type ResultInformation } from "./events.js";
+import { stopMedia } from "./media/mediaQueue.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
 
 /** CallDisconnected for the leg whose API call ended the call (REC-NET, 2025). */
@@ -94,6 +95,7 @@ export function endCall(ctx: EngineContext, call: ServerCall, initiator?: CallCo
 export function disconnectLeg(ctx: EngineContext, connection: CallConnection, result: ResultInformation): void {
   if (connection.disconnectedEmitted || connection.state === "disconnected") return;
   connection.state = "disconnected";
+  stopMedia(ctx, connection);
   after(ctx, 0, () => {
     connection.state = "disconnected";
     emitDisconnected(ctx, connection, result);

@@ -64,3 +64,12 @@ function stop(ctx: EngineContext, operation: MediaOperation): void {
   operation.state = "done";
   for (const timer of operation.timers.splice(0)) ctx.clock.cancel(timer);
 }
+
+/** The call connection has ended: its media operations stop without events (nothing follows CallDisconnected). */
+export function stopMedia(ctx: EngineContext, connection: CallConnection): void {
+  const media = mediaOf(connection);
+  for (const operation of media.queue.splice(0)) stop(ctx, operation);
+  media.continuousDtmf.clear();
+  media.transcription.state = "inactive";
+  media.mediaStreaming.state = "inactive";
+}

@@ -170,6 +170,17 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
     expect(h.eventTypes(id)).not.toContain("RecognizeFailed");
   });
 
+  test("stops without an event when the call ends during a recognition", async () => {
+    const { id, connection, media } = await connectedCall(h);
+    await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 30 }));
+    await due(h);
+    await connection.hangUp(true);
+    await h.waitForEvent("CallDisconnected", id);
+    if (h.emulator.clock) expect(h.emulator.pending()).toEqual([]);
+    await h.settle();
+    expect(h.eventTypes(id).filter((t) => t.startsWith("Recognize"))).toEqual([]);
+  });
+
   test("sends a planted asynchronous fault as RecognizeFailed", async () => {
     await h.control("POST", "/emulator/faults", { action: "recognize", async: true, status: 500, subCode: 8565, message: "Cognitive Services error." });
     const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
