@@ -9,6 +9,7 @@ import { createHttpSink } from "./delivery/httpSink.js";
 import type { DeliverySink, EventRecord } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
+import { createFetchAudioSource } from "./audio/fetchAudio.js";
 import type { SettleOptions } from "./clock/virtualClock.js";
 import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
@@ -48,6 +49,12 @@ export interface EmulatorOptions {
   participantsPageSize?: number;
   /** Endpoint used in the connection string until `listen()` reports the real one. */
   endpoint?: string;
+  /**
+   * Fetch play files (play, recognize prompts, hold music) to read their WAV header: their
+   * length sets the play's duration, and a file that cannot be fetched or is not a mono
+   * 16-bit 16 kHz WAV fails as the service fails it. Off by default: files play 1 s.
+   */
+  fetchAudio?: boolean;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -75,7 +82,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
   let endpoint = options.endpoint ?? "https://callsim.communication.azure.com";
   const router = new CallbackRouter(httpSink);
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(router.sink(delivery)) : router.sink;
-  const engine: Engine = createEngine({ clock, seed, sink: trackedSink });
+  const fetchAudio = options.fetchAudio ? createFetchAudioSource() : undefined;
+  // On the virtual clock, settle() waits for a file being read as it waits for a delivery.
+  const audio = fetchAudio && virtualClock ? (uri: string) => virtualClock.track(fetchAudio(uri)) : fetchAudio;
+  const engine: Engine = createEngine({ clock, seed, sink: trackedSink, audio });
   const info = (): EmulatorInfo => ({
     endpoint,
     connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,

@@ -20,6 +20,7 @@ import { EventGrid } from "./eventGrid.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { checkPartyInput } from "./media/callerInput.js";
+import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
 import { Outbox, type DeliverySink, type RetryPolicy } from "./outbox.js";
 import { CallStore } from "./store.js";
@@ -35,6 +36,8 @@ export interface EngineOptions {
   /** The emulated resource's name, used in Event Grid topics. */
   resourceName?: string;
   retryPolicy?: RetryPolicy;
+  /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
+  audio?: AudioSource;
 }
 
 /**
@@ -66,6 +69,7 @@ export function createEngine(options: EngineOptions) {
     resourceId,
     appIdentity: ids.acsUserId(resourceId),
     eventGrid,
+    audio: options.audio,
   };
   const view = callConnectionProperties;
 

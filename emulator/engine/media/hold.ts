@@ -1,11 +1,12 @@
 import { after, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
 import { MediaPreconditionError } from "../errors.js";
-import { resultInformation } from "../events.js";
+import { resultInformation, type ResultInformation } from "../events.js";
 import { optionalString } from "../validation.js";
 import { emitMedia } from "./mediaQueue.js";
 import { mediaOf } from "./mediaState.js";
 import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
-import { readPlaySource, unplayableSource } from "./playSources.js";
+import { prepareSources } from "./audio.js";
+import { readPlaySource } from "./playSources.js";
 
 /** HoldRequest and UnholdRequest. */
 export interface HoldRequest {
@@ -37,12 +38,15 @@ export function hold(ctx: EngineContext, callConnectionId: string, request: Hold
   }
   const fault = takeFault(ctx, "hold");
   const call = ctx.store.callOf(connection);
-  after(ctx, 0, () => {
-    const failure = fault ? resultInformation(fault.status, fault.subCode, fault.message) : unplayableSource(music)?.result;
+  const held = (failure: ResultInformation | undefined) => {
     if (failure) return emitMedia(ctx, connection, "HoldFailed", { operationContext, resultInformation: failure }, callbackUri);
     if (!call.participants.has(participant.rawId) || participant.isOnHold) return;
     participant.isOnHold = true;
     emitParticipantsUpdated(ctx, call);
+  };
+  after(ctx, 0, () => {
+    if (fault) return held(resultInformation(fault.status, fault.subCode, fault.message));
+    prepareSources(music, ctx.audio, (outcome) => held("result" in outcome ? outcome.result : undefined));
   });
 }
 

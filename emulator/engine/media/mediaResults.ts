@@ -33,7 +33,7 @@ export const INCORRECT_TONE = () => resultInformation(400, 8534, "Action failed,
 /** PlayCanceled / RecognizeCanceled after cancelAllMediaOperations or an interrupting operation (8508, assumed pairing). */
 export const OPERATION_CANCELED = () => resultInformation(400, 8508, "Action failed, the operation was cancelled.");
 /** PlayFailed / RecognizeFailed / HoldFailed for a file that is not a WAV (8535). */
-export const INVALID_FILE_FORMAT = (uri: string) =>
-  resultInformation(400, 8535, `Action failed, file format is invalid: ${uri} is not a WAV file. Play supports WAV, mono, 16-bit, 16 kHz.`);
+export const INVALID_FILE_FORMAT = (uri: string, reason = "is not a WAV file") =>
+  resultInformation(400, 8535, `Action failed, file format is invalid: ${uri} ${reason}. Play supports WAV, mono, 16-bit, 16 kHz.`);
 /** PlayFailed / RecognizeFailed for a text or SSML source with nothing in it (8582). */
 export const PLAY_SOURCE_EMPTY = () => resultInformation(400, 8582, "Action failed, play source text or SSML is empty.");

@@ -8,7 +8,8 @@ import { mediaConnection, resultDestination } from "./mediaTargets.js";
 import { ACTION_COMPLETED, OPERATION_CANCELED } from "./mediaResults.js";
 import { emitMedia, enqueue, finish } from "./mediaQueue.js";
 import type { MediaOperation } from "./mediaState.js";
-import { playDurationMs, readPlaySources, unplayableSource } from "./playSources.js";
+import { prepareSources, type SourcesOutcome } from "./audio.js";
+import { readPlaySources } from "./playSources.js";
 
 /** The PlayRequest fields callsim acts on. */
 export interface PlayRequest {
@@ -44,23 +45,25 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
     state: "queued",
     timers: [],
     start: () => {
-      const unplayable = fault ? { index: 0, result: resultInformation(fault.status, fault.subCode, fault.message) } : unplayableSource(sources);
-      if (unplayable) {
-        emitMedia(ctx, connection, "PlayFailed", { ...fields, resultInformation: unplayable.result, failedPlaySourceIndex: unplayable.index }, callbackUri);
-        finish(ctx, connection, operation);
-        return;
-      }
-      emitMedia(ctx, connection, "PlayStarted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
-      if (loop) return; // runs until canceled, interrupted or the call ends
-      const duration = sources.reduce((total, source) => total + playDurationMs(source), 0);
-      operation.timers.push(
-        ctx.clock.schedule(duration, () => {
-          finish(ctx, connection, operation);
-          emitMedia(ctx, connection, "PlayCompleted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
-        }, `PlayCompleted ${callConnectionId}`),
-      );
+      if (fault) return playing({ index: 0, result: resultInformation(fault.status, fault.subCode, fault.message) });
+      prepareSources(sources, ctx.audio, playing);
     },
     canceled: () => emitMedia(ctx, connection, "PlayCanceled", { ...fields, resultInformation: OPERATION_CANCELED() }, callbackUri),
+  };
+  const playing = (outcome: SourcesOutcome) => {
+    if (operation.state !== "running") return; // canceled while its files were read
+    if ("result" in outcome) {
+      emitMedia(ctx, connection, "PlayFailed", { ...fields, resultInformation: outcome.result, failedPlaySourceIndex: outcome.index }, callbackUri);
+      finish(ctx, connection, operation);
+      return;
+    }
+    emitMedia(ctx, connection, "PlayStarted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
+    if (loop) return; // runs until canceled, interrupted or the call ends
+    const completed = () => {
+      finish(ctx, connection, operation);
+      emitMedia(ctx, connection, "PlayCompleted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
+    };
+    operation.timers.push(ctx.clock.schedule(outcome.durationMs, completed, `PlayCompleted ${callConnectionId}`));
   };
   enqueue(ctx, connection, operation, request.interruptCallMediaOperation === true);
 }

@@ -7,7 +7,8 @@ import { INITIAL_SILENCE_TIMEOUT, OPERATION_CANCELED } from "./mediaResults.js";
 import { emitMedia, enqueue, finish } from "./mediaQueue.js";
 import type { HeardInput, MediaOperation } from "./mediaState.js";
 import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
-import { playDurationMs, readPlaySources, unplayableSource } from "./playSources.js";
+import { prepareSources } from "./audio.js";
+import { readPlaySources } from "./playSources.js";
 import { createRecognizer, type Outcome } from "./recognizer.js";
 import { readRecognitionRules } from "./recognitionRules.js";
 import { tonesFromKeys } from "./tones.js";
@@ -72,12 +73,13 @@ export function recognize(ctx: EngineContext, callConnectionId: string, request:
     timers: [],
     start: () => {
       if (fault) return end({ failed: resultInformation(fault.status, fault.subCode, fault.message) });
-      const unplayable = unplayableSource(prompts);
-      if (unplayable) return end({ failed: unplayable.result, failedPlaySourceIndex: unplayable.index });
-      const promptMs = prompts.reduce((total, source) => total + playDurationMs(source), 0);
-      // Barge-in: a party with input ready interrupts a prompt that allows it.
-      if (promptMs === 0 || (rules.interruptPrompt && ctx.world.party(target).input.length > 0)) listen(true);
-      else schedule(promptMs, () => listen(true));
+      prepareSources(prompts, ctx.audio, (prompt) => {
+        if (operation.state !== "running") return; // canceled while its files were read
+        if ("result" in prompt) return end({ failed: prompt.result, failedPlaySourceIndex: prompt.index });
+        // Barge-in: a party with input ready interrupts a prompt that allows it.
+        if (prompt.durationMs === 0 || (rules.interruptPrompt && ctx.world.party(target).input.length > 0)) listen(true);
+        else schedule(prompt.durationMs, () => listen(true));
+      });
     },
     canceled: () => emitMedia(ctx, connection, "RecognizeCanceled", { ...fields, resultInformation: OPERATION_CANCELED() }, callbackUri),
     listener: {
