@@ -42,6 +42,8 @@ export type { EventRecord, DeliveryAttempt, RetryPolicy } from "./engine/outbox.
 export type { CallbackHandler, CallbackRequest, CallbackReply, FetchHandler, UrlMatcher } from "./delivery/inProcessSink.js";
 export type { PartyBehavior, PartyInput } from "./engine/world.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
+export type { InputHeard } from "./engine/media/callerInput.js";
+export { silentWav } from "./audio/wav.js";
 export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
