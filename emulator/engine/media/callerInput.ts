@@ -23,10 +23,21 @@ export interface InputHeard {
 export function partyPressesKeys(ctx: EngineContext, serverCallId: string, rawId: string, keys: unknown): InputHeard {
   const tones = tonesFromKeys(keys, "tones");
   const heard = deliver(ctx, serverCallId, rawId, { dtmf: tones });
+  heard.continuousDtmfBy = reportTones(ctx, serverCallId, rawId, tones);
+  return heard;
+}
+
+/**
+ * Reports keys `rawId` presses to every continuous DTMF recognition on it, one
+ * ContinuousDtmfRecognitionToneReceived a key, DTMF_TONE_MS apart; answers which call
+ * connections report them.
+ */
+export function reportTones(ctx: EngineContext, serverCallId: string, rawId: string, tones: string[]): string[] {
+  const reportedBy: string[] = [];
   for (const connection of liveConnections(ctx, serverCallId)) {
     const subscription = mediaOf(connection).continuousDtmf.get(rawId);
     if (!subscription) continue;
-    heard.continuousDtmfBy.push(connection.callConnectionId);
+    reportedBy.push(connection.callConnectionId);
     tones.forEach((tone, i) =>
       after(ctx, (i + 1) * DTMF_TONE_MS, () => {
         if (mediaOf(connection).continuousDtmf.get(rawId) !== subscription) return;
@@ -41,7 +52,7 @@ export function partyPressesKeys(ctx: EngineContext, serverCallId: string, rawId
       }),
     );
   }
-  return heard;
+  return reportedBy;
 }
 
 /** A participant says `text` now (`…:speak`): running recognitions listening to it hear it. */

@@ -9,6 +9,7 @@ import type { HeardInput, MediaOperation } from "./mediaState.js";
 import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
 import { prepareSources } from "./audio.js";
 import { readPlaySources } from "./playSources.js";
+import { reportTones } from "./callerInput.js";
 import { createRecognizer, type Outcome } from "./recognizer.js";
 import { readRecognitionRules } from "./recognitionRules.js";
 import { tonesFromKeys } from "./tones.js";
@@ -58,7 +59,10 @@ export function recognize(ctx: EngineContext, callConnectionId: string, request:
     clearTimers();
     const next = scripted ? nextScriptedInput(ctx, target) : undefined;
     if (next && !("silence" in next)) {
-      if (!recognizer.hear(heard(next))) schedule(rules.initialSilenceMs, () => end({ failed: INITIAL_SILENCE_TIMEOUT() }));
+      const input = heard(next);
+      // The party keys now: continuous DTMF recognitions on it hear the same keys.
+      if ("dtmf" in input) reportTones(ctx, connection.serverCallId, target, input.dtmf);
+      if (!recognizer.hear(input)) schedule(rules.initialSilenceMs, () => end({ failed: INITIAL_SILENCE_TIMEOUT() }));
       return;
     }
     schedule(rules.initialSilenceMs, () => end({ failed: INITIAL_SILENCE_TIMEOUT() }));

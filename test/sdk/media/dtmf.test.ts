@@ -39,6 +39,16 @@ describe.each(TRANSPORTS)("CallMedia DTMF over %s", (transport) => {
       expect(await h.waitForEvent("ContinuousDtmfRecognitionToneReceived", id)).toMatchObject({ tone: "seven", sequenceId: 1 });
     });
 
+    test("hears the keys a recognition takes from the caller's scripted input", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "58" }]);
+      await media.startContinuousDtmfRecognition(caller);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", maxTonesToCollect: 2 });
+      await h.waitForEvent("RecognizeCompleted", id);
+      await h.waitForEvent("ContinuousDtmfRecognitionToneReceived", id, (d) => d.sequenceId === 2);
+      const tones = h.receiver.events().filter((e) => e.type.endsWith("ToneReceived")).map((e) => `${e.data.sequenceId}:${e.data.tone}`);
+      expect(tones).toEqual(["1:five", "2:eight"]);
+    });
+
     test("answers 400 (8500) when started twice for the same participant, and when stopped while not running", async () => {
       const { media } = await connectedCall(h);
       const notRunning = await media.stopContinuousDtmfRecognition(caller).catch((e) => e);
