@@ -1,6 +1,7 @@
 import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
 import { resultInformation, type ResultInformation } from "./events.js";
 import { stopMedia } from "./media/mediaQueue.js";
+import { startStreamingOnConnect } from "./media/streaming.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
 
 /** CallDisconnected for the leg whose API call ended the call (REC-NET, 2025). */
@@ -61,6 +62,7 @@ export function connectLeg(ctx: EngineContext, call: ServerCall, connection: Cal
   connection.state = "connected";
   emit(ctx, connection, "CallConnected", { operationContext: connection.operationContext, resultInformation: { code: 200, subCode: 0, message: "" } });
   emitParticipantsUpdated(ctx, call);
+  startStreamingOnConnect(ctx, connection);
 }
 
 /**

@@ -42,6 +42,8 @@ export interface ContinuousDtmf {
 export interface StreamingSubscription {
   /** Set when the call was created, answered or connected with its options. */
   configured: boolean;
+  /** The options asked for it to start once the call is connected (`startTranscription`, `startMediaStreaming`). */
+  startOnConnect?: boolean;
   state: "inactive" | "active";
   locale?: string;
 }
@@ -80,10 +82,15 @@ export function mediaOf(connection: CallConnection): ConnectionMedia {
  */
 export function configureMedia(connection: CallConnection, request: { [field: string]: unknown }): void {
   const state = mediaOf(connection);
-  const transcription = request.transcriptionOptions as { locale?: unknown } | undefined;
+  const transcription = request.transcriptionOptions as { locale?: unknown; startTranscription?: unknown } | undefined;
   if (transcription && typeof transcription === "object") {
     state.transcription.configured = true;
+    state.transcription.startOnConnect = transcription.startTranscription === true;
     if (typeof transcription.locale === "string") state.transcription.locale = transcription.locale;
   }
-  if (request.mediaStreamingOptions && typeof request.mediaStreamingOptions === "object") state.mediaStreaming.configured = true;
+  const streaming = request.mediaStreamingOptions as { startMediaStreaming?: unknown } | undefined;
+  if (streaming && typeof streaming === "object") {
+    state.mediaStreaming.configured = true;
+    state.mediaStreaming.startOnConnect = streaming.startMediaStreaming === true;
+  }
 }

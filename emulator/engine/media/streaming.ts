@@ -92,3 +92,17 @@ function send(
       : { mediaStreamingUpdate: { contentType: "Audio", mediaStreamingStatus: status, mediaStreamingStatusDetails: details } };
   emitMedia(ctx, connection, EVENTS[kind][what], { ...update, operationContext, resultInformation: result }, callbackUri);
 }
+
+/**
+ * The call is connected: transcription and media streaming whose options asked to start
+ * with the call start now, each with its *Started event after CallConnected.
+ */
+export function startStreamingOnConnect(ctx: EngineContext, connection: CallConnection): void {
+  const media = mediaOf(connection);
+  for (const kind of ["transcription", "mediaStreaming"] as const) {
+    const subscription = media[kind];
+    if (!subscription.startOnConnect || subscription.state === "active") continue;
+    apply(subscription, "start", undefined);
+    after(ctx, 0, () => send(ctx, connection, kind, "start", undefined, undefined));
+  }
+}

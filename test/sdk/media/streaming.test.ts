@@ -28,6 +28,19 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     expect(await h.waitForEvent("TranscriptionStopped", id)).toMatchObject({ operationContext: "t3", transcriptionUpdate: { transcriptionStatus: "transcriptionStopped" } });
   });
 
+  test("starts transcription and media streaming with the call when their options say so", async () => {
+    const { id, media } = await connectedCall(h, [], {
+      transcriptionOptions: { ...transcriptionOptions, startTranscription: true },
+      mediaStreamingOptions: { ...mediaStreamingOptions, startMediaStreaming: true },
+    });
+    await h.waitForEvent("TranscriptionStarted", id);
+    await h.waitForEvent("MediaStreamingStarted", id);
+    expect(h.eventTypes(id).slice(0, 4)).toEqual(["CallConnected", "ParticipantsUpdated", "TranscriptionStarted", "MediaStreamingStarted"]);
+    const again = await media.startTranscription().catch((e) => e);
+    expect(again.statusCode).toBe(400);
+    expect(again.message).toMatch(/already running/);
+  });
+
   test("answers 405 (8522) when the call was set up without transcriptionOptions", async () => {
     const { media } = await connectedCall(h);
     const error = await media.startTranscription().catch((e) => e);
