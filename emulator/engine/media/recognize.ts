@@ -78,7 +78,7 @@ export function recognize(ctx: EngineContext, callConnectionId: string, request:
     start: () => {
       if (fault) return end({ failed: resultInformation(fault.status, fault.subCode, fault.message) });
       prepareSources(prompts, ctx.audio, (prompt) => {
-        if (operation.state !== "running") return; // canceled while its files were read
+        if (operation.state !== "running" || phase !== "prompt") return; // canceled, or barged into, while its files were read
         if ("result" in prompt) return end({ failed: prompt.result, failedPlaySourceIndex: prompt.index });
         // Barge-in: a party with input ready interrupts a prompt that allows it.
         if (prompt.durationMs === 0 || (rules.interruptPrompt && ctx.world.party(target).input.length > 0)) listen(true);
@@ -89,14 +89,11 @@ export function recognize(ctx: EngineContext, callConnectionId: string, request:
     listener: {
       target,
       hear: (input) => {
-        if (operation.state !== "running") return false;
-        if (phase === "prompt") {
-          // Rule (assumed): input during the prompt is heard only when interruptPrompt is set.
-          if (!rules.interruptPrompt) return false;
-          phase = "listening";
-        }
-        if (!recognizer.accepts(input)) return false;
-        clearTimers();
+        if (operation.state !== "running" || !recognizer.accepts(input)) return false;
+        // Rule (assumed): input during the prompt is heard only when interruptPrompt is set.
+        if (phase === "prompt" && !rules.interruptPrompt) return false;
+        phase = "listening";
+        clearTimers(); // the prompt's rest, or the silence timeout
         return recognizer.hear(input);
       },
     },

@@ -13,6 +13,8 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
   afterAll(() => h.close());
   afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
+  const press = (serverCallId: string, tones: string) =>
+    h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones });
   // Cases that wait whole seconds run on the virtual-clock transports only, where waiting costs nothing.
   const timed = test.runIf(transport !== "server");
 
@@ -81,11 +83,25 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeCompleted")).toBe(4 * SPEECH_MS_PER_CHARACTER + DTMF_TONE_MS);
     });
 
+    test("hears a key pressed live during the prompt only with interruptPrompt", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("Hello there"), operationContext: "deaf" }));
+      await due(h);
+      expect((await press(serverCallId, "3")).body.recognizedBy).toEqual([]);
+      await media.cancelAllOperations();
+      await h.waitForEvent("RecognizeCanceled", id);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("Hello there"), interruptPrompt: true, operationContext: "barge" }));
+      await due(h);
+      expect((await press(serverCallId, "3")).body.recognizedBy).toEqual([id]);
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ operationContext: "barge", dtmfResult: { tones: ["three"] } });
+      if (transport !== "server") expect(elapsed(h, id, "RecognizeCanceled", "RecognizeCompleted")).toBe(DTMF_TONE_MS);
+    });
+
     test("hears keys pressed live through the control plane", async () => {
       const { id, serverCallId, media } = await connectedCall(h);
       await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 2 }));
       await due(h);
-      const pressed = await h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones: "42" });
+      const pressed = await press(serverCallId, "42");
       expect(pressed).toMatchObject({ status: 200, body: { recognizedBy: [id], continuousDtmfBy: [] } });
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["four", "two"] }, resultInformation: { subCode: 8531 } });
     });
