@@ -11,8 +11,9 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
   afterAll(() => h.close());
   afterEach(() => expectEventsMatchSpec(h));
   beforeEach(() => h.reset());
-  // Cases that wait whole seconds run on the virtual-clock transports only, where waiting costs nothing.
-  const timed = test.runIf(transport !== "server");
+  // Cases that wait seconds, and variants of an action the other cases run on every transport, run on
+  // the virtual-clock transports only, where waiting costs nothing (the suite stays fast).
+  const onVirtualClock = test.runIf(transport !== "server");
 
   test("plays text to everyone: PlayStarted, then PlayCompleted 200/0 after 60 ms a character", async () => {
     const { id, media } = await connectedCall(h);
@@ -26,7 +27,7 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     else expect(took).toBe(5 * SPEECH_MS_PER_CHARACTER);
   });
 
-  timed("plays a WAV file to one participant for FILE_PLAY_MS, reporting to operationCallbackUri", async () => {
+  onVirtualClock("plays a WAV file to one participant for FILE_PLAY_MS, reporting to operationCallbackUri", async () => {
     const { id, media } = await connectedCall(h);
     await media.play([file("https://media.example.com/menu.wav")], [caller], { operationContext: "menu", operationCallbackUrl: h.receiver.url("/media") });
     const completed = await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.PlayCompleted", "PlayCompleted");
@@ -35,14 +36,14 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     expect(elapsed(h, id, "PlayStarted", "PlayCompleted")).toBe(FILE_PLAY_MS);
   });
 
-  test("plays SSML, counting only the spoken text", async () => {
+  onVirtualClock("plays SSML, counting only the spoken text", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([{ kind: "ssmlSource", ssmlText: '<speak version="1.0" xml:lang="en-US"><voice name="en-US-JennyNeural">Hi</voice></speak>' }]);
     await h.waitForEvent("PlayCompleted", id);
     if (transport !== "server") expect(elapsed(h, id, "PlayStarted", "PlayCompleted")).toBe(2 * SPEECH_MS_PER_CHARACTER);
   });
 
-  test("runs plays one after another in the order they were asked for", async () => {
+  onVirtualClock("runs plays one after another in the order they were asked for", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([text("A")], { operationContext: "first" });
     await media.playToAll([text("B")], { operationContext: "second" });
@@ -61,7 +62,7 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     expect(h.eventTypes(id)).not.toContain("PlayCompleted");
   });
 
-  test("barges in with interruptCallMediaOperation: the running play is canceled and the new one runs", async () => {
+  onVirtualClock("barges in with interruptCallMediaOperation: the running play is canceled and the new one runs", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([text("Please hold")], { loop: true, operationContext: "music" });
     await h.waitForEvent("PlayStarted", id);

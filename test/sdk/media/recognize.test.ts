@@ -15,8 +15,9 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
   beforeEach(() => h.reset());
   const press = (serverCallId: string, tones: string) =>
     h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones });
-  // Cases that wait whole seconds run on the virtual-clock transports only, where waiting costs nothing.
-  const timed = test.runIf(transport !== "server");
+  // Cases that wait seconds, and variants of an action the other cases run on every transport, run on
+  // the virtual-clock transports only, where waiting costs nothing (the suite stays fast).
+  const onVirtualClock = test.runIf(transport !== "server");
 
   const dtmf = (extra: Record<string, unknown> = {}) => ({ kind: "callMediaRecognizeDtmfOptions" as const, ...extra });
   const choices: RecognitionChoice[] = [
@@ -33,19 +34,19 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(h.eventTypes(id)).not.toContain("PlayStarted");
     });
 
-    test("stops at a stop tone with 8514, leaving the stop tone out", async () => {
+    onVirtualClock("stops at a stop tone with 8514, leaving the stop tone out", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "12#" }]);
       await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, stopDtmfTones: ["pound"] }));
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514 } });
     });
 
-    timed("stops after interToneTimeoutInSeconds without a key with 8532 and the keys so far", async () => {
+    onVirtualClock("stops after interToneTimeoutInSeconds without a key with 8532 and the keys so far", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "12" }]);
       await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, interToneTimeoutInSeconds: 1 }));
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8532 } });
     });
 
-    timed("fails with RecognizeFailed 400/8510 when the caller stays silent for initialSilenceTimeoutInSeconds", async () => {
+    onVirtualClock("fails with RecognizeFailed 400/8510 when the caller stays silent for initialSilenceTimeoutInSeconds", async () => {
       const { id, media } = await connectedCall(h, [{ silence: true }]);
       await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 1, operationContext: "menu" }));
       const failed = await h.waitForEvent("RecognizeFailed", id);
@@ -53,13 +54,13 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeFailed")).toBe(1000);
     });
 
-    timed("hears speech as silence", async () => {
+    onVirtualClock("hears speech as silence", async () => {
       const { id, media } = await connectedCall(h, [{ speech: "one" }]);
       await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 1 }));
       expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ subCode: 8510 });
     });
 
-    test("takes the caller's scripted inputs in order, one per recognition", async () => {
+    onVirtualClock("takes the caller's scripted inputs in order, one per recognition", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }, { dtmf: "2" }]);
       await media.startRecognizing(caller, dtmf({ operationContext: "a" }));
       await media.startRecognizing(caller, dtmf({ operationContext: "b" }));
@@ -69,21 +70,21 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect((await h.control("GET", "/emulator/parties")).body[0].input).toEqual([]);
     });
 
-    test("with interruptPrompt, scripted input cuts the prompt short", async () => {
+    onVirtualClock("with interruptPrompt, scripted input cuts the prompt short", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "5" }]);
       await media.startRecognizing(caller, dtmf({ playPrompt: text("A very long menu prompt"), interruptPrompt: true }));
       await h.waitForEvent("RecognizeCompleted", id);
       if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeCompleted")).toBe(DTMF_TONE_MS);
     });
 
-    test("without interruptPrompt, listens once the prompt has played", async () => {
+    onVirtualClock("without interruptPrompt, listens once the prompt has played", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "5" }]);
       await media.startRecognizing(caller, dtmf({ playPrompt: text("Menu") }));
       await h.waitForEvent("RecognizeCompleted", id);
       if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeCompleted")).toBe(4 * SPEECH_MS_PER_CHARACTER + DTMF_TONE_MS);
     });
 
-    test("hears a key pressed live during the prompt only with interruptPrompt", async () => {
+    onVirtualClock("hears a key pressed live during the prompt only with interruptPrompt", async () => {
       const { id, serverCallId, media } = await connectedCall(h);
       await media.startRecognizing(caller, dtmf({ playPrompt: text("Hello there"), operationContext: "deaf" }));
       await due(h);
@@ -114,7 +115,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
   });
 
   describe("choices", () => {
-    timed("matches a phrase in what the caller says, ignoring case: 200/8545 with choiceResult", async () => {
+    onVirtualClock("matches a phrase in what the caller says, ignoring case: 200/8545 with choiceResult", async () => {
       const { id, media } = await connectedCall(h, [{ speech: "I want to talk to an AGENT please" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices, operationContext: "route" });
       const completed = await h.waitForEvent("RecognizeCompleted", id);
@@ -133,7 +134,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8547 });
     });
 
-    test("fails with 400/8534 for a tone no choice has", async () => {
+    onVirtualClock("fails with 400/8534 for a tone no choice has", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "7" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
       expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8534 });
@@ -164,13 +165,13 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ speechResult: { speech: "stop" } });
     });
 
-    test("speech or DTMF takes keys as a DTMF result", async () => {
+    onVirtualClock("speech or DTMF takes keys as a DTMF result", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "3" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOrDtmfOptions", maxTonesToCollect: 1 });
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "dtmf", dtmfResult: { tones: ["three"] } });
     });
 
-    test("speech or DTMF takes words as a speech result", async () => {
+    onVirtualClock("speech or DTMF takes words as a speech result", async () => {
       const { id, media } = await connectedCall(h, [{ speech: "yes" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOrDtmfOptions" });
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "speech", speechResult: { speech: "yes" } });
