@@ -17,6 +17,7 @@ Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=
   --seed <n>                   seeds ids and data (default: random, printed)
   --loose                      accept requests without valid HMAC auth
   --strict                     reject request fields the REST spec does not know
+  --fetch-audio                fetch play files to time plays by their WAV length and fail bad ones
   --https                      serve TLS with a generated self-signed certificate
   --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable)
   --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info)
@@ -40,6 +41,7 @@ const OPTIONS = {
   seed: { type: "string" },
   loose: { type: "boolean" },
   strict: { type: "boolean" },
+  "fetch-audio": { type: "boolean" },
   https: { type: "boolean" },
   "event-grid-webhook": { type: "string", multiple: true },
   "log-level": { type: "string" },
@@ -60,7 +62,7 @@ type NumberOption = "port" | "seed" | "delivery-attempts" | "delivery-backoff-ms
 function readOptions(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
   const env = (name: string) => process.env[`CALLSIM_${name.toUpperCase().replace(/-/g, "_")}`];
-  const flag = (name: "loose" | "strict" | "https") => values[name] ?? ["1", "true", "yes"].includes((env(name) ?? "").toLowerCase());
+  const flag = (name: "loose" | "strict" | "https" | "fetch-audio") => values[name] ?? ["1", "true", "yes"].includes((env(name) ?? "").toLowerCase());
   const number = (name: NumberOption, fallback?: number, min = 0) => {
     const raw = values[name] ?? env(name);
     if (raw === undefined) return fallback;
@@ -78,6 +80,7 @@ function readOptions(argv: string[]) {
     loose: flag("loose"),
     strict: flag("strict"),
     https: flag("https"),
+    fetchAudio: flag("fetch-audio"),
     webhooks,
     logLevel: values["log-level"] ?? env("log-level") ?? "info",
     delivery: {
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention });
+  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio });
   const certificate = options.https ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
   const info = await emulator.listen({
     host: options.host,

@@ -11,6 +11,7 @@ import { createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink
 import type { DeliverySink, EventRecord, OutboxLimits, RetryPolicy } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
+import { createFetchAudioSource } from "./audio/fetchAudio.js";
 import type { SettleOptions } from "./clock/virtualClock.js";
 import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
@@ -71,6 +72,12 @@ export interface EmulatorOptions {
    * default; callsim's own tests and the `callsim/vitest` fixture turn it on.
    */
   selfCheck?: boolean | "throw";
+  /**
+   * Fetch play files (play, recognize prompts, hold music) to read their WAV header: their
+   * length sets the play's duration, and a file that cannot be fetched or is not a mono
+   * 16-bit 16 kHz WAV fails as the service fails it. Off by default: files play 1 s.
+   */
+  fetchAudio?: boolean;
 }
 
 /**
@@ -113,6 +120,9 @@ export function createEmulator(options: EmulatorOptions = {}) {
   // Events are checked where they leave the outbox, whatever carries them on.
   const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), router.sink(delivery)) : router.sink;
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(checkedSink(delivery)) : checkedSink;
+  const fetchAudio = options.fetchAudio ? createFetchAudioSource() : undefined;
+  // On the virtual clock, settle() waits for a file being read as it waits for a delivery.
+  const audio = fetchAudio && virtualClock ? (uri: string) => virtualClock.track(fetchAudio(uri)) : fetchAudio;
   const engine: Engine = createEngine({
     clock,
     seed,
@@ -121,6 +131,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
+    audio,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const info = (): EmulatorInfo => ({
@@ -240,7 +251,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
      * emulator sent against the spec since the last call; does nothing without `selfCheck`.
      */
     assertSelfCheck: () => selfCheck?.assertClean(),
-    /** How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`). */
+    /**
+     * How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`), and what
+     * it keys or says, in order, each time a recognition listens to it.
+     * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
+     */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
     subscribe: (endpoint: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(endpoint, eventTypes, info().endpoint),
@@ -250,6 +265,19 @@ export function createEmulator(options: EmulatorOptions = {}) {
     startCall: (input: ExternalCallInput) => engine.startCall(input),
     /** A simulated party leaves a call (`POST /emulator/calls/{serverCallId}/participants/{rawId}:hangUp`). */
     hangUpParty: (serverCallId: string, rawId: string) => engine.partyHangUp(serverCallId, rawId),
+    /**
+     * A simulated party presses keys now, e.g. `"1#"` (`POST /emulator/calls/{serverCallId}/participants/{rawId}:dtmf`).
+     * A running recognition listening to the party hears them, and a continuous DTMF
+     * recognition on the party reports each tone. Answers which call connections heard them.
+     * @example emulator.pressKeys(serverCallId, "4:+14255550123", "1#")
+     */
+    pressKeys: (serverCallId: string, rawId: string, tones: string) => engine.media.partyPressesKeys(serverCallId, rawId, tones),
+    /**
+     * A simulated party says `text` now (`POST /emulator/calls/{serverCallId}/participants/{rawId}:speak`):
+     * a running speech or choices recognition listening to the party hears it.
+     * @example emulator.speak(serverCallId, "4:+14255550123", "talk to an agent")
+     */
+    speak: (serverCallId: string, rawId: string, text: string) => engine.media.partySpeaks(serverCallId, rawId, text),
     /** Plants a failure for the next matching action(s) (`POST /emulator/faults`). */
     addFault: (fault: FaultInput) => engine.addFault(fault),
     /** Every call with its connections, participants and invitations (`GET /emulator/calls`). */

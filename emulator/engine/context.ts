@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { EventGrid } from "./eventGrid.js";
+import type { AudioSource } from "./media/audio.js";
 import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackEventName } from "./events.js";
 import { InjectedFaultError } from "./errors.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
@@ -32,6 +33,8 @@ export interface EngineContext {
   readonly eventGrid: EventGrid;
   /** Call recordings and their stored files. */
   readonly recordings: RecordingStore;
+  /** Reads play files' audio, when fetching is enabled (none: the duration rule applies). */
+  readonly audio?: AudioSource;
 }
 
 /** Runs `task` after `delayMs` on the engine's clock. */

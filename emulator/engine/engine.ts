@@ -28,13 +28,16 @@ import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
+import { checkPartyInput } from "./media/callerInput.js";
+import type { AudioSource } from "./media/audio.js";
+import { createCallMedia } from "./media/callMedia.js";
 import { Outbox, type DeliverySink, type OutboxLimits, type RetryPolicy } from "./outbox.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
 import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
-import { PARTY_BEHAVIORS, World, type PartyBehavior, type PartyInput } from "./world.js";
+import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
 
 /** What the engine is built from. */
 export interface EngineOptions {
@@ -52,6 +55,8 @@ export interface EngineOptions {
   endedCallRetention?: number;
   /** Scheme and host of recording file locations; defaults to {@link DEFAULT_RECORDING_STORAGE_ORIGIN}. */
   recordingStorageOrigin?: string;
+  /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
+  audio?: AudioSource;
 }
 
 /**
@@ -84,6 +89,7 @@ export function createEngine(options: EngineOptions) {
     appIdentity: ids.acsUserId(resourceId),
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
+    audio: options.audio,
   };
   const view = callConnectionProperties;
 
@@ -128,6 +134,8 @@ export function createEngine(options: EngineOptions) {
     recordingFile: (documentId: string, part: RecordingFilePart) => recordingFileContent(ctx, ctx.recordings.document(documentId), part),
     /** Deletes a stored recording file (its deleteLocation). */
     deleteRecordingFile: (documentId: string) => deleteRecordingFile(ctx, documentId),
+    /** CallMedia: play, recognize, DTMF, hold, transcription, media streaming, and parties' live input. */
+    media: createCallMedia(ctx),
 
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
@@ -138,8 +146,8 @@ export function createEngine(options: EngineOptions) {
       if (settings.delayMs !== undefined && (typeof settings.delayMs !== "number" || !(settings.delayMs >= 0))) {
         throw new InvalidArgumentError("delayMs", "delayMs must be a number of milliseconds, 0 or more.");
       }
-      const input = settings.input === undefined ? [] : Array.isArray(settings.input) ? settings.input : [settings.input];
-      return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input: input as PartyInput[] }) };
+      const input = checkPartyInput(settings.input === undefined ? [] : Array.isArray(settings.input) ? settings.input : [settings.input]);
+      return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
     },
     parties: () => ctx.world.list(),
     placeIncomingCall: (input: IncomingCallInput) => {

@@ -11,6 +11,9 @@ export type EngineErrorKind =
   | "forbidden"
   | "duplicateRecording"
   | "recordingState"
+  | "mediaConflict"
+  | "mediaPrecondition"
+  | "missingConfiguration"
   | "injected";
 
 /** Base class of every error the engine raises on purpose. */
@@ -82,5 +85,26 @@ export class InjectedFaultError extends CallAutomationError {
     message: string,
   ) {
     super("injected", message);
+  }
+}
+
+/** A media operation is already active for the target (400, 8500). */
+export class MediaConflictError extends CallAutomationError {
+  constructor(message: string, target?: string) {
+    super("mediaConflict", message, target);
+  }
+}
+
+/** Media operations running or queued do not allow this one (412, 8583). */
+export class MediaPreconditionError extends CallAutomationError {
+  constructor(message: string, target?: string) {
+    super("mediaPrecondition", message, target);
+  }
+}
+
+/** The call was not set up with the options this action needs (405, 8522). */
+export class MissingConfigurationError extends CallAutomationError {
+  constructor(message: string, target?: string) {
+    super("missingConfiguration", message, target);
   }
 }

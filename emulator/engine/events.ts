@@ -19,7 +19,27 @@ export type CallbackEventName =
   | "CancelAddParticipantFailed"
   | "ParticipantsUpdated"
   | "RecordingStateChanged"
-  | "StartRecordingFailed";
+  | "StartRecordingFailed"
+  | "PlayStarted"
+  | "PlayCompleted"
+  | "PlayFailed"
+  | "PlayCanceled"
+  | "RecognizeCompleted"
+  | "RecognizeFailed"
+  | "RecognizeCanceled"
+  | "ContinuousDtmfRecognitionToneReceived"
+  | "ContinuousDtmfRecognitionToneFailed"
+  | "ContinuousDtmfRecognitionStopped"
+  | "SendDtmfTonesCompleted"
+  | "SendDtmfTonesFailed"
+  | "HoldFailed"
+  | "TranscriptionStarted"
+  | "TranscriptionStopped"
+  | "TranscriptionUpdated"
+  | "TranscriptionFailed"
+  | "MediaStreamingStarted"
+  | "MediaStreamingStopped"
+  | "MediaStreamingFailed";
 
 /** The prefix of every Call Automation event type. */
 export const EVENT_TYPE_PREFIX = "Microsoft.Communication.";

@@ -22,6 +22,19 @@ export const FAULTABLE_ACTIONS = [
   "pauseRecording",
   "resumeRecording",
   "stopRecording",
+  "play",
+  "recognize",
+  "cancelAllMediaOperations",
+  "startContinuousDtmfRecognition",
+  "stopContinuousDtmfRecognition",
+  "sendDtmfTones",
+  "hold",
+  "unhold",
+  "startTranscription",
+  "stopTranscription",
+  "updateTranscription",
+  "startMediaStreaming",
+  "stopMediaStreaming",
 ] as const;
 
 export type FaultableAction = (typeof FAULTABLE_ACTIONS)[number];
@@ -52,6 +65,16 @@ export const ASYNC_FAILURE_EVENTS: Partial<Record<FaultableAction, string>> = {
   removeParticipant: "RemoveParticipantFailed",
   cancelAddParticipant: "CancelAddParticipantFailed",
   startRecording: "StartRecordingFailed",
+  play: "PlayFailed",
+  recognize: "RecognizeFailed",
+  startContinuousDtmfRecognition: "ContinuousDtmfRecognitionToneFailed",
+  sendDtmfTones: "SendDtmfTonesFailed",
+  hold: "HoldFailed",
+  startTranscription: "TranscriptionFailed",
+  stopTranscription: "TranscriptionFailed",
+  updateTranscription: "TranscriptionFailed",
+  startMediaStreaming: "MediaStreamingFailed",
+  stopMediaStreaming: "MediaStreamingFailed",
 };
 
 /** Planted faults, consumed in the order they were added. */

@@ -1,6 +1,8 @@
 import { stopCallRecording } from "./actions/recording.js";
 import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
 import { resultInformation, type ResultInformation } from "./events.js";
+import { stopMedia } from "./media/mediaQueue.js";
+import { startStreamingOnConnect } from "./media/streaming.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
 
 /** CallDisconnected for the leg whose API call ended the call (REC-NET, 2025). */
@@ -61,6 +63,7 @@ export function connectLeg(ctx: EngineContext, call: ServerCall, connection: Cal
   connection.state = "connected";
   emit(ctx, connection, "CallConnected", { operationContext: connection.operationContext, resultInformation: { code: 200, subCode: 0, message: "" } });
   emitParticipantsUpdated(ctx, call);
+  startStreamingOnConnect(ctx, connection);
 }
 
 /**
@@ -97,6 +100,7 @@ export function endCall(ctx: EngineContext, call: ServerCall, initiator?: CallCo
 export function disconnectLeg(ctx: EngineContext, connection: CallConnection, result: ResultInformation): void {
   if (connection.disconnectedEmitted || connection.state === "disconnected") return;
   connection.state = "disconnected";
+  stopMedia(ctx, connection);
   after(ctx, 0, () => {
     connection.state = "disconnected";
     emitDisconnected(ctx, connection, result);

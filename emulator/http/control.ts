@@ -69,9 +69,8 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("GET", "^/emulator/calls$", 200, () => engine.calls()),
     route("POST", "^/emulator/calls$", 201, ({ body }) => engine.startCall(object(body))),
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):hangUp$", 204, ({ params }) => engine.partyHangUp(params[0], params[1])),
-    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):(dtmf|speak)$", 501, ({ params }) => {
-      throw new HttpError("notImplemented", `Live caller input (:${params[2]}) is not emulated yet; it comes with media support.`);
-    }),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):dtmf$", 200, ({ params, body }) => engine.media.partyPressesKeys(params[0], params[1], object(body).tones)),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):speak$", 200, ({ params, body }) => engine.media.partySpeaks(params[0], params[1], object(body).text)),
     route("GET", "^/emulator/faults$", 200, () => engine.faults()),
     route("GET", "^/emulator/requests$", 200, () => options.requests?.() ?? []),
     route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body))),

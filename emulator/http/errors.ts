@@ -24,6 +24,9 @@ export const ERROR_CATALOG = {
   forbidden: { status: 403, code: "7504", subCode: 7504 },
   duplicateRecording: { status: 400, code: "8559", subCode: 8559 },
   recordingState: { status: 400, code: "8573", subCode: 8573 },
+  mediaConflict: { status: 400, code: "8500", subCode: 8500 },
+  mediaPrecondition: { status: 412, code: "8583", subCode: 8583 },
+  missingConfiguration: { status: 405, code: "8522", subCode: 8522 },
   unauthorized: { status: 401, code: "Denied", subCode: 7509 },
   missingApiVersion: { status: 400, code: "MissingApiVersionParameter" },
   unsupportedApiVersion: { status: 400, code: "UnsupportedApiVersion" },
@@ -66,6 +69,9 @@ const ENGINE_KINDS: Record<Exclude<EngineErrorKind, "injected">, ErrorName> = {
   forbidden: "forbidden",
   duplicateRecording: "duplicateRecording",
   recordingState: "recordingState",
+  mediaConflict: "mediaConflict",
+  mediaPrecondition: "mediaPrecondition",
+  missingConfiguration: "missingConfiguration",
 };
 
 /** Status and body for any error thrown while serving a request. Unknown errors become 500s. */

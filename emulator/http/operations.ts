@@ -71,7 +71,32 @@ export const OPERATIONS: Operation[] = [
   op("CallRecording_StopRecording", "DELETE", `${RECORDING}$`, false, false, ({ engine, params }) => (engine.stopRecording(params[0]), { status: 204 })),
   op("CallRecording_PauseRecording", "POST", `${RECORDING}:pause$`, false, false, ({ engine, params }) => (engine.pauseRecording(params[0]), { status: 202 })),
   op("CallRecording_ResumeRecording", "POST", `${RECORDING}:resume$`, false, false, ({ engine, params }) => (engine.resumeRecording(params[0]), { status: 202 })),
+  ...mediaOperations(),
 ];
+
+/** The CallMedia operations: 202 with no body, except where the spec says 200 or a body. */
+function mediaOperations(): Operation[] {
+  const media = (operationId: string, action: string, status: number, call: (engine: Engine, id: string, body: any) => unknown, repeatable = false): Operation =>
+    op(`CallMedia_${operationId}`, "POST", `${CONNECTION}:${action}$`, repeatable, operationId !== "CancelAllMediaOperations", ({ engine, params, body }) => {
+      const result = call(engine, params[0], body ?? {});
+      return result === undefined ? { status } : { status, body: result };
+    });
+  return [
+    media("Play", "play", 202, (e, id, body) => e.media.play(id, body)),
+    media("Recognize", "recognize", 202, (e, id, body) => e.media.recognize(id, body)),
+    media("CancelAllMediaOperations", "cancelAllMediaOperations", 202, (e, id) => e.media.cancelAllMediaOperations(id)),
+    media("StartContinuousDtmfRecognition", "startContinuousDtmfRecognition", 200, (e, id, body) => e.media.startContinuousDtmfRecognition(id, body)),
+    media("StopContinuousDtmfRecognition", "stopContinuousDtmfRecognition", 200, (e, id, body) => e.media.stopContinuousDtmfRecognition(id, body)),
+    media("SendDtmfTones", "sendDtmfTones", 202, (e, id, body) => e.media.sendDtmfTones(id, body), true),
+    media("Hold", "hold", 200, (e, id, body) => e.media.hold(id, body)),
+    media("Unhold", "unhold", 200, (e, id, body) => e.media.unhold(id, body)),
+    media("StartTranscription", "startTranscription", 202, (e, id, body) => e.media.startTranscription(id, body)),
+    media("StopTranscription", "stopTranscription", 202, (e, id, body) => e.media.stopTranscription(id, body)),
+    media("UpdateTranscription", "updateTranscription", 202, (e, id, body) => e.media.updateTranscription(id, body)),
+    media("StartMediaStreaming", "startMediaStreaming", 202, (e, id, body) => e.media.startMediaStreaming(id, body)),
+    media("StopMediaStreaming", "stopMediaStreaming", 202, (e, id, body) => e.media.stopMediaStreaming(id, body)),
+  ];
+}
 
 /**
  * Operations of the spec that callsim does not emulate yet: they answer 501 in the service's
@@ -79,7 +104,6 @@ export const OPERATIONS: Operation[] = [
  */
 export const NOT_YET_SERVED: Array<{ operationId: string; method: string; pattern: RegExp }> = [
   ["CallConnection_MoveParticipants", "POST", `${CONNECTION}/participants:moveHere$`],
-  ["CallMedia", "POST", `${CONNECTION}:(play|recognize|cancelAllMediaOperations|startContinuousDtmfRecognition|stopContinuousDtmfRecognition|sendDtmfTones|hold|unhold|startTranscription|stopTranscription|updateTranscription|startMediaStreaming|stopMediaStreaming)$`],
 ].map(([operationId, method, pattern]) => ({ operationId, method, pattern: new RegExp(pattern) }));
 
 function listParticipants({ engine, params, query, apiVersion, baseUrl, participantsPageSize }: OperationInput): OperationResult {

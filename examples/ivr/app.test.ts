@@ -17,11 +17,13 @@ async function frontDeskOn(emulator: Parameters<Parameters<typeof test>[1]>[0]["
 }
 
 describe("front desk", () => {
-  test("answers, brings in the agent and leaves the caller with them", async ({ emulator }) => {
+  test("answers, hears 1 at the menu, brings in the agent and leaves the caller with them", async ({ emulator }) => {
+    emulator.setParty(caller, { input: [{ dtmf: "1" }] });
     const app = await frontDeskOn(emulator);
     const { serverCallId } = emulator.placeIncomingCall({ from: caller, to: deskNumber });
     await emulator.settle();
     expect(app.state.answered).toHaveLength(1);
+    expect(app.state.choices).toEqual({ [app.state.answered[0]]: "one" });
     expect(app.state.handedToAgent).toEqual(app.state.answered);
     const call = emulator.calls().find((c) => c.serverCallId === serverCallId)!;
     expect(call.ended).toBe(false);
@@ -30,6 +32,7 @@ describe("front desk", () => {
 
   test("transfers the caller to the overflow line when no agent answers in time", async ({ emulator }) => {
     emulator.setParty(agentId, { behavior: "noAnswer" });
+    emulator.setParty(caller, { input: [{ dtmf: "1" }] });
     const app = await frontDeskOn(emulator, 20);
     const before = emulator.now();
     const { serverCallId } = emulator.placeIncomingCall({ from: caller, to: deskNumber });
@@ -39,6 +42,26 @@ describe("front desk", () => {
     const call = emulator.calls().find((c) => c.serverCallId === serverCallId)!;
     expect(call.participants.map((p) => p.rawId).sort()).toEqual([caller, "4:+14255550999"].sort());
     const types = emulator.events({ callConnectionId: app.state.answered[0] }).map((e) => e.type.split(".").pop());
-    expect(types).toEqual(["CallConnected", "ParticipantsUpdated", "AddParticipantFailed", "CallTransferAccepted", "CallDisconnected"]);
+    expect(types).toEqual(["CallConnected", "ParticipantsUpdated", "RecognizeCompleted", "AddParticipantFailed", "CallTransferAccepted", "CallDisconnected"]);
+  });
+
+  test("says goodbye and ends the call when the caller presses 2", async ({ emulator }) => {
+    emulator.setParty(caller, { input: [{ dtmf: "2" }] });
+    const app = await frontDeskOn(emulator);
+    const { serverCallId } = emulator.placeIncomingCall({ from: caller, to: deskNumber });
+    await emulator.settle();
+    expect(Object.values(app.state.choices)).toEqual(["two"]);
+    expect(app.state.saidGoodbye).toEqual(app.state.answered);
+    expect(app.state.handedToAgent).toEqual([]);
+    expect(emulator.calls().find((c) => c.serverCallId === serverCallId)!.ended).toBe(true);
+  });
+
+  test("says goodbye when the caller presses nothing, after the menu's 10 s of silence", async ({ emulator }) => {
+    emulator.setParty(caller, { input: [{ silence: true }] });
+    const app = await frontDeskOn(emulator);
+    emulator.placeIncomingCall({ from: caller, to: deskNumber });
+    await emulator.settle();
+    expect(Object.values(app.state.choices)).toEqual(["none"]);
+    expect(app.state.saidGoodbye).toEqual(app.state.answered);
   });
 });

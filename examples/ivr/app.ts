@@ -1,11 +1,13 @@
 /**
- * A small front-desk service in the style of the public Call Automation samples: it answers
- * every incoming call and brings in an agent; once the agent is there it leaves the caller
- * and the agent to talk (hangs up its own leg); when no agent answers it transfers the caller
- * to the overflow line. Events arrive on two routes of one fetch handler, so it runs under any
- * web framework, and in-process under callsim.
+ * A small front-desk IVR in the style of the public Call Automation samples: it answers every
+ * incoming call and plays a menu while listening for a key. "1" brings in an agent; once the
+ * agent is there it leaves the caller and the agent to talk (hangs up its own leg); when no
+ * agent answers it transfers the caller to the overflow line. "2", another key or silence gets
+ * a goodbye and the call ends. Events arrive on two routes of one fetch handler, so it runs
+ * under any web framework, and in-process under callsim.
  */
 import { CallAutomationClient, parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
+import { createIdentifierFromRawId, type CommunicationIdentifier } from "@azure/communication-common";
 
 /** What the app needs to know. */
 export interface FrontDeskOptions {
@@ -25,15 +27,24 @@ export interface FrontDeskOptions {
 /** What the app did, for its own tests and logs. */
 export interface FrontDeskState {
   answered: string[];
+  /** The key each caller pressed at the menu, by callConnectionId ("none" for silence). */
+  choices: Record<string, string>;
   handedToAgent: string[];
   transferred: string[];
+  /** Calls that ended with the goodbye prompt. */
+  saidGoodbye: string[];
 }
 
 /** Builds the app: one fetch handler serving its two routes. */
 export function createFrontDesk(options: FrontDeskOptions) {
-  const state: FrontDeskState = { answered: [], handedToAgent: [], transferred: [] };
+  const state: FrontDeskState = { answered: [], choices: {}, handedToAgent: [], transferred: [], saidGoodbye: [] };
   const callbackUri = `${options.baseUrl}/api/callbacks`;
   const connections = new Map<string, CallConnection>();
+  const callers = new Map<string, CommunicationIdentifier>();
+
+  async function sayGoodbye(connection: CallConnection): Promise<void> {
+    await connection.getCallMedia().playToAll([{ kind: "textSource", text: "Thank you for calling. Goodbye.", voiceName: "en-US-NancyNeural" }], { operationContext: "goodbye" });
+  }
 
   async function onIncomingCall(events: Array<Record<string, any>>): Promise<Response> {
     for (const event of events) {
@@ -42,7 +53,9 @@ export function createFrontDesk(options: FrontDeskOptions) {
       }
       if (event.eventType === "Microsoft.Communication.IncomingCall") {
         const answer = await options.client.answerCall(event.data.incomingCallContext, callbackUri, { operationContext: "front-desk" });
-        connections.set(answer.callConnectionProperties.callConnectionId!, answer.callConnection);
+        const id = answer.callConnectionProperties.callConnectionId!;
+        connections.set(id, answer.callConnection);
+        callers.set(id, createIdentifierFromRawId(event.data.from.rawId));
       }
     }
     return new Response(null, { status: 200 });
@@ -56,10 +69,35 @@ export function createFrontDesk(options: FrontDeskOptions) {
       switch (event.kind) {
         case "CallConnected":
           state.answered.push(event.callConnectionId!);
-          await connection.addParticipant(
-            { targetParticipant: { communicationUserId: options.agentId } },
-            { invitationTimeoutInSeconds: options.agentTimeoutSeconds ?? 30, operationContext: "agent" },
-          );
+          await connection.getCallMedia().startRecognizing(callers.get(event.callConnectionId!)!, {
+            kind: "callMediaRecognizeDtmfOptions",
+            playPrompt: { kind: "textSource", text: "Press 1 to speak to an agent, or 2 to end the call.", voiceName: "en-US-NancyNeural" },
+            interruptPrompt: true,
+            maxTonesToCollect: 1,
+            initialSilenceTimeoutInSeconds: 10,
+            operationContext: "menu",
+          });
+          break;
+        case "RecognizeCompleted": {
+          const tone = event.dtmfResult?.tones?.[0] ?? "none";
+          state.choices[event.callConnectionId!] = tone;
+          if (tone === "one") {
+            await connection.addParticipant(
+              { targetParticipant: { communicationUserId: options.agentId } },
+              { invitationTimeoutInSeconds: options.agentTimeoutSeconds ?? 30, operationContext: "agent" },
+            );
+          } else await sayGoodbye(connection);
+          break;
+        }
+        case "RecognizeFailed":
+          state.choices[event.callConnectionId!] = "none";
+          await sayGoodbye(connection);
+          break;
+        case "PlayCompleted":
+          if (event.operationContext === "goodbye") {
+            state.saidGoodbye.push(event.callConnectionId!);
+            await connection.hangUp(true);
+          }
           break;
         case "AddParticipantSucceeded":
           // The agent is in: leave the caller and the agent to it.

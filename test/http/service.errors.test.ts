@@ -140,10 +140,10 @@ describe("bad input", () => {
     expect((await errorOf(response)).status).toBe(413);
   });
 
-  test("answers media operations it does not emulate yet with 501 naming them", async () => {
-    const response = await fetch(loose.url + "/calling/callConnections/abc:play?api-version=2026-03-12", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+  test("answers operations it does not emulate yet with 501 naming them", async () => {
+    const response = await fetch(loose.url + "/calling/callConnections/abc/participants:moveHere?api-version=2026-03-12", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
     const error = await errorOf(response);
     expect(error.status).toBe(501);
-    expect(error.message).toMatch(/CallMedia/);
+    expect(error.message).toMatch(/MoveParticipants/);
   });
 });

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { connectLeg, join, openConnection } from "../lifecycle.js";
 import type { CallConnection, ServerCall } from "../model.js";
+import { configureMedia } from "../media/mediaState.js";
 import { checkCallbackUri, optionalString } from "../validation.js";
 import { failTerminally } from "./incomingCall.js";
 
@@ -35,6 +36,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     source: ctx.appIdentity,
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
+  configureMedia(connection, request);
   if (fault || !found) {
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)

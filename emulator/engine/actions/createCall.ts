@@ -5,6 +5,7 @@ import { isPhoneNumber, phoneNumberFromModel, rawIdFromModel } from "../identifi
 import { invitationFailure, invite, onInvitationSettled } from "../invitations.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection } from "../model.js";
+import { configureMedia } from "../media/mediaState.js";
 import { checkCallbackUri, optionalString } from "../validation.js";
 
 /** The CreateCallRequest fields callsim acts on. */
@@ -53,6 +54,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     sourceDisplayName: optionalString(request.sourceDisplayName, "sourceDisplayName"),
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
+  configureMedia(connection, request);
   join(call, appRawId, connection.callConnectionId);
 
   if (fault) {

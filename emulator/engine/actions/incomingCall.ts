@@ -5,6 +5,7 @@ import { identifierKind, rawIdFromModel, toIdentifierModel } from "../identifier
 import { invite, onInvitationSettled, settleSoon, type InvitationOutcome } from "../invitations.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection, IncomingCallRecord, Invitation, ServerCall } from "../model.js";
+import { configureMedia } from "../media/mediaState.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
 /**
@@ -120,6 +121,7 @@ export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVe
     answeredBy,
     answeredFor: identifierKind(record.to) === "phoneNumber" ? record.to.slice(2) : undefined,
   });
+  configureMedia(connection, request);
   const stillRinging = !call.ended && invitation?.state === "ringing";
   if (fault || !stillRinging) {
     // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).

@@ -1,0 +1,96 @@
+import type { TimerHandle } from "../clock.js";
+import type { CallConnection } from "../model.js";
+
+/** A play or recognize operation in a call connection's media queue. */
+export interface MediaOperation {
+  kind: "play" | "recognize";
+  operationContext?: string;
+  /** operationCallbackUri, else the connection's callbackUri. */
+  callbackUri?: string;
+  /** Participants it plays to or listens to; empty means everyone. */
+  targets: string[];
+  state: "queued" | "running" | "done";
+  /** Timers of the running operation, cancelled when it ends early. */
+  timers: TimerHandle[];
+  /** Starts the operation (called when it reaches the head of the queue). */
+  start(): void;
+  /** Sends its *Canceled event; the queue has already dropped it. */
+  canceled(): void;
+  /** Set on a recognition: hands it live input from its target participant. */
+  listener?: InputListener;
+}
+
+/** Something a recognition can hear. */
+export type HeardInput = { dtmf: string[] } | { speech: string };
+
+/** A recognition's ear on one participant. */
+export interface InputListener {
+  target: string;
+  /** Takes live input; false when the recognition is not listening (yet) or cannot hear that kind. */
+  hear(input: HeardInput): boolean;
+}
+
+/** A continuous DTMF recognition on one participant. */
+export interface ContinuousDtmf {
+  operationContext?: string;
+  callbackUri?: string;
+  /** The sequenceId of the last ToneReceived (1 for the first tone). */
+  sequenceId: number;
+}
+
+/** A transcription or media-streaming subscription of a call connection. */
+export interface StreamingSubscription {
+  /** Set when the call was created, answered or connected with its options. */
+  configured: boolean;
+  /** The options asked for it to start once the call is connected (`startTranscription`, `startMediaStreaming`). */
+  startOnConnect?: boolean;
+  state: "inactive" | "active";
+  locale?: string;
+}
+
+/** Everything the media side of one call connection holds. */
+export interface ConnectionMedia {
+  /** Play and recognize operations, run one at a time in order; the head is running. */
+  queue: MediaOperation[];
+  /** Continuous DTMF recognitions by participant rawId. */
+  continuousDtmf: Map<string, ContinuousDtmf>;
+  transcription: StreamingSubscription;
+  mediaStreaming: StreamingSubscription;
+}
+
+// Keyed by the connection object, so a reset (which drops every connection) drops its media too.
+const media = new WeakMap<CallConnection, ConnectionMedia>();
+
+/** The media state of `connection`, created on first use. */
+export function mediaOf(connection: CallConnection): ConnectionMedia {
+  let state = media.get(connection);
+  if (!state) {
+    state = {
+      queue: [],
+      continuousDtmf: new Map(),
+      transcription: { configured: false, state: "inactive" },
+      mediaStreaming: { configured: false, state: "inactive" },
+    };
+    media.set(connection, state);
+  }
+  return state;
+}
+
+/**
+ * Records whether a call was set up with transcriptionOptions / mediaStreamingOptions
+ * (CreateCall, AnswerCall, Connect): the start operations need them.
+ */
+export function configureMedia(connection: CallConnection, request: { [field: string]: unknown }): void {
+  const state = mediaOf(connection);
+  const transcription = request.transcriptionOptions as { locale?: unknown; startTranscription?: unknown } | undefined;
+  if (transcription && typeof transcription === "object") {
+    state.transcription.configured = true;
+    state.transcription.startOnConnect = transcription.startTranscription === true;
+    if (typeof transcription.locale === "string") state.transcription.locale = transcription.locale;
+  }
+  const streaming = request.mediaStreamingOptions as { startMediaStreaming?: unknown } | undefined;
+  if (streaming && typeof streaming === "object") {
+    state.mediaStreaming.configured = true;
+    state.mediaStreaming.startOnConnect = streaming.startMediaStreaming === true;
+  }
+}

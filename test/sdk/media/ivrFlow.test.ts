@@ -1,0 +1,47 @@
+import { parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
+import { CALLER, caller, text, expectEventsMatchSpec } from "../../support/media.js";
+
+/**
+ * A whole IVR call, as the public samples write it: answer the IncomingCall, play a menu
+ * while recognizing a key, confirm the choice, hang up. The caller's key comes from its
+ * scripted input.
+ */
+describe.each(TRANSPORTS)("an IVR call over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
+  });
+  afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
+  beforeEach(async () => {
+    await h.reset();
+    await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+  });
+
+  const appNumber = "4:+18005550100";
+
+  async function answerIncoming(): Promise<{ id: string; connection: CallConnection }> {
+    const placed = await h.control("POST", "/emulator/incoming-calls", { from: CALLER, to: appNumber });
+    const incoming = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall" && e.data.serverCallId === placed.body.serverCallId, "IncomingCall");
+    const answered = await h.client.answerCall(incoming.data.incomingCallContext, h.callbackUri);
+    return { id: answered.callConnectionProperties.callConnectionId!, connection: answered.callConnection };
+  }
+
+  test("answers, plays the menu, hears 1, confirms and hangs up", async () => {
+    await h.control("PUT", `/emulator/parties/${encodeURIComponent(CALLER)}`, { input: [{ dtmf: "1" }] });
+    const { id, connection } = await answerIncoming();
+    const media = connection.getCallMedia();
+    await h.waitForEvent("CallConnected", id);
+    await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", playPrompt: text("Press 1"), maxTonesToCollect: 1, operationContext: "menu" });
+    const choice = await h.waitForEvent("RecognizeCompleted", id);
+    expect(choice.dtmfResult?.tones).toEqual(["one"]);
+    await media.playToAll([text("OK")], { operationContext: "confirm" });
+    await h.waitForEvent("PlayCompleted", id, (d) => d.operationContext === "confirm");
+    await connection.hangUp(true);
+    await h.waitForEvent("CallDisconnected", id);
+    expect(h.eventTypes(id)).toEqual(["CallConnected", "ParticipantsUpdated", "RecognizeCompleted", "PlayStarted", "PlayCompleted", "CallDisconnected"]);
+    for (const event of h.receiver.events("/callbacks")) expect(parseCallAutomationEvent([event] as any).kind).toBe(event.type.split(".").pop());
+  });
+});

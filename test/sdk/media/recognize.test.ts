@@ -1,0 +1,219 @@
+import { DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
+import { DTMF_TONE_MS } from "../../../emulator/engine/media/recognitionRules.js";
+import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
+import { CALLER, caller, connectedCall, due, elapsed, file, text, expectEventsMatchSpec } from "../../support/media.js";
+
+describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
+  });
+  afterAll(() => h.close());
+  afterEach(() => expectEventsMatchSpec(h));
+  beforeEach(() => h.reset());
+  const press = (serverCallId: string, tones: string) =>
+    h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones });
+  // Cases that wait seconds, and variants of an action the other cases run on every transport, run on
+  // the virtual-clock transports only, where waiting costs nothing (the suite stays fast).
+  const onVirtualClock = test.runIf(transport !== "server");
+
+  const dtmf = (extra: Record<string, unknown> = {}) => ({ kind: "callMediaRecognizeDtmfOptions" as const, ...extra });
+  const choices: RecognitionChoice[] = [
+    { label: "Sales", phrases: ["sales", "buy something"], tone: DtmfTone.One },
+    { label: "Agent", phrases: ["agent", "representative"], tone: DtmfTone.Zero },
+  ];
+
+  describe("DTMF", () => {
+    test("collects one key after the prompt: RecognizeCompleted 200/8531 with dtmfResult", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("Hi"), operationContext: "menu" }));
+      const completed = await h.waitForEvent("RecognizeCompleted", id);
+      expect(completed).toMatchObject({ operationContext: "menu", recognitionType: "dtmf", dtmfResult: { tones: ["one"] }, resultInformation: { code: 200, subCode: 8531 } });
+      expect(h.eventTypes(id)).not.toContain("PlayStarted");
+    });
+
+    onVirtualClock("stops at a stop tone with 8514, leaving the stop tone out", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "12#" }]);
+      await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, stopDtmfTones: ["pound"] }));
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514 } });
+    });
+
+    onVirtualClock("stops after interToneTimeoutInSeconds without a key with 8532 and the keys so far", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "12" }]);
+      await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, interToneTimeoutInSeconds: 1 }));
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8532 } });
+    });
+
+    onVirtualClock("fails with RecognizeFailed 400/8510 when the caller stays silent for initialSilenceTimeoutInSeconds", async () => {
+      const { id, media } = await connectedCall(h, [{ silence: true }]);
+      await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 1, operationContext: "menu" }));
+      const failed = await h.waitForEvent("RecognizeFailed", id);
+      expect(failed).toMatchObject({ operationContext: "menu", resultInformation: { code: 400, subCode: 8510 } });
+      if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeFailed")).toBe(1000);
+    });
+
+    onVirtualClock("hears speech as silence", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "one" }]);
+      await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 1 }));
+      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ subCode: 8510 });
+    });
+
+    onVirtualClock("takes the caller's scripted inputs in order, one per recognition", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }, { dtmf: "2" }]);
+      await media.startRecognizing(caller, dtmf({ operationContext: "a" }));
+      await media.startRecognizing(caller, dtmf({ operationContext: "b" }));
+      await h.waitForEvent("RecognizeCompleted", id, (d) => d.operationContext === "b");
+      const results = h.receiver.events().filter((e) => e.type === "Microsoft.Communication.RecognizeCompleted").map((e) => `${e.data.operationContext}=${e.data.dtmfResult.tones}`);
+      expect(results).toEqual(["a=one", "b=two"]);
+      expect((await h.control("GET", "/emulator/parties")).body[0].input).toEqual([]);
+    });
+
+    onVirtualClock("with interruptPrompt, scripted input cuts the prompt short", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "5" }]);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("A very long menu prompt"), interruptPrompt: true }));
+      await h.waitForEvent("RecognizeCompleted", id);
+      if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeCompleted")).toBe(DTMF_TONE_MS);
+    });
+
+    onVirtualClock("without interruptPrompt, listens once the prompt has played", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "5" }]);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("Menu") }));
+      await h.waitForEvent("RecognizeCompleted", id);
+      if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeCompleted")).toBe(4 * SPEECH_MS_PER_CHARACTER + DTMF_TONE_MS);
+    });
+
+    onVirtualClock("hears a key pressed live during the prompt only with interruptPrompt", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("Hello there"), operationContext: "deaf" }));
+      await due(h);
+      expect((await press(serverCallId, "3")).body.recognizedBy).toEqual([]);
+      await media.cancelAllOperations();
+      await h.waitForEvent("RecognizeCanceled", id);
+      await media.startRecognizing(caller, dtmf({ playPrompt: text("Hello there"), interruptPrompt: true, operationContext: "barge" }));
+      await due(h);
+      expect((await press(serverCallId, "3")).body.recognizedBy).toEqual([id]);
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ operationContext: "barge", dtmfResult: { tones: ["three"] } });
+      if (transport !== "server") expect(elapsed(h, id, "RecognizeCanceled", "RecognizeCompleted")).toBe(DTMF_TONE_MS);
+    });
+
+    test("hears keys pressed live through the control plane", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 2 }));
+      await due(h);
+      const pressed = await press(serverCallId, "42");
+      expect(pressed).toMatchObject({ status: 200, body: { recognizedBy: [id], continuousDtmfBy: [] } });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["four", "two"] }, resultInformation: { subCode: 8531 } });
+    });
+
+    test("fails a prompt that is not a WAV with RecognizeFailed 400/8535", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+      await media.startRecognizing(caller, dtmf({ playPrompt: file("https://media.example.com/menu.ogg") }));
+      expect(await h.waitForEvent("RecognizeFailed", id)).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8535 } });
+    });
+  });
+
+  describe("choices", () => {
+    onVirtualClock("matches a phrase in what the caller says, ignoring case: 200/8545 with choiceResult", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "I want to talk to an AGENT please" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices, operationContext: "route" });
+      const completed = await h.waitForEvent("RecognizeCompleted", id);
+      expect(completed).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Agent", recognizedPhrase: "agent" }, resultInformation: { code: 200, subCode: 8545 } });
+    });
+
+    test("matches a choice by its tone: 200/8533", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Sales" }, resultInformation: { code: 200, subCode: 8533 } });
+    });
+
+    test("fails with 400/8547 when nothing said matches", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "no" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
+      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8547 });
+    });
+
+    onVirtualClock("fails with 400/8534 for a tone no choice has", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "7" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
+      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8534 });
+    });
+
+    test("answers 400 naming recognizeOptions.choices when there are none", async () => {
+      const { media } = await connectedCall(h);
+      const error = await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices: [] }).catch((e) => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toMatch(/recognizeOptions\.choices/);
+    });
+  });
+
+  describe("speech", () => {
+    test("recognizes what the caller says: 200/8569 with speechResult", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "late" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions", playPrompt: text("Hi") });
+      const completed = await h.waitForEvent("RecognizeCompleted", id);
+      expect(completed).toMatchObject({ recognitionType: "speech", speechResult: { speech: "late" }, resultInformation: { code: 200, subCode: 8569 } });
+      expect(completed.speechResult?.confidence).toBeGreaterThan(0);
+    });
+
+    test("hears speech said live through the emulator's speak()", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions" });
+      await due(h);
+      expect(h.emulator.speak(serverCallId, CALLER, "stop").recognizedBy).toEqual([id]);
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ speechResult: { speech: "stop" } });
+    });
+
+    onVirtualClock("speech or DTMF takes keys as a DTMF result", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "3" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOrDtmfOptions", maxTonesToCollect: 1 });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "dtmf", dtmfResult: { tones: ["three"] } });
+    });
+
+    onVirtualClock("speech or DTMF takes words as a speech result", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "yes" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOrDtmfOptions" });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "speech", speechResult: { speech: "yes" } });
+    });
+  });
+
+  test("cancelAllOperations cancels a waiting recognition with RecognizeCanceled 400/8508", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.startRecognizing(caller, dtmf({ operationContext: "menu", initialSilenceTimeoutInSeconds: 30 }));
+    await due(h);
+    await media.cancelAllOperations();
+    expect(await h.waitForEvent("RecognizeCanceled", id)).toMatchObject({ operationContext: "menu", resultInformation: { code: 400, subCode: 8508 } });
+    expect(h.eventTypes(id)).not.toContain("RecognizeFailed");
+  });
+
+  test("stops without an event when the call ends during a recognition", async () => {
+    const { id, connection, media } = await connectedCall(h);
+    await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 30 }));
+    await due(h);
+    await connection.hangUp(true);
+    await h.waitForEvent("CallDisconnected", id);
+    if (h.emulator.clock) expect(h.emulator.pending()).toEqual([]);
+    await h.settle();
+    expect(h.eventTypes(id).filter((t) => t.startsWith("Recognize"))).toEqual([]);
+  });
+
+  test("sends a planted asynchronous fault as RecognizeFailed", async () => {
+    await h.control("POST", "/emulator/faults", { action: "recognize", async: true, status: 500, subCode: 8565, message: "Cognitive Services error." });
+    const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+    await media.startRecognizing(caller, dtmf());
+    expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 500, subCode: 8565 });
+  });
+
+  test("answers 404 for a target who is not in the call, and 400 for the app itself", async () => {
+    const { media } = await connectedCall(h);
+    const missing = await media.startRecognizing({ phoneNumber: "+14255550999" }, dtmf()).catch((e) => e);
+    expect(missing.statusCode).toBe(404);
+    const calls = await h.control("GET", "/emulator/calls");
+    const app = calls.body[0].participants.find((p: any) => p.callConnectionId).rawId as string;
+    const self = await media.startRecognizing({ communicationUserId: app }, dtmf()).catch((e) => e);
+    expect(self.statusCode).toBe(400);
+    expect(self.message).toMatch(/the app itself/);
+    expect(app.startsWith("8:acs:")).toBe(true);
+  });
+});
