@@ -79,6 +79,15 @@ export function violation(constraint: Constraint, names: string[]): string | und
   }
 }
 
+/** Resolves a scenario's connection aliases to callConnectionIds, naming a missing one. */
+export function connectionLookup(scenario: Pick<Scenario, "name">, aliases: Map<string, string>): (alias: string) => string {
+  return (alias) => {
+    const id = aliases.get(alias);
+    if (!id) throw new Error(`Scenario ${scenario.name} names no connection "${alias}"; call ctx.track("${alias}", id) first.`);
+    return id;
+  };
+}
+
 /** The outcome of running a scenario against the engine. */
 export interface ScenarioResult {
   scenario: string;
@@ -95,11 +104,7 @@ export async function runScenario(scenario: Scenario, seed = 1): Promise<Scenari
   emulator.onCallback("https://app.scenario.test/", () => undefined);
   const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
   const aliases = new Map<string, string>();
-  const connection = (alias: string) => {
-    const id = aliases.get(alias);
-    if (!id) throw new Error(`Scenario ${scenario.name} names no connection "${alias}"; call ctx.track("${alias}", id) first.`);
-    return id;
-  };
+  const connection = connectionLookup(scenario, aliases);
   const ctx: ScenarioContext = {
     emulator,
     client,

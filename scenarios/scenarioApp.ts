@@ -1,5 +1,5 @@
 import type { ExploreApp } from "./explorerRun.js";
-import type { Scenario, ScenarioContext } from "./scenario.js";
+import { connectionLookup, type Scenario, type ScenarioContext } from "./scenario.js";
 
 interface Waiter {
   type: string;
@@ -29,11 +29,7 @@ export function scenarioApp(scenario: Scenario): ExploreApp<ScenarioAppState> {
   return {
     init: () => ({ aliases: new Map(), delivered: new Map(), waiters: [] }),
     start({ emulator, client, callbackUri, state }) {
-      const connection = (alias: string) => {
-        const id = state.aliases.get(alias);
-        if (!id) throw new Error(`Scenario ${scenario.name} names no connection "${alias}"; call ctx.track("${alias}", id) first.`);
-        return id;
-      };
+      const connection = connectionLookup(scenario, state.aliases);
       const ctx: ScenarioContext = {
         emulator,
         client,
