@@ -25,40 +25,53 @@ export interface RequestLogEntry {
  */
 export const REQUEST_LOG_LIMIT = 10_000;
 
+/** A logged request whose verdict is worked out when someone reads the log, not on the hot path. */
+interface LoggedRequest {
+  sequence: number;
+  request: RouteRequest;
+  status: number;
+  entry?: RequestLogEntry;
+}
+
 /** The log of every Call Automation request, kept for `emulator.requests()` and `GET /emulator/requests`. */
 export class RequestLog {
-  private entries: RequestLogEntry[] = [];
+  private logged: LoggedRequest[] = [];
   private sequence = 0;
 
   /** Records one exchange of the Call Automation route table. */
-  record(exchange: { request: RouteRequest; response: RouteResponse }): RequestLogEntry {
-    const { request, response } = exchange;
-    const q = request.url.indexOf("?");
-    const path = q < 0 ? request.url : request.url.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
-    const operationId = matchOperation(request.method, path);
-    const entry: RequestLogEntry = {
-      sequence: ++this.sequence,
-      ...(operationId ? { operationId } : {}),
-      method: request.method,
-      url: request.url,
-      status: response.status,
-      violations: operationId ? verdict(operationId, request, query) : [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }],
-    };
-    this.entries.push(entry);
-    if (this.entries.length > REQUEST_LOG_LIMIT) this.entries.splice(0, this.entries.length - REQUEST_LOG_LIMIT);
-    return entry;
+  record(exchange: { request: RouteRequest; response: RouteResponse }): void {
+    this.logged.push({ sequence: ++this.sequence, request: exchange.request, status: exchange.response.status });
+    // Trimmed in batches, so a full log does not shift 10,000 entries on every request.
+    if (this.logged.length > REQUEST_LOG_LIMIT * 1.1) this.logged.splice(0, this.logged.length - REQUEST_LOG_LIMIT);
   }
 
-  /** Every request so far, oldest first. */
+  /** Every request so far (the latest {@link REQUEST_LOG_LIMIT}), oldest first. */
   list(): RequestLogEntry[] {
-    return this.entries.map((e) => ({ ...e, violations: [...e.violations] }));
+    return this.logged.slice(-REQUEST_LOG_LIMIT).map((logged) => {
+      const entry = (logged.entry ??= judge(logged));
+      return { ...entry, violations: [...entry.violations] };
+    });
   }
 
   clear(): void {
-    this.entries = [];
+    this.logged = [];
     this.sequence = 0;
   }
+}
+
+function judge({ sequence, request, status }: LoggedRequest): RequestLogEntry {
+  const q = request.url.indexOf("?");
+  const path = q < 0 ? request.url : request.url.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
+  const operationId = matchOperation(request.method, path);
+  return {
+    sequence,
+    ...(operationId ? { operationId } : {}),
+    method: request.method,
+    url: request.url,
+    status,
+    violations: operationId ? verdict(operationId, request, query) : [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }],
+  };
 }
 
 function verdict(operationId: string, request: RouteRequest, query: URLSearchParams): ContractViolation[] {
