@@ -1,4 +1,5 @@
-import { DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
+import { CallAutomationClient, DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { DTMF_TONE_MS, RECOGNITION_CONFIDENCE } from "../../../emulator/engine/media/recognitionRules.js";
@@ -60,13 +61,32 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ subCode: 8510 });
     });
 
-    onVirtualClock("without timeouts of its own, gives up after 5 s of silence and waits 2 s after the last key", async () => {
+    onVirtualClock("a request that names no timeouts gives up after 5 s of silence and waits 2 s after the last key", async () => {
+      // The SDK always fills in 5 s and 2 s itself; this client drops them before signing, so the
+      // emulator's own defaults are what decide.
+      const withoutTimeouts: PipelinePolicy = {
+        name: "dropRecognizeTimeouts",
+        sendRequest(request, next) {
+          if (request.url.includes(":recognize") && typeof request.body === "string") {
+            const body = JSON.parse(request.body);
+            delete body.recognizeOptions.initialSilenceTimeoutInSeconds;
+            delete body.recognizeOptions.dtmfOptions.interToneTimeoutInSeconds;
+            request.body = JSON.stringify(body);
+          }
+          return next(request);
+        },
+      };
+      const client = new CallAutomationClient(h.connectionString, {
+        httpClient: transport === "direct" ? h.emulator.httpClient() : undefined,
+        additionalPolicies: [{ policy: withoutTimeouts, position: "perCall" }],
+      });
+      const recognize = (id: string, extra: Record<string, unknown> = {}) => client.getCallConnection(id).getCallMedia().startRecognizing(caller, dtmf(extra));
       const silent = await connectedCall(h, [{ silence: true }]);
-      await silent.media.startRecognizing(caller, dtmf());
+      await recognize(silent.id);
       expect((await h.waitForEvent("RecognizeFailed", silent.id)).resultInformation).toMatchObject({ code: 400, subCode: 8510 });
       expect(elapsed(h, silent.id, "CallConnected", "RecognizeFailed")).toBe(5000);
       const keys = await connectedCall(h, [{ dtmf: "12" }]);
-      await keys.media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4 }));
+      await recognize(keys.id, { maxTonesToCollect: 4 });
       expect((await h.waitForEvent("RecognizeCompleted", keys.id)).resultInformation).toMatchObject({ subCode: 8532 });
       expect(elapsed(h, keys.id, "CallConnected", "RecognizeCompleted")).toBe(2 * DTMF_TONE_MS + 2000);
       expect(DTMF_TONE_MS).toBe(100);
