@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CallAutomationClient } from "@azure/communication-call-automation";
+import { CallAutomationClient, type CreateCallOptions } from "@azure/communication-call-automation";
 import { afterAll, describe, expect, test } from "vitest";
 import generated from "../../contracts/generated/callAutomation.schema.json" with { type: "json" };
 import { listCallbackEventTypes, listOperations, validateCallbackEvent, validateDefinition, validateResponseBody } from "../../contracts/validator.js";
@@ -43,11 +43,34 @@ function createWorld() {
   const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
   return {
     emulator,
-    /** A connected group call with `members` answering; returns its callConnectionId. */
-    async connectedCall(members: string[]): Promise<string> {
-      const { callConnectionProperties } = await client.createGroupCall(members.map((id) => ({ communicationUserId: id })), "https://app.test/cb");
+    /** A connected group call with `members` answering, created with `options`; returns its callConnectionId. */
+    async connectedCall(members: string[], options: CreateCallOptions = {}): Promise<string> {
+      const { callConnectionProperties } = await client.createGroupCall(members.map((id) => ({ communicationUserId: id })), "https://app.test/cb", options);
       await emulator.settle();
       return callConnectionProperties.callConnectionId!;
+    },
+    /** A connected call set up for transcription, transcribing when `running`; returns its callConnectionId. */
+    async transcribedCall(running: boolean): Promise<string> {
+      const callConnectionId = await this.connectedCall([OTHER], { transcriptionOptions: { transportType: "websocket", transportUrl: "wss://app.test/transcripts", locale: "en-US" } });
+      if (running) await client.getCallConnection(callConnectionId).getCallMedia().startTranscription();
+      await emulator.settle();
+      return callConnectionId;
+    },
+    /** A connected call set up for media streaming, streaming when `running`; returns its callConnectionId. */
+    async streamedCall(running: boolean): Promise<string> {
+      const callConnectionId = await this.connectedCall([OTHER], {
+        mediaStreamingOptions: { transportType: "websocket", transportUrl: "wss://app.test/audio", audioChannelType: "mixed", contentType: "audio" },
+      });
+      if (running) await client.getCallConnection(callConnectionId).getCallMedia().startMediaStreaming();
+      await emulator.settle();
+      return callConnectionId;
+    },
+    /** A connected call with `rawId` in it, whose keys are recognized continuously; returns its callConnectionId. */
+    async continuousDtmfCall(rawId: string): Promise<string> {
+      const callConnectionId = await this.connectedCall([rawId, OTHER]);
+      await client.getCallConnection(callConnectionId).getCallMedia().startContinuousDtmfRecognition({ communicationUserId: rawId });
+      await emulator.settle();
+      return callConnectionId;
     },
     /** An invitation still ringing in that call. */
     async ringing(callConnectionId: string, rawId: string): Promise<string> {
@@ -106,6 +129,24 @@ const ADAPT: Record<string, (world: World, params: Record<string, any>, body: an
   },
   async CallRecording_ResumeRecording(world, params) {
     params.recordingId = await world.recording(true);
+  },
+  async CallMedia_StartTranscription(world, params) {
+    params.callConnectionId = await world.transcribedCall(false);
+  },
+  async CallMedia_StopTranscription(world, params) {
+    params.callConnectionId = await world.transcribedCall(true);
+  },
+  async CallMedia_UpdateTranscription(world, params) {
+    params.callConnectionId = await world.transcribedCall(true);
+  },
+  async CallMedia_StartMediaStreaming(world, params) {
+    params.callConnectionId = await world.streamedCall(false);
+  },
+  async CallMedia_StopMediaStreaming(world, params) {
+    params.callConnectionId = await world.streamedCall(true);
+  },
+  async CallMedia_StopContinuousDtmfRecognition(world, params, body) {
+    params.callConnectionId = await world.continuousDtmfCall(body.targetParticipant.communicationUser.id);
   },
   async CallConnection_CancelAddParticipant(world, params, body) {
     params.callConnectionId = await world.connectedCall([OTHER]);

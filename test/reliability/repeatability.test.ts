@@ -1,4 +1,4 @@
-import { CallAutomationClient, type CallConnection } from "@azure/communication-call-automation";
+import { CallAutomationClient, DtmfTone, type CallConnection } from "@azure/communication-call-automation";
 import type { HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createEmulator, type Emulator } from "../../emulator/emulator.js";
@@ -104,7 +104,7 @@ describe("Repeatability-Request-ID and Repeatability-First-Sent", () => {
 });
 
 describe("the SDK sends both headers on every repeatable operation", () => {
-  test("createCall, answer, redirect, reject, connect, terminate, transfer, add, remove, mute, cancelAdd", async () => {
+  test("createCall, answer, redirect, reject, connect, terminate, transfer, add, remove, mute, cancelAdd, sendDtmfTones", async () => {
     const inProcess = createEmulator({ selfCheck: true, seed: 9, clock: "virtual" });
     const seen: Array<{ path: string; id?: string; firstSent?: string }> = [];
     const inner = inProcess.httpClient();
@@ -123,6 +123,7 @@ describe("the SDK sends both headers on every repeatable operation", () => {
     await inProcess.settle();
     const added = await connection.addParticipant({ targetParticipant: user(3) }, { invitationTimeoutInSeconds: 60 });
     await connection.cancelAddParticipantOperation(added.invitationId!);
+    await connection.getCallMedia().sendDtmfTones([DtmfTone.One], user(2));
     await connection.muteParticipant(user(1));
     await connection.removeParticipant(user(1));
     await connection.transferCallToParticipant(user(5), { transferee: user(2) }).catch(() => undefined);

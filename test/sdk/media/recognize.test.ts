@@ -1,7 +1,8 @@
-import { DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
+import { CallAutomationClient, DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
-import { DTMF_TONE_MS } from "../../../emulator/engine/media/recognitionRules.js";
+import { DTMF_TONE_MS, RECOGNITION_CONFIDENCE } from "../../../emulator/engine/media/recognitionRules.js";
 import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
 import { CALLER, caller, connectedCall, due, elapsed, file, text, expectEventsMatchSpec } from "../../support/media.js";
 
@@ -58,6 +59,37 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       const { id, media } = await connectedCall(h, [{ speech: "one" }]);
       await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 1 }));
       expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ subCode: 8510 });
+    });
+
+    onVirtualClock("a request that names no timeouts gives up after 5 s of silence and waits 2 s after the last key", async () => {
+      // The SDK always fills in 5 s and 2 s itself; this client drops them before signing, so the
+      // emulator's own defaults are what decide.
+      const withoutTimeouts: PipelinePolicy = {
+        name: "dropRecognizeTimeouts",
+        sendRequest(request, next) {
+          if (request.url.includes(":recognize") && typeof request.body === "string") {
+            const body = JSON.parse(request.body);
+            delete body.recognizeOptions.initialSilenceTimeoutInSeconds;
+            delete body.recognizeOptions.dtmfOptions.interToneTimeoutInSeconds;
+            request.body = JSON.stringify(body);
+          }
+          return next(request);
+        },
+      };
+      const client = new CallAutomationClient(h.connectionString, {
+        httpClient: transport === "direct" ? h.emulator.httpClient() : undefined,
+        additionalPolicies: [{ policy: withoutTimeouts, position: "perCall" }],
+      });
+      const recognize = (id: string, extra: Record<string, unknown> = {}) => client.getCallConnection(id).getCallMedia().startRecognizing(caller, dtmf(extra));
+      const silent = await connectedCall(h, [{ silence: true }]);
+      await recognize(silent.id);
+      expect((await h.waitForEvent("RecognizeFailed", silent.id)).resultInformation).toMatchObject({ code: 400, subCode: 8510 });
+      expect(elapsed(h, silent.id, "CallConnected", "RecognizeFailed")).toBe(5000);
+      const keys = await connectedCall(h, [{ dtmf: "12" }]);
+      await recognize(keys.id, { maxTonesToCollect: 4 });
+      expect((await h.waitForEvent("RecognizeCompleted", keys.id)).resultInformation).toMatchObject({ subCode: 8532 });
+      expect(elapsed(h, keys.id, "CallConnected", "RecognizeCompleted")).toBe(2 * DTMF_TONE_MS + 2000);
+      expect(DTMF_TONE_MS).toBe(100);
     });
 
     onVirtualClock("takes the caller's scripted inputs in order, one per recognition", async () => {
@@ -163,6 +195,15 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       await due(h);
       expect(h.emulator.speak(serverCallId, CALLER, "stop").recognizedBy).toEqual([id]);
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ speechResult: { speech: "stop" } });
+    });
+
+    onVirtualClock("hears speech for 60 ms a character, with confidence 0.95", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "late" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions" });
+      const completed = await h.waitForEvent("RecognizeCompleted", id);
+      expect(completed.speechResult?.confidence).toBe(RECOGNITION_CONFIDENCE);
+      expect(RECOGNITION_CONFIDENCE).toBe(0.95);
+      expect(elapsed(h, id, "CallConnected", "RecognizeCompleted")).toBe(4 * SPEECH_MS_PER_CHARACTER);
     });
 
     onVirtualClock("speech or DTMF takes keys as a DTMF result", async () => {

@@ -20,12 +20,12 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     expect(await h.waitForEvent("TranscriptionStarted", id)).toMatchObject({
       operationContext: "t1",
       transcriptionUpdate: { transcriptionStatus: "transcriptionStarted", transcriptionStatusDetails: "subscriptionStarted" },
-      resultInformation: { code: 200, subCode: 0 },
+      resultInformation: { code: 200, subCode: 0, message: "Action completed successfully." },
     });
     await media.updateTranscription("fr-FR", { operationContext: "t2" });
-    expect(await h.waitForEvent("TranscriptionUpdated", id)).toMatchObject({ operationContext: "t2", transcriptionUpdate: { transcriptionStatusDetails: "transcriptionLocaleUpdated" } });
+    expect(await h.waitForEvent("TranscriptionUpdated", id)).toMatchObject({ operationContext: "t2", transcriptionUpdate: { transcriptionStatusDetails: "transcriptionLocaleUpdated" }, resultInformation: { code: 200, subCode: 0, message: "Action completed successfully." } });
     await media.stopTranscription({ operationContext: "t3" });
-    expect(await h.waitForEvent("TranscriptionStopped", id)).toMatchObject({ operationContext: "t3", transcriptionUpdate: { transcriptionStatus: "transcriptionStopped" } });
+    expect(await h.waitForEvent("TranscriptionStopped", id)).toMatchObject({ operationContext: "t3", transcriptionUpdate: { transcriptionStatus: "transcriptionStopped" }, resultInformation: { code: 200, subCode: 0, message: "Action completed successfully." } });
   });
 
   test("starts transcription and media streaming with the call when their options say so", async () => {
@@ -38,6 +38,7 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     expect(h.eventTypes(id).slice(0, 4)).toEqual(["CallConnected", "ParticipantsUpdated", "TranscriptionStarted", "MediaStreamingStarted"]);
     const again = await media.startTranscription().catch((e) => e);
     expect(again.statusCode).toBe(400);
+    expect(again.code).toBe("8585");
     expect(again.message).toMatch(/already running/);
   });
 
@@ -45,6 +46,7 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     const { media } = await connectedCall(h);
     const error = await media.startTranscription().catch((e) => e);
     expect(error.statusCode).toBe(405);
+    expect(error.code).toBe("8522");
     expect(error.message).toMatch(/transcriptionOptions/);
   });
 
@@ -52,6 +54,7 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     const { media } = await connectedCall(h, [], { transcriptionOptions });
     const error = await media.stopTranscription().catch((e) => e);
     expect(error.statusCode).toBe(400);
+    expect(error.code).toBe("8585");
     expect(error.message).toMatch(/not running/);
   });
 
@@ -68,14 +71,17 @@ describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s",
     expect(await h.waitForEvent("MediaStreamingStarted", id)).toMatchObject({
       operationContext: "m1",
       mediaStreamingUpdate: { contentType: "Audio", mediaStreamingStatus: "mediaStreamingStarted", mediaStreamingStatusDetails: "subscriptionStarted" },
+      resultInformation: { code: 200, subCode: 0, message: "Action completed successfully." },
     });
     await media.stopMediaStreaming({ operationContext: "m2" });
-    expect(await h.waitForEvent("MediaStreamingStopped", id)).toMatchObject({ operationContext: "m2", mediaStreamingUpdate: { mediaStreamingStatus: "mediaStreamingStopped" } });
+    expect(await h.waitForEvent("MediaStreamingStopped", id)).toMatchObject({ operationContext: "m2", mediaStreamingUpdate: { mediaStreamingStatus: "mediaStreamingStopped" }, resultInformation: { code: 200, subCode: 0, message: "Action completed successfully." } });
   });
 
   test("answers 405 (8522) for media streaming on a call set up without mediaStreamingOptions", async () => {
     const { media } = await connectedCall(h, [], { transcriptionOptions });
-    expect((await media.startMediaStreaming().catch((e) => e)).statusCode).toBe(405);
+    const error = await media.startMediaStreaming().catch((e) => e);
+    expect(error.statusCode).toBe(405);
+    expect(error.code).toBe("8522");
   });
 
   test("sends a planted asynchronous fault as MediaStreamingFailed", async () => {
