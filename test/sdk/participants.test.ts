@@ -142,6 +142,18 @@ describe.each(TRANSPORTS)("participants over %s", (transport) => {
       expect(h.eventTypes(id).at(-1)).toBe("CallDisconnected");
     });
 
+    test("sends RemoveParticipantFailed for a planted asynchronous fault, and the participant stays", async () => {
+      const { id, connection } = await connectedCall();
+      await h.control("POST", "/emulator/faults", { action: "removeParticipant", async: true, status: 500, subCode: 8522, message: "Remove failed." });
+      await connection.removeParticipant({ communicationUserId: user(1) }, { operationContext: "rm-fail" });
+      const failed = await h.waitForEvent("RemoveParticipantFailed", id);
+      expect(failed.operationContext).toBe("rm-fail");
+      expect(failed.resultInformation).toMatchObject({ code: 500, subCode: 8522 });
+      expect(failed.participant).toEqual({ communicationUserId: user(1) });
+      const { values } = await connection.listParticipants();
+      expect(values?.map((p) => (p.identifier as { communicationUserId?: string }).communicationUserId)).toContain(user(1));
+    });
+
     test("answers 404 for someone who is not in the call", async () => {
       const { connection } = await connectedCall();
       const error = await connection.removeParticipant({ communicationUserId: user(7) }).catch((e) => e);
