@@ -134,9 +134,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
     audio,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
+  // The full picture, counters and memory included: for GET /emulator/info, not for hot paths.
   const info = (): EmulatorInfo => ({
     endpoint,
-    connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
+    connectionString: connectionString(),
     apiVersions: SUPPORTED_API_VERSIONS,
     seed,
     clock: clockKind,
@@ -229,7 +231,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
      */
     httpClient: () => createSdkHttpClient(handle),
     /** The connection string for this emulator's current endpoint. */
-    connectionString: () => info().connectionString,
+    connectionString,
 
     // The control plane (DESIGN §3) as methods, for in-process use.
     /** Forgets every call, event, party behaviour, fault, subscription and logged request. */
@@ -258,7 +260,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
-    subscribe: (endpoint: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(endpoint, eventTypes, info().endpoint),
+    subscribe: (webhook: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(webhook, eventTypes, endpoint),
     /** A caller in the world calls the app: IncomingCall to subscribers (`POST /emulator/incoming-calls`). */
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */
