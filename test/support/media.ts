@@ -1,8 +1,8 @@
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { validateCallbackEvent } from "../../contracts/validator.js";
 import type { CallConnection, CallMedia, CreateCallOptions } from "@azure/communication-call-automation";
 import type { PartyInput } from "../../emulator/engine/world.js";
-import type { Harness } from "./harness.js";
+import { startHarness, type Harness } from "./harness.js";
 
 /** The simulated caller of the media suites, and the number the app calls from. */
 export const CALLER = "4:+14255550123";
@@ -53,4 +53,20 @@ export function expectEventsMatchSpec(h: Harness): void {
     .filter((e) => typeof e.type === "string")
     .flatMap((e) => validateCallbackEvent(e).map((v) => `${e.type} ${v.path} ${v.message}`));
   expect(problems).toEqual([]);
+}
+
+/**
+ * The life of a media suite's harness: started once per transport, reset before each test,
+ * every callback event checked against the spec after it, closed at the end. The returned
+ * object stands for the harness once it has started.
+ */
+export function useMediaHarness(options: Parameters<typeof startHarness>[0]): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(options);
+  });
+  afterAll(() => current?.close());
+  afterEach(() => expectEventsMatchSpec(current!));
+  beforeEach(() => current!.reset());
+  return new Proxy({} as Harness, { get: (_, key) => (current as unknown as Record<string | symbol, unknown>)[key] });
 }

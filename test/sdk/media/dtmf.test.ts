@@ -1,16 +1,10 @@
 import { DtmfTone } from "@azure/communication-call-automation";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, due, expectEventsMatchSpec } from "../../support/media.js";
+import { describe, expect, test } from "vitest";
+import { TRANSPORTS } from "../../support/harness.js";
+import { CALLER, caller, connectedCall, due, useMediaHarness } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia DTMF over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
-  beforeEach(() => h.reset());
+  const h = useMediaHarness({ transport });
   // Variants of an action the other cases run on every transport run on the virtual-clock transports
   // only, where waiting costs nothing (the suite stays fast).
   const onVirtualClock = test.runIf(transport !== "server");

@@ -1,15 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, file, text, expectEventsMatchSpec } from "../../support/media.js";
+import { describe, expect, test } from "vitest";
+import { TRANSPORTS } from "../../support/harness.js";
+import { CALLER, caller, connectedCall, file, text, useMediaHarness } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia hold over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
-  beforeEach(() => h.reset());
+  const h = useMediaHarness({ transport });
 
   const onHold = (d: any) => d.participants.some((p: any) => p.identifier.rawId === CALLER && p.isOnHold);
 

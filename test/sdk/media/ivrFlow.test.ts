@@ -1,7 +1,7 @@
 import { parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, text, expectEventsMatchSpec } from "../../support/media.js";
+import { beforeEach, describe, expect, test } from "vitest";
+import { TRANSPORTS } from "../../support/harness.js";
+import { CALLER, caller, text, useMediaHarness } from "../../support/media.js";
 
 /**
  * A whole IVR call, as the public samples write it: answer the IncomingCall, play a menu
@@ -9,14 +9,8 @@ import { CALLER, caller, text, expectEventsMatchSpec } from "../../support/media
  * scripted input.
  */
 describe.each(TRANSPORTS)("an IVR call over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
+  const h = useMediaHarness({ transport });
   beforeEach(async () => {
-    await h.reset();
     await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
   });
 

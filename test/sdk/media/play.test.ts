@@ -1,19 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { silentWav } from "../../../emulator/audio/wav.js";
 import { FILE_PLAY_MS, SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
-import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { caller, connectedCall, elapsed, file, text, expectEventsMatchSpec } from "../../support/media.js";
+import { TRANSPORTS } from "../../support/harness.js";
+import { caller, connectedCall, elapsed, file, text, useMediaHarness } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
-  beforeEach(() => h.reset());
+  const h = useMediaHarness({ transport });
   // Cases that wait seconds, and variants of an action the other cases run on every transport, run on
   // the virtual-clock transports only, where waiting costs nothing (the suite stays fast).
   const onVirtualClock = test.runIf(transport !== "server");
@@ -139,13 +133,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport, fetchAudio: true });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
-  beforeEach(() => h.reset());
+  const h = useMediaHarness({ transport, fetchAudio: true });
 
   test("plays a WAV file for its length", async () => {
     const { id, media } = await connectedCall(h);

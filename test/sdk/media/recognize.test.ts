@@ -1,19 +1,13 @@
 import { CallAutomationClient, DtmfTone, type RecognitionChoice } from "@azure/communication-call-automation";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { DTMF_TONE_MS, RECOGNITION_CONFIDENCE } from "../../../emulator/engine/media/recognitionRules.js";
-import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, due, elapsed, file, text, expectEventsMatchSpec } from "../../support/media.js";
+import { TRANSPORTS } from "../../support/harness.js";
+import { CALLER, caller, connectedCall, due, elapsed, file, text, useMediaHarness } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
-  beforeEach(() => h.reset());
+  const h = useMediaHarness({ transport });
   const press = (serverCallId: string, tones: string) =>
     h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones });
   // Cases that wait seconds, and variants of an action the other cases run on every transport, run on

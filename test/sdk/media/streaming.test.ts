@@ -1,15 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../../support/harness.js";
-import { connectedCall, expectEventsMatchSpec } from "../../support/media.js";
+import { describe, expect, test } from "vitest";
+import { TRANSPORTS } from "../../support/harness.js";
+import { connectedCall, useMediaHarness } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia transcription and media streaming over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  afterEach(() => expectEventsMatchSpec(h));
-  beforeEach(() => h.reset());
+  const h = useMediaHarness({ transport });
 
   const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
   const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
