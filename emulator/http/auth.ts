@@ -16,6 +16,7 @@
  * also tries the path and query exactly as received and the `host` value without its port.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { headerValue } from "./requestParts.js";
 
 /**
  * How far `x-ms-date` may be from the emulator's clock, either way: 15 minutes.
@@ -91,20 +92,6 @@ function sha256Base64(body: string | Uint8Array): string {
   return hash.digest("base64");
 }
 
-/** A header value by lower-case name; first value of a repeated header; falls back to a case-insensitive scan. */
-function header(headers: SignedRequest["headers"], name: string): string | undefined {
-  let value = headers[name];
-  if (value === undefined) {
-    for (const key in headers) {
-      if (key.length === name.length && key.toLowerCase() === name) {
-        value = headers[key];
-        break;
-      }
-    }
-  }
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function fail(reason: AuthFailureReason, message: string): AuthResult {
   return { ok: false, reason, message };
 }
@@ -172,7 +159,7 @@ export function verifyHmacRequest(
   nowMs: number,
   options?: { maxClockSkewMs?: number },
 ): AuthResult {
-  const authorization = header(request.headers, "authorization")?.trim();
+  const authorization = headerValue(request.headers, "authorization")?.trim();
   if (!authorization) {
     return fail(
       "missingAuthorization",
@@ -213,7 +200,7 @@ export function verifyHmacRequest(
   }
 
   // Date: present, parseable, recent.
-  const dateValue = header(request.headers, dateHeader);
+  const dateValue = headerValue(request.headers, dateHeader);
   if (!dateValue) {
     return fail(
       "missingDate",
@@ -237,7 +224,7 @@ export function verifyHmacRequest(
   }
 
   // Content hash: the header must describe this body.
-  const contentHash = header(request.headers, "x-ms-content-sha256");
+  const contentHash = headerValue(request.headers, "x-ms-content-sha256");
   const bodyHash = sha256Base64(request.rawBody);
   if (!contentHash) {
     return fail(
@@ -256,7 +243,7 @@ export function verifyHmacRequest(
   const values: string[] = [];
   let hostIndex = -1;
   for (const name of signedHeaders) {
-    const value = header(request.headers, name);
+    const value = headerValue(request.headers, name);
     if (value === undefined) {
       return fail(
         "malformedAuthorization",

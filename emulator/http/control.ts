@@ -3,6 +3,7 @@ import type { OutboxLimits, OutboxStats, RetryPolicy } from "../engine/outbox.js
 import { InvalidArgumentError } from "../engine/errors.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
+import { splitTarget } from "./requestParts.js";
 
 /** What `GET /emulator/info` reports. */
 export interface EmulatorInfo {
@@ -84,10 +85,9 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
   ];
 
   return (request) => {
-    const q = request.url.indexOf("?");
-    const path = q < 0 ? request.url : request.url.slice(0, q);
+    const { path, query } = splitTarget(request.url);
     if (!path.startsWith("/emulator/")) return undefined;
-    return serve(routes, request, path, new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1)));
+    return serve(routes, request, path, query);
   };
 }
 

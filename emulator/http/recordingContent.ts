@@ -3,6 +3,7 @@ import type { RecordingFilePart } from "../engine/recording/recordingFiles.js";
 import { verifyHmacRequest } from "./auth.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
+import { headerValue } from "./requestParts.js";
 
 /** Options of the recording storage routes. */
 export interface RecordingContentRoutesOptions {
@@ -41,7 +42,7 @@ export function createRecordingContentRoutes(options: RecordingContentRoutesOpti
         throw new HttpError("methodNotAllowed", `${request.method} is not allowed on ${path}. GET …/content/audio or …/content/acsmetadata; DELETE the object itself.`);
       }
       const file = options.engine.recordingFile(decodeURIComponent(documentId), part as RecordingFilePart);
-      return ranged(file.bytes, file.contentType, header(request, "range"));
+      return ranged(file.bytes, file.contentType, headerValue(request.headers, "range"));
     } catch (error) {
       const { status, body } = errorResponse(error);
       // The SDK reads `status` and `message` from a failed download's JSON; the service's error object rides along.
@@ -67,7 +68,3 @@ function ranged(bytes: Uint8Array, contentType: string, range: string | undefine
   };
 }
 
-function header(request: RouteRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}

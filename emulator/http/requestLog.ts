@@ -1,5 +1,6 @@
 import { matchOperation, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
+import { splitTarget } from "./requestParts.js";
 
 /** One Call Automation request an app sent, with the emulator's answer and the spec's verdict. */
 export interface RequestLogEntry {
@@ -60,9 +61,7 @@ export class RequestLog {
 }
 
 function judge({ sequence, request, status }: LoggedRequest): RequestLogEntry {
-  const q = request.url.indexOf("?");
-  const path = q < 0 ? request.url : request.url.slice(0, q);
-  const query = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
+  const { path, query } = splitTarget(request.url);
   const operationId = matchOperation(request.method, path);
   return {
     sequence,

@@ -4,6 +4,7 @@ import { verifyHmacRequest } from "./auth.js";
 import { errorResponse, HttpError } from "./errors.js";
 import { NOT_YET_SERVED, OPERATIONS, type Operation, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
+import { headerValue, splitTarget } from "./requestParts.js";
 
 /**
  * Rule (assumed): while the callback backlog is full, actions are refused with 429 and this
@@ -59,14 +60,13 @@ export interface ServiceRoutesOptions {
 export function createServiceRoutes(options: ServiceRoutesOptions): ((request: RouteRequest) => RouteResponse | undefined) & { reset(): void } {
   const repeats = new RepeatabilityCache<RouteResponse>(options.now);
   const serve = (request: RouteRequest): RouteResponse | undefined => {
-    const [path, search = ""] = splitUrl(request.url);
+    const { path, query } = splitTarget(request.url);
     if (!path.startsWith("/calling/")) return undefined;
     let operationId: string | undefined;
     let response: RouteResponse;
     try {
       const { operation, params } = match(request.method, path);
       operationId = operation.operationId;
-      const query = new URLSearchParams(search);
       const apiVersion = checkApiVersion(query);
       if (!options.loose) {
         const auth = verifyHmacRequest(request, options.accessKey, options.now());
@@ -89,7 +89,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
           params: params.map(decodeURIComponent),
           query,
           apiVersion,
-          baseUrl: `${request.protocol}://${header(request, "host") ?? "localhost"}`,
+          baseUrl: `${request.protocol}://${headerValue(request.headers, "host") ?? "localhost"}`,
           participantsPageSize: options.participantsPageSize,
         });
         response = toResponse(result);
@@ -162,12 +162,4 @@ function toResponse(result: OperationResult): RouteResponse {
   return { status: result.status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result.body) };
 }
 
-function splitUrl(url: string): [string, string?] {
-  const q = url.indexOf("?");
-  return q < 0 ? [url] : [url.slice(0, q), url.slice(q + 1)];
-}
 
-function header(request: RouteRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}

@@ -1,0 +1,22 @@
+/** Headers as the transports hand them over: lower-case names, a repeated header as an array. */
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+/** A header value by lower-case name; first value of a repeated header; falls back to a case-insensitive scan. */
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+  let value = headers[name];
+  if (value === undefined) {
+    for (const key in headers) {
+      if (key.length === name.length && key.toLowerCase() === name) {
+        value = headers[key];
+        break;
+      }
+    }
+  }
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A request target split into its path (percent-encoding kept) and its query. */
+export function splitTarget(url: string): { path: string; query: URLSearchParams } {
+  const q = url.indexOf("?");
+  return q < 0 ? { path: url, query: new URLSearchParams() } : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+}
