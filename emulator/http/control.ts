@@ -113,8 +113,8 @@ async function serve(routes: ControlRoute[], request: RouteRequest, path: string
     if (found.status === 204 || result === undefined) return { status: found.status === 201 || found.status === 200 ? 204 : found.status, headers: {} };
     return { status: found.status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
   } catch (error) {
-    const { status, body } = errorResponse(error);
-    return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+    const { status, body, headers } = errorResponse(error);
+    return { status, headers: { ...headers, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
   }
 }
 

@@ -7,7 +7,18 @@ export interface CatalogEntry {
   code: string;
   /** Subcode named in the message's `DiagCode: <status>#<subCode>.@`, when the service has one. */
   subCode?: number;
+  /** Headers the answer carries besides the body (Retry-After, Repeatability-Result). */
+  headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Rule (assumed): while the callback backlog is full, actions are refused with 429 and this
+ * Retry-After, in seconds: long enough for a healthy app to drain a burst.
+ */
+export const BACKLOG_RETRY_AFTER_S = 1;
+
+/** What a request refused for its Repeatability-* headers carries (the ACS repeatable-requests page). */
+const REPEATABILITY_REJECTED = { "repeatability-result": "rejected" } as const;
 
 /**
  * Every error callsim answers, in one place. Statuses and subcodes are the documented ones
@@ -30,9 +41,9 @@ export const ERROR_CATALOG = {
   unauthorized: { status: 401, code: "Denied", subCode: 7509 },
   missingApiVersion: { status: 400, code: "MissingApiVersionParameter" },
   unsupportedApiVersion: { status: 400, code: "UnsupportedApiVersion" },
-  badRepeatability: { status: 400, code: "InvalidRepeatabilityHeaders" },
-  repeatabilityExpired: { status: 412, code: "PreconditionFailed" },
-  throttled: { status: 429, code: "TooManyRequests" },
+  badRepeatability: { status: 400, code: "InvalidRepeatabilityHeaders", headers: REPEATABILITY_REJECTED },
+  repeatabilityExpired: { status: 412, code: "PreconditionFailed", headers: REPEATABILITY_REJECTED },
+  throttled: { status: 429, code: "TooManyRequests", headers: { "retry-after": String(BACKLOG_RETRY_AFTER_S) } },
   routeNotFound: { status: 404, code: "NotFound" },
   methodNotAllowed: { status: 405, code: "MethodNotAllowed" },
   notImplemented: { status: 501, code: "NotImplemented" },
@@ -75,7 +86,7 @@ const ENGINE_KINDS: Record<Exclude<EngineErrorKind, "injected">, ErrorName> = {
 };
 
 /** Status and body for any error thrown while serving a request. Unknown errors become 500s. */
-export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function errorResponse(error: unknown): { status: number; body: ErrorBody; headers?: Readonly<Record<string, string>> } {
   if (error instanceof InjectedFaultError) {
     return { status: error.status, body: { error: { code: error.code, message: error.message } } };
   }
@@ -87,10 +98,10 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   return render("internal", `callsim failed unexpectedly: ${message}. This is a callsim bug; please report it with the request that caused it.`);
 }
 
-function render(name: ErrorName, message: string, target?: string): { status: number; body: ErrorBody } {
+function render(name: ErrorName, message: string, target?: string): { status: number; body: ErrorBody; headers?: Readonly<Record<string, string>> } {
   const entry: CatalogEntry = ERROR_CATALOG[name];
   const diag = entry.subCode !== undefined ? ` DiagCode: ${entry.status}#${entry.subCode}.@` : "";
   const body: ErrorBody = { error: { code: entry.code, message: message + diag } };
   if (target) body.error.target = target;
-  return { status: entry.status, body };
+  return { status: entry.status, body, headers: entry.headers };
 }

@@ -42,8 +42,8 @@ export function createFastifyTransport(
         : error.statusCode && error.statusCode < 500
           ? new HttpError("invalidArgument", error.message)
           : error;
-    const { status, body } = errorResponse(typed);
-    void reply.code(status).header("content-type", "application/json; charset=utf-8").send(JSON.stringify(body));
+    const { status, body, headers } = errorResponse(typed);
+    void reply.code(status).headers({ ...headers, "content-type": "application/json; charset=utf-8" }).send(JSON.stringify(body));
   });
 
   app.all("*", async (request, reply) => {

@@ -1,16 +1,10 @@
 import { validateRequestBody } from "../../contracts/validator.js";
 import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
-import { errorResponse, HttpError } from "./errors.js";
+import { BACKLOG_RETRY_AFTER_S, errorResponse, HttpError } from "./errors.js";
 import { NOT_YET_SERVED, OPERATIONS, type Operation, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
 import { headerValue, splitTarget } from "./requestParts.js";
-
-/**
- * Rule (assumed): while the callback backlog is full, actions are refused with 429 and this
- * Retry-After (seconds), as the service throttles; reads still work.
- */
-export const BACKLOG_RETRY_AFTER_S = 1;
 
 /** A request as plain data: what every transport turns its own request into. */
 export interface RouteRequest {
@@ -97,10 +91,9 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
         if (repeatKey && response.status < 500) repeats.remember(repeatKey, response);
       }
     } catch (error) {
-      const { status, body } = errorResponse(error);
+      const { status, body, headers } = errorResponse(error);
       response = toResponse({ status, body });
-      if (error instanceof HttpError && (error.name_ === "badRepeatability" || error.name_ === "repeatabilityExpired")) response.headers[REPEATABILITY_RESULT_HEADER] = "rejected";
-      if (error instanceof HttpError && error.name_ === "throttled") response.headers["retry-after"] = String(BACKLOG_RETRY_AFTER_S);
+      Object.assign(response.headers, headers);
     }
     options.onExchange?.({ operationId, request, response });
     return response;
