@@ -1,12 +1,4 @@
-import {
-  createIdentifierFromRawId,
-  serializeCommunicationIdentifier,
-  type SerializedCommunicationIdentifier,
-} from "@azure/communication-common";
 import { InvalidArgumentError } from "./errors.js";
-
-/** The identifier model as it travels on the wire (common.json CommunicationIdentifierModel). */
-export type IdentifierModel = SerializedCommunicationIdentifier;
 
 /** The kinds of identifier the service knows. */
 export type IdentifierKind =
@@ -17,24 +9,72 @@ export type IdentifierKind =
   | "teamsExtensionUser"
   | "unknown";
 
-/**
- * The engine names every party by its rawId; kind and the nested model are derived from it
- * with the SDK's own parser, so what callsim sends back is what the SDK would produce.
+type Cloud = "public" | "dod" | "gcch";
+
+/** The identifier model as it travels on the wire (common.json CommunicationIdentifierModel). */
+export interface IdentifierModel {
+  kind: IdentifierKind;
+  rawId: string;
+  communicationUser?: { id: string };
+  phoneNumber?: { value: string; isAnonymous: boolean; assertedId?: string };
+  microsoftTeamsUser?: { userId: string; isAnonymous: boolean; cloud: Cloud };
+  microsoftTeamsApp?: { appId: string; cloud: Cloud };
+  teamsExtensionUser?: { userId: string; tenantId: string; resourceId: string; cloud: Cloud };
+}
+
+/*
+ * The rawId grammar of @azure/communication-common 2.4.2 (createIdentifierFromRawId and
+ * serializeCommunicationIdentifier), written out here because importing that package costs a
+ * quarter of callsim's start (it brings the SDK's whole HTTP pipeline). A test holds the two
+ * parsers to the same answer for every prefix and for generated rawIds.
  */
+const TEAMS_USER: Record<string, { cloud: Cloud; isAnonymous: boolean }> = {
+  "8:teamsvisitor:": { cloud: "public", isAnonymous: true },
+  "8:orgid:": { cloud: "public", isAnonymous: false },
+  "8:dod:": { cloud: "dod", isAnonymous: false },
+  "8:gcch:": { cloud: "gcch", isAnonymous: false },
+};
+const ACS_USER: Record<string, Cloud> = { "8:acs:": "public", "8:dod-acs:": "dod", "8:gcch-acs:": "gcch" };
+const TEAMS_APP: Record<string, Cloud> = { "28:orgid:": "public", "28:gcch:": "gcch", "28:dod:": "dod" };
+
+/**
+ * The full wire model (kind, rawId and the nested object) for a rawId: what the SDK's own
+ * parser and serializer produce, so what callsim sends back is what the SDK would.
+ */
+export function toIdentifierModel(rawId: string): IdentifierModel {
+  if (rawId.startsWith("4:")) {
+    const value = rawId.slice(2);
+    const isAnonymous = value === "anonymous";
+    const assertedIdIndex = isAnonymous ? -1 : value.lastIndexOf("_") + 1;
+    const assertedId = assertedIdIndex > 0 && assertedIdIndex < value.length ? value.slice(assertedIdIndex) : undefined;
+    return { kind: "phoneNumber", rawId, phoneNumber: { value, isAnonymous, assertedId } };
+  }
+  const segments = rawId.split(":");
+  if (segments.length !== 3) return { kind: "unknown", rawId };
+  const prefix = `${segments[0]}:${segments[1]}:`;
+  const suffix = segments[2];
+  const teamsUser = TEAMS_USER[prefix];
+  if (teamsUser) return { kind: "microsoftTeamsUser", rawId, microsoftTeamsUser: { userId: suffix, isAnonymous: teamsUser.isAnonymous, cloud: teamsUser.cloud } };
+  const acsCloud = ACS_USER[prefix];
+  if (acsCloud) {
+    const parts = suffix.split("_");
+    if (parts.length !== 3) return { kind: "communicationUser", rawId, communicationUser: { id: rawId } };
+    return { kind: "teamsExtensionUser", rawId, teamsExtensionUser: { userId: parts[2], tenantId: parts[1], resourceId: parts[0], cloud: acsCloud } };
+  }
+  if (prefix === "8:spool:") return { kind: "communicationUser", rawId, communicationUser: { id: rawId } };
+  const appCloud = TEAMS_APP[prefix];
+  if (appCloud) return { kind: "microsoftTeamsApp", rawId, microsoftTeamsApp: { appId: suffix, cloud: appCloud } };
+  return { kind: "unknown", rawId };
+}
+
+/** The kind of identifier a rawId names. */
 export function identifierKind(rawId: string): IdentifierKind {
-  return createIdentifierFromRawId(rawId).kind as IdentifierKind;
+  return toIdentifierModel(rawId).kind;
 }
 
 /** True for `4:` phone numbers (PSTN legs need a caller id). */
 export function isPhoneNumber(rawId: string): boolean {
-  return identifierKind(rawId) === "phoneNumber";
-}
-
-/** The full wire model (kind, rawId and the nested object) for a rawId. */
-export function toIdentifierModel(rawId: string): IdentifierModel & { kind: IdentifierKind } {
-  const identifier = createIdentifierFromRawId(rawId);
-  // The common serializer leaves out `kind`; responses and events always carry it (CONTRACT.md §7).
-  return Object.assign({ kind: identifier.kind as IdentifierKind }, serializeCommunicationIdentifier(identifier));
+  return rawId.startsWith("4:");
 }
 
 /** A phone number in E.164 form, as `sourceCallerIdNumber` and phone identifiers carry it. */
