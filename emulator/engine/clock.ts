@@ -19,9 +19,15 @@ export interface TimerHandle {
 
 /** Formats clock time the way the service stamps events: seven fractional digits and `+00:00`. */
 export function formatEventTime(ms: number): string {
-  const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.000Z
-  return `${iso.slice(0, 23)}0000+00:00`;
+  // Events of one action share their time: format each millisecond once.
+  if (ms !== lastFormatted.ms) {
+    const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.000Z
+    lastFormatted = { ms, text: `${iso.slice(0, 23)}0000+00:00` };
+  }
+  return lastFormatted.text;
 }
+
+let lastFormatted = { ms: Number.NaN, text: "" };
 
 /** A view of a clock whose tasks can all be cancelled at once (the control plane's reset). */
 export class ScopedClock implements Clock {

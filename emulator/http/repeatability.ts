@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { HttpError } from "./errors.js";
 
 /**
@@ -82,7 +82,7 @@ export class RepeatabilityCache<T> {
         "Repeatability-First-Sent",
       );
     }
-    const fingerprint = createHash("sha256").update(`${request.method} ${request.path}\n`).update(request.body).digest("base64");
+    const fingerprint = hash("sha256", `${request.method} ${request.path}\n${request.body}`, "base64");
     return { id, fingerprint };
   }
 

@@ -10,16 +10,16 @@ import type { RouteRequest, RouteResponse } from "./routes.js";
 export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<RouteResponse>): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const url = new URL(request.url);
+      const { protocol, host, target } = splitUrl(request.url);
       const headers: Record<string, string> = {};
       for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
-      headers.host ??= url.host;
+      headers.host ??= host;
       const response = await handle({
         method: request.method,
-        url: url.pathname + url.search,
+        url: target,
         headers,
         rawBody: typeof request.body === "string" ? request.body : "",
-        protocol: url.protocol === "https:" ? "https" : "http",
+        protocol,
       });
       const answer = { request, status: response.status, headers: responseHeaders(response.headers) };
       const body = response.body ?? "";
@@ -28,6 +28,20 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
       return { ...answer, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
     },
   };
+}
+
+/**
+ * Scheme, host and request target (path and query, fragment dropped) of an absolute URL, as
+ * the SDK's Node client would put them on the wire. The SDK builds its URLs with `URL`, so they
+ * arrive normalised; only something else (a hand-built request) goes through the parser.
+ */
+const PLAIN_URL = /^(https?):\/\/([a-z0-9.\-]+(?::\d+)?)(\/(?:[A-Za-z0-9\-_:/]|%[0-9A-F]{2})*(?:\?[A-Za-z0-9\-_.~=&%+:,/]*)?)$/;
+
+function splitUrl(url: string): { protocol: "http" | "https"; host: string; target: string } {
+  const match = PLAIN_URL.exec(url);
+  if (match && !/:(80|443)$/.test(match[2])) return { protocol: match[1] as "http" | "https", host: match[2], target: match[3] };
+  const parsed = new URL(url);
+  return { protocol: parsed.protocol === "https:" ? "https" : "http", host: parsed.host, target: parsed.pathname + parsed.search };
 }
 
 /**
