@@ -12,18 +12,9 @@ const user = (n: number) => `8:acs:66666666-6666-6666-6666-666666666666_${String
  * SDK httpClient or through msw. Counts the events the app received to prove the flows ran.
  */
 export async function flowsPerSecond(via: "direct" | "msw", durationMs: number, batch = 50): Promise<{ flows: number; perSecond: number; events: number }> {
-  const emulator = createEmulator({ seed: 11, clock: "virtual" });
+  const { emulator, client, close } = inProcessApp(via, 11);
   let events = 0;
   emulator.onCallback(CALLBACKS, ({ events: received }) => void (events += received.length));
-  let client: CallAutomationClient;
-  let server: ReturnType<typeof setupServer> | undefined;
-  if (via === "msw") {
-    server = setupServer(...createMswHandlers(emulator.handle));
-    server.listen({ onUnhandledRequest: "bypass" });
-    client = new CallAutomationClient(emulator.connectionString());
-  } else {
-    client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
-  }
   let flows = 0;
   let expectedEvents = 0;
   const start = performance.now();
@@ -40,9 +31,70 @@ export async function flowsPerSecond(via: "direct" | "msw", durationMs: number, 
     events = expectedEvents = 0;
   }
   const elapsed = performance.now() - start;
-  server?.close();
-  await emulator.close();
+  await close();
   return { flows, perSecond: flows / (elapsed / 1000), events: flows * 3 };
+}
+
+/** An emulator on the virtual clock and an SDK client that reaches it directly or through msw. */
+function inProcessApp(via: "direct" | "msw", seed: number) {
+  const emulator = createEmulator({ seed, clock: "virtual" });
+  let server: ReturnType<typeof setupServer> | undefined;
+  let client: CallAutomationClient;
+  if (via === "msw") {
+    server = setupServer(...createMswHandlers(emulator.handle));
+    server.listen({ onUnhandledRequest: "bypass" });
+    client = new CallAutomationClient(emulator.connectionString());
+  } else {
+    client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+  }
+  const close = async () => {
+    server?.close();
+    await emulator.close();
+  };
+  return { emulator, client, close };
+}
+
+/**
+ * The cost of one whole call flow as an app's test runs it, one flow at a time: createCall,
+ * settle (CallConnected), addParticipant, settle (AddParticipantSucceeded), hangUp for
+ * everyone, settle (CallDisconnected); the emulator is reset between flows. Median of `flows`
+ * after `warmup`, with the median of each step.
+ */
+export async function flowLatency(via: "direct" | "msw", flows: number, warmup = 300): Promise<{ medianMs: number; steps: Record<string, number> }> {
+  const { emulator, client, close } = inProcessApp(via, 13);
+  const seen = new Set<string>();
+  emulator.onCallback(CALLBACKS, ({ events }) => void events.forEach((e) => seen.add(e.type.replace("Microsoft.Communication.", ""))));
+  const steps: Record<string, number[]> = { createCall: [], connected: [], addParticipant: [], succeeded: [], hangUp: [], disconnected: [] };
+  const totals: number[] = [];
+  for (let i = 0; i < warmup + flows; i++) {
+    seen.clear();
+    const marks = [performance.now()];
+    const { callConnection } = await client.createCall({ targetParticipant: { communicationUserId: user(1) } }, `${CALLBACKS}cb`);
+    marks.push(performance.now());
+    await emulator.settle();
+    marks.push(performance.now());
+    await callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+    marks.push(performance.now());
+    await emulator.settle();
+    marks.push(performance.now());
+    await callConnection.hangUp(true);
+    marks.push(performance.now());
+    await emulator.settle();
+    marks.push(performance.now());
+    for (const expected of ["CallConnected", "AddParticipantSucceeded", "CallDisconnected"]) {
+      if (!seen.has(expected)) throw new Error(`flow ${i} did not deliver ${expected}: ${[...seen].join(", ")}`);
+    }
+    emulator.reset();
+    if (i < warmup) continue;
+    totals.push(marks[6] - marks[0]);
+    Object.values(steps).forEach((values, step) => values.push(marks[step + 1] - marks[step]));
+  }
+  await close();
+  return { medianMs: median(totals), steps: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])) };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 /** Heap growth for `calls` live (connected) calls on one emulator, after a full GC. */

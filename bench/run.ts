@@ -7,7 +7,7 @@ import { request } from "undici";
 import { drive, signedCreateCall } from "./load.js";
 import { startBaseline, startCallsim } from "./processes.js";
 import { actionToCallback } from "./latency.js";
-import { flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
+import { flowLatency, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
 import { overload } from "./overload.js";
 
 const LOAD = { connections: 16, durationMs: Number(process.env.BENCH_DURATION_MS ?? 3_000), warmupMs: 1_000 };
@@ -71,6 +71,12 @@ async function main(): Promise<void> {
   const msw = await flowsPerSecond("msw", 2_000);
   row("in-process full call flows, direct httpClient", `${fmt(direct.perSecond)} flows/s (${fmt(direct.perSecond * 2)} req/s)`, fmt((direct.perSecond * 2) / bare.perSecond, 2));
   row("in-process full call flows, msw", `${fmt(msw.perSecond)} flows/s (${fmt(msw.perSecond * 2)} req/s)`, fmt((msw.perSecond * 2) / bare.perSecond, 2));
+  // One flow at a time, as an app's test runs it (create, connected, add, succeeded, hang up, disconnected).
+  const steps = (s: Record<string, number>) => Object.entries(s).map(([step, ms]) => `${step} ${fmt(ms * 1000)}`).join(", ");
+  for (const [via, target] of [["direct", "< 1 ms"], ["msw", "< 5 ms"]] as const) {
+    const flow = await flowLatency(via, 1_000);
+    row(`one in-process call flow, ${via === "direct" ? "direct httpClient" : "msw"} (median of 1,000)`, `${fmt(flow.medianMs, 2)} ms (µs: ${steps(flow.steps)})`, "", target);
+  }
 
   row("cold start to ready (spawn -> connectionString=)", `median ${fmt(median(starts))} ms (of ${starts.map((s) => fmt(s)).join(", ")})`, "", "< 400 ms");
   row("idle memory of the started server (1 s after ready)", `RSS ${fmt(idle.rssBytes / MB, 1)} MB, heap ${fmt(idle.heapUsedBytes / MB, 1)} MB`, "", "< 80 MB");

@@ -24,7 +24,7 @@ export interface CallsimFixtures {
   /**
    * How `client` reaches the emulator: `"direct"` (default; an SDK httpClient, fastest) or
    * `"msw"` (an unchanged client whose requests to `*.communication.azure.com` msw intercepts).
-   * Choose per suite with `test.scoped({ transport: "msw" })`.
+   * Choose per suite with `test.override({ transport: "msw" })`.
    */
   transport: "direct" | "msw";
   /** A fresh emulator on a virtual clock; its seed is printed when the test fails. */

@@ -3,7 +3,7 @@ import { describe, expect, test } from "callsim/vitest";
 const agent = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
 
 describe.each(["direct", "msw"] as const)("callsim/vitest over %s", (transport) => {
-  test.scoped({ transport });
+  test.override({ transport });
 
   test("gives a fresh emulator, a ready client and waitForEvent", async ({ emulator, client, waitForEvent }) => {
     const { callConnectionProperties, callConnection } = await client.createCall({ targetParticipant: { communicationUserId: agent } }, "https://app.test/events");

@@ -9,7 +9,8 @@ export interface RealClock extends Clock {
 interface Entry {
   cancel(): void;
   at: number;
-  ran: Promise<void>;
+  /** Who waits for this task to have run (settleDue); made only when someone waits. */
+  waiters?: Array<() => void>;
 }
 
 /**
@@ -24,41 +25,45 @@ export function createRealClock(): RealClock {
     now: () => Date.now(),
     schedule(delayMs, task) {
       const id = ++nextId;
-      let markRan!: () => void;
-      const ran = new Promise<void>((resolve) => (markRan = resolve));
+      const delay = Math.max(0, delayMs);
+      const entry: Entry = { cancel: noop, at: Date.now() + delay };
       const run = () => {
         timers.delete(id);
         try {
           task();
         } finally {
-          markRan();
+          if (entry.waiters) for (const resolve of entry.waiters) resolve();
         }
       };
-      const delay = Math.max(0, delayMs);
-      let cancel: () => void;
       if (delay === 0) {
         const immediate = setImmediate(run);
-        cancel = () => clearImmediate(immediate);
+        entry.cancel = () => clearImmediate(immediate);
       } else {
         const timer = setTimeout(run, delay);
         // Pending rings and retries must not keep a stopping process alive.
         timer.unref?.();
-        cancel = () => clearTimeout(timer);
+        entry.cancel = () => clearTimeout(timer);
       }
-      timers.set(id, { cancel, at: Date.now() + delay, ran });
+      timers.set(id, entry);
       return { id };
     },
     cancel(handle: TimerHandle) {
-      timers.get(handle.id)?.cancel();
+      const entry = timers.get(handle.id);
+      if (!entry) return;
+      entry.cancel();
       timers.delete(handle.id);
+      // A cancelled task will never run: nobody should wait for it.
+      if (entry.waiters) for (const resolve of entry.waiters) resolve();
     },
     async settleDue() {
       for (;;) {
         const due = [...timers.values()].filter((t) => t.at <= Date.now());
         if (due.length === 0) return;
-        await Promise.all(due.map((t) => t.ran));
+        await Promise.all(due.map((t) => new Promise<void>((resolve) => (t.waiters ??= []).push(resolve))));
       }
     },
   };
   return clock;
 }
+
+const noop = () => undefined;

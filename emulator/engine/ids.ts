@@ -25,9 +25,10 @@ export interface IdGenerator {
 export function createIdGenerator(seed: number): IdGenerator {
   const faker = new FakerClass({ locale: english.rawDefinitions });
   faker.seed(seed);
-  // Ids are drawn a 32-bit word at a time from the seeded faker: its per-character string
+  // Ids are drawn a 32-bit word at a time from a small seeded generator of their own: faker's
   // helpers cost a sixth of a createCall, and ids need only be unique and reproducible.
-  const word = () => faker.number.int({ max: 0xffffffff });
+  // Faker, seeded alike, still makes the data a person would read (names).
+  const word = sfc32(seed);
   const hex = () => word().toString(16).padStart(8, "0");
   const chars = (alphabet: string, length: number) => {
     let out = "";
@@ -58,6 +59,34 @@ export function createIdGenerator(seed: number): IdGenerator {
       return `${header}.${body}.`;
     },
     displayName: () => faker.person.fullName(),
+  };
+}
+
+/**
+ * SFC32 (Chris Doty-Humphrey's Small Fast Counting generator), its state spread from the seed
+ * by SplitMix32: well-distributed 32-bit words for a few integer operations each.
+ */
+function sfc32(seed: number): () => number {
+  let s = seed >>> 0;
+  const splitMix = () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitMix();
+  let b = splitMix();
+  let c = splitMix();
+  let d = splitMix();
+  return () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
   };
 }
 
