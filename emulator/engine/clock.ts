@@ -18,16 +18,17 @@ export interface TimerHandle {
 }
 
 /** Formats clock time the way the service stamps events: seven fractional digits and `+00:00`. */
-export function formatEventTime(ms: number): string {
-  // Events of one action share their time: format each millisecond once.
-  if (ms !== lastFormatted.ms) {
-    const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.000Z
-    lastFormatted = { ms, text: `${iso.slice(0, 23)}0000+00:00` };
-  }
-  return lastFormatted.text;
+export function formatEventTime(time: number): string {
+  const ms = Math.floor(time);
+  const milliseconds = ((ms % 1000) + 1000) % 1000;
+  const second = ms - milliseconds;
+  // Events mostly fall within one second of each other: format its date and time once.
+  if (second !== lastSecond.at) lastSecond = { at: second, text: new Date(second).toISOString().slice(0, 19) }; // 2026-01-01T00:00:00
+  return `${lastSecond.text}.${MILLIS[milliseconds]}0000+00:00`;
 }
 
-let lastFormatted = { ms: Number.NaN, text: "" };
+let lastSecond = { at: Number.NaN, text: "" };
+const MILLIS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
 
 /** A view of a clock whose tasks can all be cancelled at once (the control plane's reset). */
 export class ScopedClock implements Clock {

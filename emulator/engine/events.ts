@@ -108,6 +108,6 @@ export function participantModel(participant: Participant): { identifier: Identi
 
 function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+  for (const key in fields) if (fields[key] !== undefined) out[key] = fields[key];
   return out;
 }

@@ -29,7 +29,8 @@ export function createIdGenerator(seed: number): IdGenerator {
   // helpers cost a sixth of a createCall, and ids need only be unique and reproducible.
   // Faker, seeded alike, still makes the data a person would read (names).
   const word = sfc32(seed);
-  const hex = () => word().toString(16).padStart(8, "0");
+  const hexOf = (w: number) => HEX[w >>> 24] + HEX[(w >>> 16) & 0xff] + HEX[(w >>> 8) & 0xff] + HEX[w & 0xff];
+  const hex = () => hexOf(word());
   const chars = (alphabet: string, length: number) => {
     let out = "";
     while (out.length < length) {
@@ -40,9 +41,13 @@ export function createIdGenerator(seed: number): IdGenerator {
     return out;
   };
   const uuid = () => {
-    const [a, b, c, d] = [hex(), hex(), hex(), hex()];
+    const a = hex();
+    const b = hex();
+    const cWord = word();
+    const c = hexOf(cWord);
+    const d = hex();
     // Version 4, RFC 4122 variant, as the service's ids are.
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${((Number.parseInt(c[0], 16) & 3) | 8).toString(16)}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${"89ab"[(cWord >>> 28) & 3]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
   };
   return {
     seed,
@@ -89,6 +94,9 @@ function sfc32(seed: number): () => number {
     return t >>> 0;
   };
 }
+
+/** Two hex digits for each byte value. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const DIGITS = "0123456789";

@@ -91,12 +91,18 @@ export interface OutboxStats {
   maxPendingSeen: number;
 }
 
+/** An event waiting in its destination's queue, with the headers its POST carries. */
+interface Queued {
+  record: EventRecord;
+  headers: Record<string, string>;
+}
+
 /**
  * The only way events leave the engine. One ordered queue per destination, one delivery in
  * flight per destination, so a slow endpoint delays only its own events.
  */
 export class Outbox {
-  private readonly queues = new Map<string, EventRecord[]>();
+  private readonly queues = new Map<string, Queued[]>();
   private readonly busy = new Set<string>();
   private readonly retryTimers = new Map<string, TimerHandle>();
   private log: EventRecord[] = [];
@@ -132,16 +138,13 @@ export class Outbox {
     this.pending++;
     if (this.pending > this.counts.maxPendingSeen) this.counts.maxPendingSeen = this.pending;
     this.trimLog();
-    this.headers.set(record, headers);
-    const queue = this.queues.get(record.destination) ?? [];
-    queue.push(record);
-    this.queues.set(record.destination, queue);
+    const queue = this.queues.get(record.destination);
+    if (queue) queue.push({ record, headers });
+    else this.queues.set(record.destination, [{ record, headers }]);
     this.notify(record);
     this.pump(record.destination);
     return record;
   }
-
-  private readonly headers = new WeakMap<EventRecord, Record<string, string>>();
 
   /** Sends one request at once, outside any queue (the Event Grid validation handshake). */
   sendNow(delivery: Delivery): Promise<DeliveryResult> {
@@ -172,7 +175,7 @@ export class Outbox {
   /** What the outbox holds and has done since the last reset. */
   stats(): OutboxStats {
     let oldest = Infinity;
-    for (const queue of this.queues.values()) if (queue[0] && queue[0].createdAt < oldest) oldest = queue[0].createdAt;
+    for (const queue of this.queues.values()) if (queue[0] && queue[0].record.createdAt < oldest) oldest = queue[0].record.createdAt;
     return {
       retained: this.log.length,
       ...this.counts,
@@ -213,13 +216,14 @@ export class Outbox {
 
   private pump(destination: string): void {
     if (this.stopped || this.busy.has(destination) || this.retryTimers.has(destination)) return;
-    const head = this.queues.get(destination)?.[0];
-    if (!head) return;
+    const queued = this.queues.get(destination)?.[0];
+    if (!queued) return;
+    const head = queued.record;
     this.busy.add(destination);
     const generation = this.generation;
     const attempt: DeliveryAttempt = { at: this.clock.now() };
     head.attempts.push(attempt);
-    const delivery: Delivery = { url: destination, headers: this.headers.get(head) ?? {}, body: JSON.stringify([head.event]) };
+    const delivery: Delivery = { url: destination, headers: queued.headers, body: JSON.stringify([head.event]) };
     let sent: Promise<DeliveryResult>;
     try {
       sent = this.sink(delivery);
@@ -247,8 +251,9 @@ export class Outbox {
       record.state = ok ? "delivered" : "deadLettered";
       this.pending--;
       this.counts[ok ? "delivered" : "deadLettered"]++;
-      this.queues.get(destination)?.shift();
-      if (this.queues.get(destination)?.length === 0) this.queues.delete(destination);
+      const queue = this.queues.get(destination);
+      queue?.shift();
+      if (queue?.length === 0) this.queues.delete(destination);
       this.notify(record);
       this.pump(destination);
       this.settleIdle();
