@@ -43,6 +43,8 @@ async function send(origin: string, r: LoadRequest): Promise<any> {
  * Action-to-callback latency at light load (one action at a time): from sending createCall
  * to its CallConnected arriving, and from sending addParticipant to AddParticipantSucceeded,
  * with callees that answer at once. Signed requests over loopback to the callsim process.
+ * Each is also given from the moment the REST answer was read, which leaves out the REST
+ * round trip itself (see the bare route's round trip for what that costs on loopback).
  */
 export async function actionToCallback(origin: string, accessKey: string, samples: number, warmup = 50) {
   const receiver = await startReceiver();
@@ -52,25 +54,38 @@ export async function actionToCallback(origin: string, accessKey: string, sample
     await request(`${origin}/emulator/parties/${encodeURIComponent(rawId)}`, { method: "PUT", body: JSON.stringify({ behavior: "answer", delayMs: 0 }), headers: { "content-type": "application/json" } });
   }
   const create: number[] = [];
+  const createAnswered: number[] = [];
   const add: number[] = [];
+  const addAnswered: number[] = [];
   for (let i = 0; i < samples + warmup; i++) {
+    // Each request is signed before the clock starts: signing is the client's work, not callsim's.
+    const createRequest = signedCreateCall(origin, accessKey, callee, receiver.url);
     const t0 = performance.now();
-    const call = await send(origin, signedCreateCall(origin, accessKey, callee, receiver.url));
+    const call = await send(origin, createRequest);
+    const created = performance.now();
     const connectedAt = await receiver.arrival("CallConnected", call.callConnectionId);
     await receiver.arrival("ParticipantsUpdated", call.callConnectionId);
+    const addRequest = signedAddParticipant(origin, accessKey, call.callConnectionId, added);
     const t1 = performance.now();
-    await send(origin, signedAddParticipant(origin, accessKey, call.callConnectionId, added));
+    await send(origin, addRequest);
+    const accepted = performance.now();
     const addedAt = await receiver.arrival("AddParticipantSucceeded", call.callConnectionId);
     if (i >= warmup) {
       create.push(connectedAt - t0);
+      createAnswered.push(connectedAt - created);
       add.push(addedAt - t1);
+      addAnswered.push(addedAt - accepted);
     }
   }
   await receiver.close();
-  create.sort((a, b) => a - b);
-  add.sort((a, b) => a - b);
+  const summary = (values: number[]) => {
+    values.sort((a, b) => a - b);
+    return { p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) };
+  };
   return {
-    createCall: { p50Ms: percentile(create, 50), p99Ms: percentile(create, 99) },
-    addParticipant: { p50Ms: percentile(add, 50), p99Ms: percentile(add, 99) },
+    createCall: summary(create),
+    createCallAnswered: summary(createAnswered),
+    addParticipant: summary(add),
+    addParticipantAnswered: summary(addAnswered),
   };
 }
