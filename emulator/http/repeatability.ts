@@ -1,4 +1,4 @@
-import { hash } from "node:crypto";
+import { sha256Base64 } from "./auth.js";
 import { HttpError } from "./errors.js";
 
 /**
@@ -82,7 +82,7 @@ export class RepeatabilityCache<T> {
         "Repeatability-First-Sent",
       );
     }
-    const fingerprint = hash("sha256", `${request.method} ${request.path}\n${request.body}`, "base64");
+    const fingerprint = sha256Base64(`${request.method} ${request.path}\n${request.body}`);
     return { id, fingerprint };
   }
 
