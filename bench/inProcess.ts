@@ -1,4 +1,5 @@
 import { CallAutomationClient } from "@azure/communication-call-automation";
+import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { setupServer } from "msw/node";
 import { createEmulator } from "../emulator/emulator.js";
 import { createMswHandlers } from "../emulator/http/msw.js";
@@ -60,8 +61,10 @@ function inProcessApp(via: "direct" | "msw", seed: number) {
  * everyone, settle (CallDisconnected); the emulator is reset between flows. Median of `flows`
  * after `warmup`, with the median of each step.
  */
-export async function flowLatency(via: "direct" | "msw", flows: number, warmup = 300): Promise<{ medianMs: number; steps: Record<string, number> }> {
-  const { emulator, client, close } = inProcessApp(via, 13);
+export async function flowLatency(via: "direct" | "msw" | "sdk", flows: number, warmup = 300): Promise<{ medianMs: number; steps: Record<string, number> }> {
+  const { emulator, client, close } = via === "sdk" ? await replayingApp() : inProcessApp(via, 13);
+  // The SDK alone has no emulator behind it: nothing to settle, no events to see.
+  const settle = via === "sdk" ? async () => undefined : () => emulator.settle();
   const seen = new Set<string>();
   emulator.onCallback(CALLBACKS, ({ events }) => void events.forEach((e) => seen.add(e.type.replace("Microsoft.Communication.", ""))));
   const steps: Record<string, number[]> = { createCall: [], connected: [], addParticipant: [], succeeded: [], hangUp: [], disconnected: [] };
@@ -69,20 +72,11 @@ export async function flowLatency(via: "direct" | "msw", flows: number, warmup =
   for (let i = 0; i < warmup + flows; i++) {
     seen.clear();
     const marks = [performance.now()];
-    const { callConnection } = await client.createCall({ targetParticipant: { communicationUserId: user(1) } }, `${CALLBACKS}cb`);
-    marks.push(performance.now());
-    await emulator.settle();
-    marks.push(performance.now());
-    await callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    marks.push(performance.now());
-    await emulator.settle();
-    marks.push(performance.now());
-    await callConnection.hangUp(true);
-    marks.push(performance.now());
-    await emulator.settle();
-    marks.push(performance.now());
-    for (const expected of ["CallConnected", "AddParticipantSucceeded", "CallDisconnected"]) {
-      if (!seen.has(expected)) throw new Error(`flow ${i} did not deliver ${expected}: ${[...seen].join(", ")}`);
+    await oneFlow(client, settle, () => marks.push(performance.now()));
+    if (via !== "sdk") {
+      for (const expected of ["CallConnected", "AddParticipantSucceeded", "CallDisconnected"]) {
+        if (!seen.has(expected)) throw new Error(`flow ${i} did not deliver ${expected}: ${[...seen].join(", ")}`);
+      }
     }
     emulator.reset();
     if (i < warmup) continue;
@@ -91,6 +85,51 @@ export async function flowLatency(via: "direct" | "msw", flows: number, warmup =
   }
   await close();
   return { medianMs: median(totals), steps: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])) };
+}
+
+/** createCall, settle, addParticipant, settle, hangUp for everyone, settle; `mark` after each. */
+async function oneFlow(client: CallAutomationClient, settle: () => Promise<void>, mark: () => void): Promise<void> {
+  const { callConnection } = await client.createCall({ targetParticipant: { communicationUserId: user(1) } }, `${CALLBACKS}cb`);
+  mark();
+  await settle();
+  mark();
+  await callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+  mark();
+  await settle();
+  mark();
+  await callConnection.hangUp(true);
+  mark();
+  await settle();
+  mark();
+}
+
+/**
+ * The SDK with nothing behind it: a client whose httpClient answers each request with what
+ * callsim answered the same request once. A flow through it costs what the SDK itself costs,
+ * the floor under any in-process emulator.
+ */
+async function replayingApp() {
+  const app = inProcessApp("direct", 13);
+  const direct = app.emulator.httpClient();
+  const answers = new Map<string, PipelineResponse>();
+  const shape = (request: PipelineRequest) => `${request.method} ${new URL(request.url).pathname.replace(/callConnections\/[^/:]+/, "callConnections/{id}")}`;
+  const recorder: HttpClient = {
+    async sendRequest(request) {
+      const response = await direct.sendRequest(request);
+      answers.set(shape(request), response);
+      return response;
+    },
+  };
+  const recording = new CallAutomationClient(app.emulator.connectionString(), { httpClient: recorder });
+  await oneFlow(recording, () => app.emulator.settle(), () => undefined);
+  const replay: HttpClient = {
+    async sendRequest(request) {
+      const answer = answers.get(shape(request));
+      if (!answer) throw new Error(`no recorded answer for ${shape(request)}`);
+      return { ...answer, request };
+    },
+  };
+  return { ...app, client: new CallAutomationClient(app.emulator.connectionString(), { httpClient: replay }) };
 }
 
 function median(values: number[]): number {

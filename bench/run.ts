@@ -27,9 +27,15 @@ async function main(): Promise<void> {
   process.stderr.write(`callsim benchmark (loopback, this machine; load average ${loadavg()[0].toFixed(1)} at the start)\n`);
 
   // Cold start: spawn to the connection string, five times; idle memory of the last one.
+  // In turns with the bare fastify server's start (spawn to its URL line), the floor of any
+  // fastify server on this machine at this moment.
   const starts: number[] = [];
+  const bareStarts: number[] = [];
   let idle = { rssBytes: 0, heapUsedBytes: 0 };
   for (let i = 0; i < 5; i++) {
+    const bareServer = await startBaseline("{}");
+    bareStarts.push(bareServer.readyMs);
+    await bareServer.stop();
     const cli = await startCallsim();
     starts.push(cli.readyMs);
     if (i === 4) {
@@ -93,12 +99,13 @@ async function main(): Promise<void> {
   row("in-process full call flows, msw", `${fmt(msw.perSecond)} flows/s (${fmt(msw.perSecond * 2)} req/s)`, fmt((msw.perSecond * 2) / bare.perSecond, 2));
   // One flow at a time, as an app's test runs it (create, connected, add, succeeded, hang up, disconnected).
   const steps = (s: Record<string, number>) => Object.entries(s).map(([step, ms]) => `${step} ${fmt(ms * 1000)}`).join(", ");
-  for (const [via, target] of [["direct", "< 1 ms"], ["msw", "< 5 ms"]] as const) {
+  const flowName = { direct: "direct httpClient", msw: "msw", sdk: "the SDK alone, answers replayed (floor)" };
+  for (const [via, target] of [["direct", "< 1 ms"], ["msw", "< 5 ms"], ["sdk", ""]] as const) {
     const flow = await flowLatency(via, 1_000);
-    row(`one in-process call flow, ${via === "direct" ? "direct httpClient" : "msw"} (median of 1,000)`, `${fmt(flow.medianMs, 2)} ms (µs: ${steps(flow.steps)})`, "", target);
+    row(`one in-process call flow, ${flowName[via]} (median of 1,000)`, `${fmt(flow.medianMs, 2)} ms (µs: ${steps(flow.steps)})`, "", target);
   }
 
-  row("cold start to ready (spawn -> connectionString=)", `median ${fmt(median(starts))} ms (of ${starts.map((s) => fmt(s)).join(", ")})`, "", "< 400 ms");
+  row("cold start to ready (spawn -> connectionString=)", `median ${fmt(median(starts))} ms (of ${starts.map((s) => fmt(s)).join(", ")})`, `${fmt(median(starts) / median(bareStarts), 2)} (${fmt(median(bareStarts))} ms)`, "< 400 ms");
   row("idle memory of the started server (1 s after ready)", `RSS ${fmt(idle.rssBytes / MB, 1)} MB, heap ${fmt(idle.heapUsedBytes / MB, 1)} MB`, "", "< 80 MB");
   const heap = await heapPerLiveCall(1_000);
   row(`heap growth for 1,000 live calls${heap.gc ? "" : " (no --expose-gc: noisy)"}`, `${fmt(heap.heapGrowthBytes / MB, 1)} MB (${fmt(heap.perCallBytes / 1024, 1)} KB per call)`, "", "< 100 MB");
