@@ -323,6 +323,21 @@ describe("signHmacRequest", () => {
     expect(verifyHmacRequest(request, KEY, date.getTime())).toEqual({ ok: true });
   });
 
+  test("its signature is HMAC-SHA256 under keys of every length, longer than a SHA-256 block too", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 150, size: "max" }), fc.string({ unit: "grapheme", maxLength: 40 }), (keyBytes, body) => {
+        const key = Buffer.from(keyBytes).toString("base64");
+        const date = new Date();
+        const headers = signHmacRequest({ method: "POST", url: `${ENDPOINT}/calling/callConnections?api-version=2026-03-12`, body }, key, date);
+        const stringToSign = `POST\n/calling/callConnections?api-version=2026-03-12\n${headers["x-ms-date"]};${headers.host};${headers["x-ms-content-sha256"]}`;
+        const expected = createHmac("sha256", Buffer.from(keyBytes)).update(stringToSign, "utf8").digest("base64");
+        expect(headers.authorization).toBe(`HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${expected}`);
+        expect(verifyHmacRequest({ method: "POST", url: "/calling/callConnections?api-version=2026-03-12", headers, rawBody: body }, key, date.getTime())).toEqual({ ok: true });
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   test("it produces the same headers as the SDK's policy", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-12T10:20:30Z") });
     const url = `${ENDPOINT}/calling/callConnections/abc/participants/4%3A%2B14255550123?api-version=2026-03-12&x=a b`;
