@@ -17,7 +17,7 @@
  */
 import * as crypto from "node:crypto";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { headerValue } from "./requestParts.js";
+import { headerValue, parseHttpDate } from "./requestParts.js";
 
 /**
  * How far `x-ms-date` may be from the emulator's clock, either way: 15 minutes.
@@ -62,6 +62,9 @@ export type AuthResult =
 
 /** What the SDK puts in `SignedHeaders`, in this order. */
 const SDK_SIGNED_HEADERS = ["x-ms-date", "host", "x-ms-content-sha256"] as const;
+const SDK_SIGNED_HEADERS_TEXT = SDK_SIGNED_HEADERS.join(";");
+/** The Authorization header the SDK sends, up to its signature. */
+const SDK_AUTHORIZATION_PREFIX = `HMAC-SHA256 SignedHeaders=${SDK_SIGNED_HEADERS_TEXT}&Signature=`;
 const HMAC_SCHEME = "hmac-sha256";
 const FIX_KEY =
   "Sign with the access key in the emulator's connection string (GET /emulator/info), or start callsim with --loose to accept unsigned requests.";
@@ -127,14 +130,6 @@ function canonicalFromWire(target: string): string | undefined {
   }
 }
 
-/** The last x-ms-date seen and its time: a client signs many requests within one second. */
-let lastDate = { value: "", ms: Number.NaN };
-
-function parseHttpDate(value: string): number {
-  if (value !== lastDate.value) lastDate = { value, ms: Date.parse(value) };
-  return lastDate.ms;
-}
-
 function parseAuthorization(value: string): { signedHeaders?: string; signature?: string } | undefined {
   const space = value.indexOf(" ");
   if (space < 0) return undefined;
@@ -186,7 +181,9 @@ export function verifyHmacRequest(
     );
   }
 
-  const scheme = authorization.split(" ", 1)[0].toLowerCase();
+  // The SDK's own header, byte for byte up to the signature, needs no parsing.
+  const fromSdk = authorization.startsWith(SDK_AUTHORIZATION_PREFIX);
+  const scheme = fromSdk ? HMAC_SCHEME : authorization.split(" ", 1)[0].toLowerCase();
   if (scheme !== HMAC_SCHEME) {
     const isBearer = scheme === "bearer";
     return fail(
@@ -195,8 +192,8 @@ export function verifyHmacRequest(
     );
   }
 
-  const parsed = parseAuthorization(authorization);
-  const example = `HMAC-SHA256 SignedHeaders=${SDK_SIGNED_HEADERS.join(";")}&Signature=<base64 HMAC-SHA256>`;
+  const parsed = fromSdk ? { signedHeaders: SDK_SIGNED_HEADERS_TEXT, signature: authorization.slice(SDK_AUTHORIZATION_PREFIX.length) } : parseAuthorization(authorization);
+  const example = `${SDK_AUTHORIZATION_PREFIX}<base64 HMAC-SHA256>`;
   if (!parsed || !parsed.signedHeaders || !parsed.signature) {
     return fail(
       "malformedAuthorization",
@@ -209,12 +206,12 @@ export function verifyHmacRequest(
       `The Signature in the Authorization header is not a base64-encoded HMAC-SHA256 digest (44 characters ending in "="). Expected "${example}". ${FIX_KEY}`,
     );
   }
-  const signedHeaders = parsed.signedHeaders.split(";").map((name) => name.trim().toLowerCase());
+  const signedHeaders: readonly string[] = fromSdk ? SDK_SIGNED_HEADERS : parsed.signedHeaders.split(";").map((name) => name.trim().toLowerCase());
   const dateHeader = signedHeaders.includes("x-ms-date") ? "x-ms-date" : signedHeaders.includes("date") ? "date" : undefined;
   if (!dateHeader || !signedHeaders.includes("host") || !signedHeaders.includes("x-ms-content-sha256")) {
     return fail(
       "malformedAuthorization",
-      `SignedHeaders must name x-ms-date, host and x-ms-content-sha256 (the SDK sends "SignedHeaders=${SDK_SIGNED_HEADERS.join(";")}"); got "${parsed.signedHeaders}". ${FIX_KEY}`,
+      `SignedHeaders must name x-ms-date, host and x-ms-content-sha256 (the SDK sends "SignedHeaders=${SDK_SIGNED_HEADERS_TEXT}"); got "${parsed.signedHeaders}". ${FIX_KEY}`,
     );
   }
 

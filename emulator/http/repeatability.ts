@@ -1,5 +1,6 @@
 import { sha256Base64 } from "./auth.js";
 import { HttpError } from "./errors.js";
+import { parseHttpDate } from "./requestParts.js";
 
 /**
  * Rule (documented for ACS repeatable requests, assumed for Call Automation): requests are
@@ -65,7 +66,7 @@ export class RepeatabilityCache<T> {
     if (!UUID.test(id)) {
       throw new HttpError("badRepeatability", `Repeatability-Request-ID must be a UUID (e.g. 3f2504e0-4f89-41d3-9a0c-0305e82c3301, crypto.randomUUID()); got "${id}".`, "Repeatability-Request-ID");
     }
-    const sentAt = firstSent !== undefined && IMF_FIXDATE.test(firstSent) ? Date.parse(firstSent) : Number.NaN;
+    const sentAt = firstSent !== undefined && IMF_FIXDATE.test(firstSent) ? parseHttpDate(firstSent) : Number.NaN;
     if (Number.isNaN(sentAt)) {
       throw new HttpError(
         "badRepeatability",

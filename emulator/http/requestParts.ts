@@ -20,3 +20,12 @@ export function splitTarget(url: string): { path: string; query: URLSearchParams
   const q = url.indexOf("?");
   return q < 0 ? { path: url, query: new URLSearchParams() } : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
 }
+
+/** The last HTTP date parsed and its time: a client stamps many requests within one second. */
+let lastDate = { value: "", ms: Number.NaN };
+
+/** `Date.parse` of an HTTP date header (x-ms-date, Repeatability-First-Sent), memoised for the last value. */
+export function parseHttpDate(value: string): number {
+  if (value !== lastDate.value) lastDate = { value, ms: Date.parse(value) };
+  return lastDate.ms;
+}
