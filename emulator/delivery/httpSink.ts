@@ -46,9 +46,10 @@ export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { 
         headers: delivery.headers,
         body: delivery.body,
         dispatcher: agent,
+        // Connecting, the answer's headers and its body each have the timeout (the agent's
+        // connect option and these two): no AbortSignal and timer of its own per attempt.
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
       });
       const body = await response.body.text();
       const retryAfter = response.headers["retry-after"];
@@ -56,7 +57,7 @@ export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { 
       return { status: response.statusCode, body, retryAfterMs };
     } catch (error) {
       const name = (error as Error).name;
-      if (name === "TimeoutError" || name === "HeadersTimeoutError" || name === "BodyTimeoutError") {
+      if (name === "ConnectTimeoutError" || name === "HeadersTimeoutError" || name === "BodyTimeoutError") {
         throw new Error(`no answer within ${timeoutMs} ms (delivery timeout)`);
       }
       throw error;
