@@ -11,8 +11,8 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const { protocol, host, target } = splitUrl(request.url);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+      // toJSON() names the headers in lower case, as every transport hands them to the routes.
+      const headers: Record<string, string> = request.headers.toJSON();
       headers.host ??= host;
       const response = await handle({
         method: request.method,
@@ -65,6 +65,6 @@ function responseHeaders(raw: Record<string, string>): HttpHeaders {
       for (const entry of map.values()) yield [entry.name, entry.value];
     },
   };
-  for (const [name, value] of Object.entries(raw)) headers.set(name, value);
+  for (const name in raw) headers.set(name, raw[name]);
   return headers;
 }
