@@ -56,7 +56,10 @@ export class RepeatabilityCache<T> {
    * request carries neither header.
    * @throws HttpError 400 naming the malformed header, 412 when First-Sent is outside the window
    */
-  key(headers: Record<string, string | string[] | undefined>, request: { method: string; path: string; body: string }): RepeatabilityKey | undefined {
+  key(
+    headers: Record<string, string | string[] | undefined>,
+    request: { method: string; path: string; body: string; /** base64 SHA-256 of `body` when already known (a verified x-ms-content-sha256). */ bodyHash?: string },
+  ): RepeatabilityKey | undefined {
     const id = single(headers["repeatability-request-id"]);
     const firstSent = single(headers["repeatability-first-sent"]);
     if (id === undefined && firstSent === undefined) return undefined;
@@ -83,7 +86,7 @@ export class RepeatabilityCache<T> {
         "Repeatability-First-Sent",
       );
     }
-    const fingerprint = sha256Base64(`${request.method} ${request.path}\n${request.body}`);
+    const fingerprint = `${request.method} ${request.path}\n${request.bodyHash ?? sha256Base64(request.body)}`;
     return { id, fingerprint };
   }
 

@@ -66,7 +66,9 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
         const auth = verifyHmacRequest(request, options.accessKey, options.now());
         if (!auth.ok) throw new HttpError("unauthorized", auth.message);
       }
-      const repeatKey = operation.repeatable ? repeats.key(request.headers, { method: request.method, path, body: request.rawBody }) : undefined;
+      // A verified signature vouches that x-ms-content-sha256 is the body's hash: no second hashing.
+      const bodyHash = options.loose ? undefined : headerValue(request.headers, "x-ms-content-sha256");
+      const repeatKey = operation.repeatable ? repeats.key(request.headers, { method: request.method, path, body: request.rawBody, bodyHash }) : undefined;
       const remembered = repeatKey ? repeats.recall(repeatKey) : undefined;
       if (remembered) response = remembered;
       else if (request.method !== "GET" && options.engine.outbox.isSaturated()) {
