@@ -1,7 +1,10 @@
 import type { Agent } from "undici";
 import type { DeliverySink } from "../engine/outbox.js";
 
-/** Rule (assumed): an attempt the app's endpoint has not answered within 10 s counts as failed and is retried. */
+/**
+ * Rule (assumed): an attempt fails, and is retried, when connecting to the app's endpoint, its
+ * answer's headers or its body each take more than 10 s.
+ */
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 
 /**
