@@ -12,20 +12,21 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const { protocol, host, target } = splitUrl(request.url);
       // toJSON() names the headers in lower case, as every transport hands them to the routes.
-      const headers: Record<string, string> = request.headers.toJSON();
-      headers.host ??= host;
+      const requestHeaders: Record<string, string> = request.headers.toJSON();
+      requestHeaders.host ??= host;
       const response = await handle({
         method: request.method,
         url: target,
-        headers,
+        headers: requestHeaders,
         rawBody: typeof request.body === "string" ? request.body : "",
         protocol,
       });
-      const answer = { request, status: response.status, headers: responseHeaders(response.headers) };
+      const status = response.status;
+      const headers = responseHeaders(response.headers);
       const body = response.body ?? "";
       // Recording downloads ask for a stream (streamResponseStatusCodes); everything else reads text.
-      if (request.streamResponseStatusCodes?.has(response.status)) return { ...answer, readableStreamBody: Readable.from([Buffer.from(body)]) };
-      return { ...answer, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
+      if (request.streamResponseStatusCodes?.has(status)) return { request, status, headers, readableStreamBody: Readable.from([Buffer.from(body)]) };
+      return { request, status, headers, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
     },
   };
 }
