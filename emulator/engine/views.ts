@@ -4,6 +4,8 @@ import type { CallConnection, Participant } from "./model.js";
 
 /** `CallConnectionProperties` as the service returns it. */
 export function callConnectionProperties(connection: CallConnection): Record<string, unknown> {
+  // Optional fields are added only when set (not set and then deleted, which would leave
+  // V8 a slow dictionary object to serialise).
   const props: Record<string, unknown> = {
     callConnectionId: connection.callConnectionId,
     serverCallId: connection.serverCallId,
@@ -11,13 +13,12 @@ export function callConnectionProperties(connection: CallConnection): Record<str
     callConnectionState: connection.state,
     callbackUri: connection.callbackUri,
     source: toIdentifierModel(connection.source ?? connection.appRawId),
-    sourceCallerIdNumber: connection.sourceCallerIdNumber ? { value: connection.sourceCallerIdNumber } : undefined,
-    sourceDisplayName: connection.sourceDisplayName,
-    correlationId: connection.correlationId,
-    answeredBy: connection.answeredBy ? { id: connection.answeredBy } : undefined,
-    answeredFor: connection.answeredFor ? { value: connection.answeredFor } : undefined,
   };
-  for (const key of Object.keys(props)) if (props[key] === undefined) delete props[key];
+  if (connection.sourceCallerIdNumber) props.sourceCallerIdNumber = { value: connection.sourceCallerIdNumber };
+  if (connection.sourceDisplayName !== undefined) props.sourceDisplayName = connection.sourceDisplayName;
+  props.correlationId = connection.correlationId;
+  if (connection.answeredBy) props.answeredBy = { id: connection.answeredBy };
+  if (connection.answeredFor) props.answeredFor = { value: connection.answeredFor };
   return props;
 }
 
