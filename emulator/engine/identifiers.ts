@@ -42,6 +42,29 @@ const TEAMS_APP: Record<string, Cloud> = { "28:orgid:": "public", "28:gcch:": "g
  * parser and serializer produce, so what callsim sends back is what the SDK would.
  */
 export function toIdentifierModel(rawId: string): IdentifierModel {
+  let model = models.get(rawId);
+  if (model === undefined) {
+    if (models.size >= MODEL_CACHE_LIMIT) models.clear();
+    model = deepFreeze(parseRawId(rawId));
+    models.set(rawId, model);
+  }
+  return model;
+}
+
+/**
+ * Models by rawId: a call names the same few parties in every response and event. Each model
+ * is frozen, since every holder shares it; whatever leaves the emulator is a copy (JSON, or
+ * the plain copy an in-process handler gets).
+ */
+const models = new Map<string, IdentifierModel>();
+const MODEL_CACHE_LIMIT = 10_000;
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const member of Object.values(value)) if (member && typeof member === "object") Object.freeze(member);
+  return Object.freeze(value);
+}
+
+function parseRawId(rawId: string): IdentifierModel {
   if (rawId.startsWith("4:")) {
     const value = rawId.slice(2);
     const isAnonymous = value === "anonymous";
