@@ -7,6 +7,8 @@ import { InvalidArgumentError } from "./errors.js";
  */
 export function checkCallbackUri(value: unknown, field: string): string {
   if (typeof value !== "string") throw new InvalidArgumentError(field, `The field ${field} is required: the URL callsim POSTs events to.`);
+  // An app names the same callback URL in every action: parse it once.
+  if (value === lastAccepted) return value;
   let url: URL;
   try {
     url = new URL(value);
@@ -16,8 +18,11 @@ export function checkCallbackUri(value: unknown, field: string): string {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new InvalidArgumentError(field, `The field ${field} is invalid: callbacks go over https (or http locally), not ${url.protocol}`);
   }
+  lastAccepted = value;
   return value;
 }
+
+let lastAccepted: string | undefined;
 
 /** Reads an optional string field. */
 export function optionalString(value: unknown, field: string): string | undefined {
