@@ -1,7 +1,7 @@
 import { after, emit, type EngineContext } from "../context.js";
 import type { CallbackEventName } from "../events.js";
 import type { CallConnection } from "../model.js";
-import { mediaOf, type MediaOperation } from "./mediaState.js";
+import { existingMedia, mediaOf, type MediaOperation } from "./mediaState.js";
 
 /**
  * Puts a play or recognize operation in the connection's queue: operations run one at a time
@@ -67,7 +67,8 @@ function stop(ctx: EngineContext, operation: MediaOperation): void {
 
 /** The call connection has ended: its media operations stop without events (nothing follows CallDisconnected). */
 export function stopMedia(ctx: EngineContext, connection: CallConnection): void {
-  const media = mediaOf(connection);
+  const media = existingMedia(connection);
+  if (!media) return;
   for (const operation of media.queue.splice(0)) stop(ctx, operation);
   media.continuousDtmf.clear();
   media.transcription.state = "inactive";

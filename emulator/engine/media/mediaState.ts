@@ -76,19 +76,26 @@ export function mediaOf(connection: CallConnection): ConnectionMedia {
   return state;
 }
 
+/** A connection's media state if any media action or option has made one; `undefined` otherwise. */
+export function existingMedia(connection: CallConnection): ConnectionMedia | undefined {
+  return media.get(connection);
+}
+
 /**
  * Records whether a call was set up with transcriptionOptions / mediaStreamingOptions
  * (CreateCall, AnswerCall, Connect): the start operations need them.
  */
 export function configureMedia(connection: CallConnection, request: { [field: string]: unknown }): void {
-  const state = mediaOf(connection);
   const transcription = request.transcriptionOptions as { locale?: unknown; startTranscription?: unknown } | undefined;
+  const streaming = request.mediaStreamingOptions as { startMediaStreaming?: unknown } | undefined;
+  // Most calls use no media at all: their media state is made when a media action first needs it.
+  if (!transcription && !streaming) return;
+  const state = mediaOf(connection);
   if (transcription && typeof transcription === "object") {
     state.transcription.configured = true;
     state.transcription.startOnConnect = transcription.startTranscription === true;
     if (typeof transcription.locale === "string") state.transcription.locale = transcription.locale;
   }
-  const streaming = request.mediaStreamingOptions as { startMediaStreaming?: unknown } | undefined;
   if (streaming && typeof streaming === "object") {
     state.mediaStreaming.configured = true;
     state.mediaStreaming.startOnConnect = streaming.startMediaStreaming === true;

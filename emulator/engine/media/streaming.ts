@@ -6,7 +6,7 @@ import type { CallConnection } from "../model.js";
 import { optionalString } from "../validation.js";
 import { ACTION_COMPLETED } from "./mediaResults.js";
 import { emitMedia } from "./mediaQueue.js";
-import { mediaOf, type StreamingSubscription } from "./mediaState.js";
+import { existingMedia, mediaOf, type StreamingSubscription } from "./mediaState.js";
 import { mediaConnection, resultDestination } from "./mediaTargets.js";
 
 /** Start/Stop/UpdateTranscription and Start/StopMediaStreaming requests. */
@@ -98,7 +98,8 @@ function send(
  * with the call start now, each with its *Started event after CallConnected.
  */
 export function startStreamingOnConnect(ctx: EngineContext, connection: CallConnection): void {
-  const media = mediaOf(connection);
+  const media = existingMedia(connection);
+  if (!media) return;
   for (const kind of ["transcription", "mediaStreaming"] as const) {
     const subscription = media[kind];
     if (!subscription.startOnConnect || subscription.state === "active") continue;
