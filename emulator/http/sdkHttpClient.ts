@@ -51,21 +51,39 @@ function splitUrl(url: string): { protocol: "http" | "https"; host: string; targ
  * would cost the server a quarter of its start.
  */
 function responseHeaders(raw: Record<string, string>): HttpHeaders {
-  const map = new Map<string, { name: string; value: string }>();
-  const headers: HttpHeaders = {
-    get: (name) => map.get(name.toLowerCase())?.value,
-    has: (name) => map.has(name.toLowerCase()),
-    set: (name, value) => void map.set(name.toLowerCase(), { name, value: String(value).trim().replace(/[\r\n]/g, "") }),
-    delete: (name) => void map.delete(name.toLowerCase()),
-    toJSON(options?: { preserveCase?: boolean }): RawHttpHeaders {
-      const json: RawHttpHeaders = {};
-      for (const [key, entry] of map) json[options?.preserveCase ? entry.name : key] = entry.value;
-      return json;
-    },
-    *[Symbol.iterator](): IterableIterator<[string, string]> {
-      for (const entry of map.values()) yield [entry.name, entry.value];
-    },
-  };
+  const headers = new ResponseHeaders();
   for (const name in raw) headers.set(name, raw[name]);
   return headers;
+}
+
+/** Case-insensitive headers that remember each name as it was set, as the SDK's own do. */
+class ResponseHeaders implements HttpHeaders {
+  private readonly entries = new Map<string, { name: string; value: string }>();
+
+  get(name: string): string | undefined {
+    return this.entries.get(name.toLowerCase())?.value;
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name.toLowerCase());
+  }
+
+  set(name: string, value: string | number | boolean): void {
+    // As the SDK's headers do: values trimmed, CR and LF removed (no header folding).
+    this.entries.set(name.toLowerCase(), { name, value: String(value).trim().replace(/[\r\n]/g, "") });
+  }
+
+  delete(name: string): void {
+    this.entries.delete(name.toLowerCase());
+  }
+
+  toJSON(options?: { preserveCase?: boolean }): RawHttpHeaders {
+    const json: RawHttpHeaders = {};
+    for (const [key, entry] of this.entries) json[options?.preserveCase ? entry.name : key] = entry.value;
+    return json;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
+    for (const entry of this.entries.values()) yield [entry.name, entry.value];
+  }
 }
