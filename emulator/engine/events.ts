@@ -90,14 +90,13 @@ export function buildCallbackEvent(
 ): CallbackCloudEvent {
   const type = EVENT_TYPE_PREFIX + name;
   const source = `calling/callConnections/${connection.callConnectionId}`;
-  const data: Record<string, unknown> = {
-    version: connection.apiVersion,
-    ...withoutUndefined(fields),
-    callConnectionId: connection.callConnectionId,
-    serverCallId: connection.serverCallId,
-    correlationId: connection.correlationId,
-    publicEventType: type,
-  };
+  // One object, filled in the order the fields appear on the wire; unset fields left out.
+  const data: Record<string, unknown> = { version: connection.apiVersion };
+  for (const key in fields) if (fields[key] !== undefined) data[key] = fields[key];
+  data.callConnectionId = connection.callConnectionId;
+  data.serverCallId = connection.serverCallId;
+  data.correlationId = connection.correlationId;
+  data.publicEventType = type;
   return { id, source, type, data, time: formatEventTime(now), specversion: "1.0", datacontenttype: "application/json", subject: source };
 }
 
@@ -106,8 +105,3 @@ export function participantModel(participant: Participant): { identifier: Identi
   return { identifier: toIdentifierModel(participant.rawId), isMuted: participant.isMuted, isOnHold: participant.isOnHold };
 }
 
-function withoutUndefined(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key in fields) if (fields[key] !== undefined) out[key] = fields[key];
-  return out;
-}
