@@ -1,4 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from "msw";
+import { splitUrl } from "./requestParts.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /**
@@ -14,16 +15,16 @@ export const ACS_HOST_PATTERN = /^https?:\/\/[^/]+\.(communication\.azure\.com|a
 export function createMswHandlers(handle: (request: RouteRequest) => Promise<RouteResponse>, hosts: RegExp = ACS_HOST_PATTERN): HttpHandler[] {
   return [
     http.all(hosts, async ({ request }) => {
-      const url = new URL(request.url);
+      const { protocol, host, target } = splitUrl(request.url);
       const headers: Record<string, string> = {};
       request.headers.forEach((value, name) => (headers[name] = value));
-      headers.host ??= url.host;
+      headers.host ??= host;
       const response = await handle({
         method: request.method,
-        url: url.pathname + url.search,
+        url: target,
         headers,
         rawBody: await request.text(),
-        protocol: url.protocol === "https:" ? "https" : "http",
+        protocol,
       });
       return new HttpResponse(response.body ?? null, { status: response.status, headers: response.headers });
     }),

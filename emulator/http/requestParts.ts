@@ -29,3 +29,20 @@ export function parseHttpDate(value: string): number {
   if (value !== lastDate.value) lastDate = { value, ms: Date.parse(value) };
   return lastDate.ms;
 }
+
+/**
+ * A URL already in the form `URL` gives it (the SDK builds its URLs with `URL`): scheme, a
+ * lower-case host, and a path and query with nothing left to normalise.
+ */
+const PLAIN_URL = /^(https?):\/\/([a-z0-9.\-]+(?::\d+)?)(\/(?:[A-Za-z0-9\-_:/]|%[0-9A-F]{2})*(?:\?[A-Za-z0-9\-_.~=&%+:,/]*)?)$/;
+
+/**
+ * Scheme, host and request target (path and query, fragment dropped) of an absolute URL, as
+ * a client would put them on the wire; only a URL not already in `URL`'s form is parsed.
+ */
+export function splitUrl(url: string): { protocol: "http" | "https"; host: string; target: string } {
+  const match = PLAIN_URL.exec(url);
+  if (match && !/:(80|443)$/.test(match[2])) return { protocol: match[1] as "http" | "https", host: match[2], target: match[3] };
+  const parsed = new URL(url);
+  return { protocol: parsed.protocol === "https:" ? "https" : "http", host: parsed.host, target: parsed.pathname + parsed.search };
+}

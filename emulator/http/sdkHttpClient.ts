@@ -1,5 +1,6 @@
 import type { HttpClient, HttpHeaders, PipelineRequest, PipelineResponse, RawHttpHeaders } from "@azure/core-rest-pipeline";
 import { Readable } from "node:stream";
+import { splitUrl } from "./requestParts.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /**
@@ -29,20 +30,6 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
       return { request, status, headers, bodyAsText: typeof body === "string" ? body : new TextDecoder().decode(body) };
     },
   };
-}
-
-/**
- * Scheme, host and request target (path and query, fragment dropped) of an absolute URL, as
- * the SDK's Node client would put them on the wire. The SDK builds its URLs with `URL`, so they
- * arrive normalised; only something else (a hand-built request) goes through the parser.
- */
-const PLAIN_URL = /^(https?):\/\/([a-z0-9.\-]+(?::\d+)?)(\/(?:[A-Za-z0-9\-_:/]|%[0-9A-F]{2})*(?:\?[A-Za-z0-9\-_.~=&%+:,/]*)?)$/;
-
-function splitUrl(url: string): { protocol: "http" | "https"; host: string; target: string } {
-  const match = PLAIN_URL.exec(url);
-  if (match && !/:(80|443)$/.test(match[2])) return { protocol: match[1] as "http" | "https", host: match[2], target: match[3] };
-  const parsed = new URL(url);
-  return { protocol: parsed.protocol === "https:" ? "https" : "http", host: parsed.host, target: parsed.pathname + parsed.search };
 }
 
 /**
