@@ -16,7 +16,6 @@
  * also tries the path and query exactly as received and the `host` value without its port.
  */
 import * as crypto from "node:crypto";
-import { createHash, createHmac } from "node:crypto";
 import { headerValue, parseHttpDate } from "./requestParts.js";
 
 /**
@@ -94,7 +93,7 @@ function sameSignature(a: string, b: string): boolean {
 }
 
 function hmacBase64(accessKeyBase64: string, stringToSign: string): string {
-  return createHmac("sha256", decodedKey(accessKeyBase64)).update(stringToSign, "utf8").digest("base64");
+  return crypto.createHmac("sha256", decodedKey(accessKeyBase64)).update(stringToSign, "utf8").digest("base64");
 }
 
 /**
@@ -104,7 +103,7 @@ function hmacBase64(accessKeyBase64: string, stringToSign: string): string {
 export const sha256Base64: (data: string | Uint8Array) => string =
   typeof crypto.hash === "function"
     ? (data) => crypto.hash("sha256", data, "base64")
-    : (data) => createHash("sha256").update(data).digest("base64");
+    : (data) => crypto.createHash("sha256").update(data).digest("base64");
 
 function fail(reason: AuthFailureReason, message: string): AuthResult {
   return { ok: false, reason, message };

@@ -23,7 +23,7 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
         protocol,
       });
       const status = response.status;
-      const headers = responseHeaders(response.headers);
+      const headers = new ResponseHeaders(response.headers);
       const body = response.body ?? "";
       // Recording downloads ask for a stream (streamResponseStatusCodes); everything else reads text.
       if (request.streamResponseStatusCodes?.has(status)) return { request, status, headers, readableStreamBody: Readable.from([Buffer.from(body)]) };
@@ -37,15 +37,13 @@ export function createSdkHttpClient(handle: (request: RouteRequest) => Promise<R
  * case). Written here rather than imported: loading core-rest-pipeline for this one helper
  * would cost the server a quarter of its start.
  */
-function responseHeaders(raw: Record<string, string>): HttpHeaders {
-  const headers = new ResponseHeaders();
-  for (const name in raw) headers.set(name, raw[name]);
-  return headers;
-}
-
-/** Case-insensitive headers that remember each name as it was set, as the SDK's own do. */
 class ResponseHeaders implements HttpHeaders {
+  /** By lower-case name: each header with its name as it was set, as the SDK's own headers keep it. */
   private readonly entries = new Map<string, { name: string; value: string }>();
+
+  constructor(raw: Record<string, string>) {
+    for (const name in raw) this.set(name, raw[name]);
+  }
 
   get(name: string): string | undefined {
     return this.entries.get(name.toLowerCase())?.value;
