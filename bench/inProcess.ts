@@ -3,6 +3,7 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-
 import { setupServer } from "msw/node";
 import { createEmulator } from "../emulator/emulator.js";
 import { createMswHandlers } from "../emulator/http/msw.js";
+import { median } from "./load.js";
 
 const CALLBACKS = "https://app.bench/";
 const user = (n: number) => `8:acs:66666666-6666-6666-6666-666666666666_${String(n).padStart(8, "0")}-0000-0000-0000-000000000000`;
@@ -130,10 +131,6 @@ async function replayingApp() {
     },
   };
   return { ...app, client: new CallAutomationClient(app.emulator.connectionString(), { httpClient: replay }) };
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 /** Heap growth for `calls` live (connected) calls on one emulator, after a full GC. */

@@ -57,6 +57,11 @@ export async function drive(origin: string, build: () => LoadRequest, options: {
   return { requests, perSecond: requests / (options.durationMs / 1000), statuses, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
+/** The middle value (the upper middle for an even count); the values need not be sorted. */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 /** The p-th percentile of sorted values (nearest rank). */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

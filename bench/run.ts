@@ -4,7 +4,7 @@
  */
 import { loadavg } from "node:os";
 import { request } from "undici";
-import { drive, signedCreateCall, type LoadResult } from "./load.js";
+import { drive, median, signedCreateCall, type LoadResult } from "./load.js";
 import { startBaseline, startCallsim } from "./processes.js";
 import { actionToCallback } from "./latency.js";
 import { flowLatency, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
@@ -20,7 +20,6 @@ const row = (what: string, value: string, ratio = "", target = "") => {
   process.stderr.write(`  ${what}: ${value}\n`);
 };
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const medianBy = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
