@@ -267,6 +267,14 @@ export function matchOperation(method: string, path: string): string | undefined
   return operationPatterns.find((o) => o.method === method.toUpperCase() && o.pattern.test(path))?.operationId;
 }
 
+/**
+ * The header parameters any operation of the spec declares, in lower case: the only headers
+ * {@link validateRequestParameters} reads.
+ */
+export const SPEC_HEADER_PARAMETERS: readonly string[] = [
+  ...new Set(Object.values(bundle.operations).flatMap((op) => op.parameters.filter((p) => p.in === "header").map((p) => p.name.toLowerCase()))),
+];
+
 /** Every operation of the spec. */
 export function listOperations(): Array<{ operationId: string; method: string; path: string }> {
   return Object.entries(bundle.operations).map(([operationId, op]) => ({ operationId, method: op.method, path: op.path }));

@@ -1,4 +1,4 @@
-import { matchOperation, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
+import { matchOperation, SPEC_HEADER_PARAMETERS, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 import { splitTarget } from "./requestParts.js";
 
@@ -29,7 +29,8 @@ export const REQUEST_LOG_LIMIT = 10_000;
 /** A logged request whose verdict is worked out when someone reads the log, not on the hot path. */
 interface LoggedRequest {
   sequence: number;
-  request: RouteRequest;
+  /** What the verdict reads: method, target, body and the spec's header parameters, nothing more. */
+  request: Pick<RouteRequest, "method" | "url" | "headers" | "rawBody">;
   status: number;
   entry?: RequestLogEntry;
 }
@@ -41,7 +42,12 @@ export class RequestLog {
 
   /** Records one exchange of the Call Automation route table. */
   record(exchange: { request: RouteRequest; response: RouteResponse }): void {
-    this.logged.push({ sequence: ++this.sequence, request: exchange.request, status: exchange.response.status });
+    const { method, url, headers, rawBody } = exchange.request;
+    // Holding the transport's whole header object for 10,000 requests would keep a kilobyte
+    // each alive; the verdict needs the spec's header parameters only.
+    const kept: RouteRequest["headers"] = {};
+    for (const name of SPEC_HEADER_PARAMETERS) if (headers[name] !== undefined) kept[name] = headers[name];
+    this.logged.push({ sequence: ++this.sequence, request: { method, url, headers: kept, rawBody }, status: exchange.response.status });
     // Trimmed in batches, so a full log does not shift 10,000 entries on every request.
     if (this.logged.length > REQUEST_LOG_LIMIT * 1.1) this.logged.splice(0, this.logged.length - REQUEST_LOG_LIMIT);
   }
@@ -73,7 +79,7 @@ function judge({ sequence, request, status }: LoggedRequest): RequestLogEntry {
   };
 }
 
-function verdict(operationId: string, request: RouteRequest, query: URLSearchParams): ContractViolation[] {
+function verdict(operationId: string, request: LoggedRequest["request"], query: URLSearchParams): ContractViolation[] {
   const out = validateRequestParameters(operationId, { query, headers: request.headers });
   let body: unknown;
   try {

@@ -36,6 +36,18 @@ describe("checks for apps", () => {
     emulator.assertSelfCheck();
   });
 
+  test("judges a logged request's header parameters as sent, whatever the transport later does with its headers", async () => {
+    const emulator = createEmulator({ clock: "virtual", loose: true });
+    const headers: Record<string, string> = { host: "callsim.test", "repeatability-request-id": "not-a-uuid", "repeatability-first-sent": new Date().toUTCString() };
+    const body = JSON.stringify({ targets: [{ communicationUser: { id: agent } }], callbackUri: "https://app.test/cb" });
+    await emulator.handle({ method: "POST", url: "/calling/callConnections?api-version=2026-03-12", headers, rawBody: body, protocol: "https" });
+    // A transport may reuse or change its header object once the answer is written.
+    headers["repeatability-request-id"] = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    const [entry] = emulator.requests();
+    expect(entry.status).toBe(400);
+    expect(entry.violations.map((v) => v.path)).toEqual(["Repeatability-Request-ID"]);
+  });
+
   test("serves the same log on GET /emulator/requests and forgets it on reset", async ({ emulator, client }) => {
     await client.createCall({ targetParticipant: { communicationUserId: agent } }, "https://app.test/events");
     const get = async () => JSON.parse((await emulator.handle({ method: "GET", url: "/emulator/requests", headers: {}, rawBody: "", protocol: "http" })).body as string);
