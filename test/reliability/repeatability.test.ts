@@ -30,7 +30,7 @@ const CALLBACKS = "https://app.test/cb";
 const body = (n = 1) => JSON.stringify({ targets: [{ communicationUser: { id: `8:acs:r_u${n}` } }], callbackUri: CALLBACKS });
 const send = (headers: Record<string, string>, payload = body(), path = CREATE) =>
   fetch(url + path, { method: "POST", body: payload, headers: { "content-type": "application/json", ...headers } });
-const repeatable = (id = crypto.randomUUID(), firstSent = new Date().toUTCString()) => ({ "repeatability-request-id": id, "repeatability-first-sent": firstSent });
+const repeatable = (id: string = crypto.randomUUID(), firstSent = new Date().toUTCString()) => ({ "repeatability-request-id": id, "repeatability-first-sent": firstSent });
 const callsNamed = (id: string) => emulator.calls().filter((c) => c.connections.some((x) => x.callConnectionId === id));
 
 describe("Repeatability-Request-ID and Repeatability-First-Sent", () => {
@@ -164,5 +164,18 @@ describe("the remembered ids are bounded", () => {
     expect([cache.size, cache.evicted]).toEqual([3, 1]);
     expect(cache.recall(key(2))).toBeUndefined();
     expect(cache.recall(key(5))).toBe("five");
+  });
+
+  test("a full cache forgets its oldest tenth at once, not one id per request", () => {
+    const now = Date.parse("Sun, 06 Nov 1994 08:49:37 GMT");
+    const cache = new RepeatabilityCache<number>(() => now, 60_000, 20);
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    const key = (n: number) => cache.key(repeatable(id(n), new Date(now).toUTCString()), { method: "POST", path: "/p", body: "" })!;
+    for (let n = 1; n <= 21; n++) cache.remember(key(n), n);
+    expect([cache.size, cache.evicted]).toEqual([18, 3]);
+    expect([1, 2, 3].map((n) => cache.recall(key(n)))).toEqual([undefined, undefined, undefined]);
+    expect(cache.recall(key(4))).toBe(4);
+    cache.remember(key(22), 22);
+    expect([cache.size, cache.evicted]).toEqual([19, 3]);
   });
 });
