@@ -37,7 +37,7 @@ describe("checks for apps", () => {
   });
 
   test("judges a logged request's header parameters as sent, whatever the transport later does with its headers", async () => {
-    const emulator = createEmulator({ clock: "virtual", loose: true });
+    const emulator = createEmulator({ clock: "virtual", loose: true, selfCheck: "throw" });
     const headers: Record<string, string> = { host: "callsim.test", "repeatability-request-id": "not-a-uuid", "repeatability-first-sent": new Date().toUTCString() };
     const body = JSON.stringify({ targets: [{ communicationUser: { id: agent } }], callbackUri: "https://app.test/cb" });
     await emulator.handle({ method: "POST", url: "/calling/callConnections?api-version=2026-03-12", headers, rawBody: body, protocol: "https" });
