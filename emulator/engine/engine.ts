@@ -26,7 +26,7 @@ import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
-import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
+import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { checkPartyInput } from "./media/callerInput.js";
 import type { AudioSource } from "./media/audio.js";
@@ -207,6 +207,8 @@ export function createEngine(options: EngineOptions) {
 }
 
 function checkFaultInput(input: Record<string, unknown>): void {
+  // First: the default message names the action.
+  checkFaultAction(input.action);
   const integer = (field: string, min: number, max: number) => {
     const value = input[field];
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {

@@ -77,14 +77,23 @@ export const ASYNC_FAILURE_EVENTS: Partial<Record<FaultableAction, string>> = {
   stopMediaStreaming: "MediaStreamingFailed",
 };
 
+/**
+ * Checks that `action` names an action that can fail; before anything reads it, since a
+ * control-plane body may hold any JSON there.
+ * @throws InvalidArgumentError naming the actions that can fail
+ */
+export function checkFaultAction(action: unknown): asserts action is FaultableAction {
+  if (!FAULTABLE_ACTIONS.includes(action as FaultableAction)) {
+    throw new InvalidArgumentError("action", `action must be one of ${FAULTABLE_ACTIONS.join(", ")}.`);
+  }
+}
+
 /** Planted faults, consumed in the order they were added. */
 export class FaultTable {
   private faults: Fault[] = [];
 
   add(input: Omit<Fault, "remaining"> & { times?: number }): Fault {
-    if (!FAULTABLE_ACTIONS.includes(input.action)) {
-      throw new InvalidArgumentError("action", `action must be one of ${FAULTABLE_ACTIONS.join(", ")}.`);
-    }
+    checkFaultAction(input.action);
     if (input.async && !ASYNC_FAILURE_EVENTS[input.action]) {
       throw new InvalidArgumentError(
         "async",
