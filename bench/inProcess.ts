@@ -3,6 +3,8 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-
 import { setupServer } from "msw/node";
 import { createEmulator } from "../emulator/emulator.js";
 import { createMswHandlers } from "../emulator/http/msw.js";
+import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
+import { Worker } from "node:worker_threads";
 import { median } from "./load.js";
 
 const CALLBACKS = "https://app.bench/";
@@ -53,39 +55,96 @@ function inProcessApp(via: "direct" | "msw", seed: number) {
     server?.close();
     await emulator.close();
   };
-  return { emulator, client, close };
+  return { emulator, client, close, server };
 }
+
+/**
+ * Ways an app's test reaches callsim in-process, and their floors: the SDK alone ("sdk") and
+ * the SDK through msw ("mswFloor"), each answered from replayed responses, no emulator behind.
+ */
+export type FlowVia = "direct" | "msw" | "sdk" | "mswFloor";
 
 /**
  * The cost of one whole call flow as an app's test runs it, one flow at a time: createCall,
  * settle (CallConnected), addParticipant, settle (AddParticipantSucceeded), hangUp for
- * everyone, settle (CallDisconnected); the emulator is reset between flows. Median of `flows`
- * after `warmup`, with the median of each step.
+ * everyone, settle (CallDisconnected); the emulator is reset between flows.
+ *
+ * Each way runs in a worker thread of its own, as a test file runs one transport: sharing one
+ * V8 isolate, the three made each other's code polymorphic and the direct flow looked a third
+ * slower than it is. The workers take turns, `rounds` rounds of `perRound` flows each in
+ * alternating order, so that a machine whose speed drifts within minutes weighs on all of them
+ * alike. Median of all flows after `warmup` each, with the median of each step.
  */
-export async function flowLatency(via: "direct" | "msw" | "sdk", flows: number, warmup = 300): Promise<{ medianMs: number; steps: Record<string, number> }> {
-  const { emulator, client, close } = via === "sdk" ? await replayingApp() : inProcessApp(via, 13);
-  // The SDK alone has no emulator behind it: nothing to settle, no events to see.
-  const settle = via === "sdk" ? async () => undefined : () => emulator.settle();
+export async function flowLatencies(vias: readonly FlowVia[], options: { rounds: number; perRound: number; warmup?: number }): Promise<Record<FlowVia, FlowLatency>> {
+  const workers = new Map(vias.map((via) => [via, new Worker(new URL("./flowWorker.js", import.meta.url), { workerData: { via } })]));
+  const ask = <T>(worker: Worker, message: FlowWorkerRequest) =>
+    new Promise<T>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.postMessage(message);
+    }).finally(() => worker.removeAllListeners("error"));
+  try {
+    for (const worker of workers.values()) await ask(worker, { flows: options.warmup ?? 300, keep: false });
+    for (let round = 0; round < options.rounds; round++) {
+      const order = round % 2 === 0 ? vias : [...vias].reverse();
+      for (const via of order) await ask(workers.get(via)!, { flows: options.perRound, keep: true });
+    }
+    const out = {} as Record<FlowVia, FlowLatency>;
+    for (const [via, worker] of workers) {
+      const { totals, steps } = await ask<FlowWorkerReport>(worker, { report: true });
+      out[via] = { medianMs: median(totals), flows: totals.length, steps: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])) };
+    }
+    return out;
+  } finally {
+    await Promise.all([...workers.values()].map((worker) => worker.terminate()));
+  }
+}
+
+/** One way's figures: the median flow, how many flows, and the median of each step. */
+export interface FlowLatency {
+  medianMs: number;
+  flows: number;
+  steps: Record<string, number>;
+}
+
+/** What {@link flowLatencies} asks a flow worker: run some flows, or report what it measured. */
+export type FlowWorkerRequest = { flows: number; keep: boolean } | { report: true };
+/** A flow worker's measurements: each kept flow's total, and each step's times, in ms. */
+export type FlowWorkerReport = { totals: number[]; steps: Record<string, number[]> };
+
+/** Runs flows one at a time through one way, keeping what it measured. */
+export interface FlowRunner extends FlowWorkerReport {
+  run(flows: number, keep: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A flow runner for `via`: its own emulator and SDK client. */
+export async function flowRunner(via: FlowVia): Promise<FlowRunner> {
+  const floor = via === "sdk" || via === "mswFloor";
+  const { emulator, client, close } = via === "sdk" ? await replayingApp() : via === "mswFloor" ? await replayingMswApp() : inProcessApp(via, 13);
+  // A floor has no emulator behind it: nothing to settle, no events to see.
+  const settle = floor ? async () => undefined : () => emulator.settle();
   const seen = new Set<string>();
   emulator.onCallback(CALLBACKS, ({ events }) => void events.forEach((e) => seen.add(e.type.replace("Microsoft.Communication.", ""))));
   const steps: Record<string, number[]> = { createCall: [], connected: [], addParticipant: [], succeeded: [], hangUp: [], disconnected: [] };
   const totals: number[] = [];
-  for (let i = 0; i < warmup + flows; i++) {
-    seen.clear();
-    const marks = [performance.now()];
-    await oneFlow(client, settle, () => marks.push(performance.now()));
-    if (via !== "sdk") {
-      for (const expected of ["CallConnected", "AddParticipantSucceeded", "CallDisconnected"]) {
-        if (!seen.has(expected)) throw new Error(`flow ${i} did not deliver ${expected}: ${[...seen].join(", ")}`);
+  const run = async (flows: number, keep: boolean) => {
+    for (let i = 0; i < flows; i++) {
+      seen.clear();
+      const marks = [performance.now()];
+      await oneFlow(client, settle, () => marks.push(performance.now()));
+      if (!floor) {
+        for (const expected of ["CallConnected", "AddParticipantSucceeded", "CallDisconnected"]) {
+          if (!seen.has(expected)) throw new Error(`a ${via} flow did not deliver ${expected}: ${[...seen].join(", ")}`);
+        }
       }
+      emulator.reset();
+      if (!keep) continue;
+      totals.push(marks[6] - marks[0]);
+      Object.values(steps).forEach((values, step) => values.push(marks[step + 1] - marks[step]));
     }
-    emulator.reset();
-    if (i < warmup) continue;
-    totals.push(marks[6] - marks[0]);
-    Object.values(steps).forEach((values, step) => values.push(marks[step + 1] - marks[step]));
-  }
-  await close();
-  return { medianMs: median(totals), steps: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])) };
+  };
+  return { totals, steps, run, close };
 }
 
 /** createCall, settle, addParticipant, settle, hangUp for everyone, settle; `mark` after each. */
@@ -131,6 +190,33 @@ async function replayingApp() {
     },
   };
   return { ...app, client: new CallAutomationClient(app.emulator.connectionString(), { httpClient: replay }) };
+}
+
+/**
+ * The SDK through msw with nothing behind it: the same msw handlers as callsim's, answering
+ * each request with what callsim answered the same request once. A flow through it costs what
+ * the SDK and msw's interception cost, the floor under callsim's msw transport.
+ */
+async function replayingMswApp() {
+  const app = inProcessApp("msw", 13);
+  const answers = new Map<string, RouteResponse>();
+  const shape = (request: RouteRequest) => `${request.method} ${request.url.split("?")[0].replace(/callConnections\/[^/:]+/, "callConnections/{id}")}`;
+  app.server!.resetHandlers(
+    ...createMswHandlers(async (request) => {
+      const response = await app.emulator.handle(request);
+      answers.set(shape(request), response);
+      return response;
+    }),
+  );
+  await oneFlow(app.client, () => app.emulator.settle(), () => undefined);
+  app.server!.resetHandlers(
+    ...createMswHandlers(async (request) => {
+      const answer = answers.get(shape(request));
+      if (!answer) throw new Error(`no recorded answer for ${shape(request)}`);
+      return answer;
+    }),
+  );
+  return app;
 }
 
 /** Heap growth for `calls` live (connected) calls on one emulator, after a full GC. */

@@ -3,10 +3,10 @@ import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { percentile, signedAddParticipant, signedCreateCall, type LoadRequest } from "./load.js";
 
-/** The app's callback endpoint: notes when each event arrives, by type and call. */
+/** The app's callback endpoint: notes when each event arrives, by type and call, and how often. */
 async function startReceiver() {
-  const arrivals = new Map<string, number>();
-  const waiters = new Map<string, (at: number) => void>();
+  const arrivals = new Map<string, number[]>();
+  const waiters = new Map<string, { nth: number; resolve: (at: number) => void }>();
   const server = createServer((req, res) => {
     let raw = "";
     req.setEncoding("utf8");
@@ -16,18 +16,24 @@ async function startReceiver() {
       res.end();
       for (const event of JSON.parse(raw) as Array<{ type: string; data: { callConnectionId: string } }>) {
         const key = `${event.type.replace("Microsoft.Communication.", "")}|${event.data.callConnectionId}`;
-        arrivals.set(key, at);
-        waiters.get(key)?.(at);
-        waiters.delete(key);
+        const times = arrivals.get(key) ?? [];
+        times.push(at);
+        arrivals.set(key, times);
+        const waiter = waiters.get(key);
+        if (waiter && times.length >= waiter.nth) {
+          waiters.delete(key);
+          waiter.resolve(times[waiter.nth - 1]);
+        }
       }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`;
-  const arrival = (type: string, id: string) => {
+  /** When the `nth` event of `type` for call `id` arrived (waits for it). */
+  const arrival = (type: string, id: string, nth = 1) => {
     const key = `${type}|${id}`;
-    const at = arrivals.get(key);
-    return at !== undefined ? Promise.resolve(at) : new Promise<number>((resolve) => waiters.set(key, resolve));
+    const at = arrivals.get(key)?.[nth - 1];
+    return at !== undefined ? Promise.resolve(at) : new Promise<number>((resolve) => waiters.set(key, { nth, resolve }));
   };
   return { url, arrival, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
@@ -70,6 +76,9 @@ export async function actionToCallback(origin: string, accessKey: string, sample
     await send(origin, addRequest);
     const accepted = performance.now();
     const addedAt = await receiver.arrival("AddParticipantSucceeded", call.callConnectionId);
+    // The add's ParticipantsUpdated too: the next action starts when no event is on its way,
+    // so that it does not wait behind this one's deliveries.
+    await receiver.arrival("ParticipantsUpdated", call.callConnectionId, 2);
     if (i >= warmup) {
       create.push(connectedAt - t0);
       createAnswered.push(connectedAt - created);

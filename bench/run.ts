@@ -7,7 +7,7 @@ import { request } from "undici";
 import { drive, median, signedCreateCall, type LoadResult } from "./load.js";
 import { startBaseline, startCallsim } from "./processes.js";
 import { actionToCallback } from "./latency.js";
-import { flowLatency, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
+import { flowLatencies, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
 import { overload } from "./overload.js";
 
 const LOAD = { connections: 16, durationMs: Number(process.env.BENCH_DURATION_MS ?? 2_000), warmupMs: 500 };
@@ -96,13 +96,18 @@ async function main(): Promise<void> {
   const msw = await flowsPerSecond("msw", 2_000);
   row("in-process full call flows, direct httpClient", `${fmt(direct.perSecond)} flows/s (${fmt(direct.perSecond * 2)} req/s)`, fmt((direct.perSecond * 2) / bare.perSecond, 2));
   row("in-process full call flows, msw", `${fmt(msw.perSecond)} flows/s (${fmt(msw.perSecond * 2)} req/s)`, fmt((msw.perSecond * 2) / bare.perSecond, 2));
-  // One flow at a time, as an app's test runs it (create, connected, add, succeeded, hang up, disconnected).
+  // One flow at a time, as an app's test runs it (create, connected, add, succeeded, hang up,
+  // disconnected): each way in a worker thread of its own, taking turns, 10 rounds of 100 flows.
+  // The two floors answer from replayed responses: what the SDK, and the SDK through msw, cost
+  // with no emulator behind them.
   const steps = (s: Record<string, number>) => Object.entries(s).map(([step, ms]) => `${step} ${fmt(ms * 1000)}`).join(", ");
-  const flowName = { direct: "direct httpClient", msw: "msw", sdk: "the SDK alone, answers replayed (floor)" };
-  for (const [via, target] of [["direct", "< 1 ms"], ["msw", "< 5 ms"], ["sdk", ""]] as const) {
-    const flow = await flowLatency(via, 1_000);
-    row(`one in-process call flow, ${flowName[via]} (median of 1,000)`, `${fmt(flow.medianMs, 2)} ms (µs: ${steps(flow.steps)})`, "", target);
+  const flowName = { direct: "direct httpClient", msw: "msw", sdk: "the SDK alone, answers replayed (floor of direct)", mswFloor: "the SDK through msw, answers replayed (floor of msw)" };
+  const flows = await flowLatencies(["direct", "msw", "sdk", "mswFloor"], { rounds: 10, perRound: 100 });
+  for (const [via, target] of [["direct", "< 1 ms"], ["sdk", ""], ["msw", "< 5 ms"], ["mswFloor", ""]] as const) {
+    const flow = flows[via];
+    row(`one in-process call flow, ${flowName[via]} (median of ${fmt(flow.flows)})`, `${fmt(flow.medianMs, 2)} ms (µs: ${steps(flow.steps)})`, "", target);
   }
+  row("  callsim's own share of a flow, direct / msw (flow minus its floor)", `${fmt((flows.direct.medianMs - flows.sdk.medianMs) * 1000)} / ${fmt((flows.msw.medianMs - flows.mswFloor.medianMs) * 1000)} µs`);
 
   row("cold start to ready (spawn -> connectionString=)", `median ${fmt(median(starts))} ms (of ${starts.map((s) => fmt(s)).join(", ")})`, `${fmt(median(starts) / median(bareStarts), 2)} (${fmt(median(bareStarts))} ms)`, "< 400 ms");
   row("idle memory of the started server (1 s after ready)", `RSS ${fmt(idle.rssBytes / MB, 1)} MB, heap ${fmt(idle.heapUsedBytes / MB, 1)} MB`, "", "< 80 MB");
