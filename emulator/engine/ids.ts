@@ -29,8 +29,6 @@ export function createIdGenerator(seed: number): IdGenerator {
   // helpers cost a sixth of a createCall, and ids need only be unique and reproducible.
   // Faker, seeded alike, still makes the data a person would read (names).
   const word = sfc32(seed);
-  const hexOf = (w: number) => HEX[w >>> 24] + HEX[(w >>> 16) & 0xff] + HEX[(w >>> 8) & 0xff] + HEX[w & 0xff];
-  const hex = () => hexOf(word());
   const chars = (alphabet: string, length: number) => {
     let out = "";
     while (out.length < length) {
@@ -41,13 +39,27 @@ export function createIdGenerator(seed: number): IdGenerator {
     return out;
   };
   const uuid = () => {
-    const a = hex();
-    const b = hex();
-    const cWord = word();
-    const c = hexOf(cWord);
-    const d = hex();
-    // Version 4, RFC 4122 variant, as the service's ids are.
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${"89ab"[(cWord >>> 28) & 3]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+    const a = word();
+    const b = word();
+    const c = word();
+    const d = word();
+    // Written as character codes into one flat string: a template of hex pieces made a tree of
+    // concatenated strings that kept 440 bytes alive per id, against 57, and took five times
+    // as long. Version 4, RFC 4122 variant, as the service's ids are.
+    const out = UUID_SCRATCH;
+    hexDigits(out, 0, a, 0, 8);
+    out[8] = DASH;
+    hexDigits(out, 9, b, 0, 4);
+    out[13] = DASH;
+    out[14] = FOUR;
+    hexDigits(out, 15, b, 5, 3);
+    out[18] = DASH;
+    out[19] = VARIANT[(c >>> 28) & 3];
+    hexDigits(out, 20, c, 1, 3);
+    out[23] = DASH;
+    hexDigits(out, 24, c, 4, 4);
+    hexDigits(out, 28, d, 0, 8);
+    return String.fromCharCode.apply(null, out);
   };
   return {
     seed,
@@ -95,8 +107,17 @@ function sfc32(seed: number): () => number {
   };
 }
 
-/** Two hex digits for each byte value. */
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+const HEX_CODES = Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+const VARIANT = Array.from("89ab", (digit) => digit.charCodeAt(0));
+const DASH = "-".charCodeAt(0);
+const FOUR = "4".charCodeAt(0);
+/** The character codes of the id being written (ids are made one at a time). */
+const UUID_SCRATCH: number[] = new Array(36).fill(0);
+
+/** Writes `count` hex digits of `word`, from its `from`-th (most significant first), at `at`. */
+function hexDigits(out: number[], at: number, word: number, from: number, count: number): void {
+  for (let k = 0; k < count; k++) out[at + k] = HEX_CODES[(word >>> (28 - 4 * (from + k))) & 15];
+}
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const DIGITS = "0123456789";
