@@ -20,14 +20,18 @@ export interface TimerHandle {
 /** Formats clock time the way the service stamps events: seven fractional digits and `+00:00`. */
 export function formatEventTime(time: number): string {
   const ms = Math.floor(time);
+  // Events come in bursts at one instant (always, on the virtual clock): they share one string.
+  if (ms === lastInstant.at) return lastInstant.text;
   const milliseconds = ((ms % 1000) + 1000) % 1000;
   const second = ms - milliseconds;
   // Events mostly fall within one second of each other: format its date and time once.
   if (second !== lastSecond.at) lastSecond = { at: second, text: new Date(second).toISOString().slice(0, 19) }; // 2026-01-01T00:00:00
-  return `${lastSecond.text}.${MILLIS[milliseconds]}0000+00:00`;
+  lastInstant = { at: ms, text: `${lastSecond.text}.${MILLIS[milliseconds]}0000+00:00` };
+  return lastInstant.text;
 }
 
 let lastSecond = { at: Number.NaN, text: "" };
+let lastInstant = { at: Number.NaN, text: "" };
 const MILLIS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
 
 /** A view of a clock whose tasks can all be cancelled at once (the control plane's reset). */

@@ -44,6 +44,15 @@ export type CallbackEventName =
 /** The prefix of every Call Automation event type. */
 export const EVENT_TYPE_PREFIX = "Microsoft.Communication.";
 
+const FULL_EVENT_TYPES = new Map<string, string>();
+
+/** `Microsoft.Communication.<name>`, made once per name and shared by every event of that type. */
+function fullEventType(name: CallbackEventName): string {
+  let type = FULL_EVENT_TYPES.get(name);
+  if (type === undefined) FULL_EVENT_TYPES.set(name, (type = EVENT_TYPE_PREFIX + name));
+  return type;
+}
+
 /** `ResultInformation` of the spec. */
 export interface ResultInformation {
   code: number;
@@ -88,7 +97,7 @@ export function buildCallbackEvent(
   id: string,
   now: number,
 ): CallbackCloudEvent {
-  const type = EVENT_TYPE_PREFIX + name;
+  const type = fullEventType(name);
   const source = `calling/callConnections/${connection.callConnectionId}`;
   // One object, filled in the order the fields appear on the wire; unset fields left out.
   const data: Record<string, unknown> = { version: connection.apiVersion };

@@ -12,6 +12,15 @@ test("event times read as the service writes them: the ISO time with seven fract
   );
 });
 
+test("event times at one instant are one string, and the next instant gets its own", () => {
+  const at = Date.parse("2026-03-01T10:00:00.123Z");
+  const first = formatEventTime(at + 0.4);
+  expect(formatEventTime(at)).toBe(first);
+  expect(formatEventTime(at + 1)).toBe("2026-03-01T10:00:00.1240000+00:00");
+  expect(formatEventTime(at)).toBe("2026-03-01T10:00:00.1230000+00:00");
+  expect(formatEventTime(at - 1000)).toBe("2026-03-01T09:59:59.1230000+00:00");
+});
+
 test("ids are version-4 UUIDs of the RFC 4122 variant, unique and the same for the same seed", () => {
   const first = createIdGenerator(7);
   const ids = Array.from({ length: 5_000 }, () => first.uuid());
