@@ -85,6 +85,9 @@ export interface CallbackCloudEvent {
   subject: string;
 }
 
+/** What an event's envelope and common data take from its connection. */
+export type EventEnvelope = Pick<CallConnection, "callConnectionId" | "serverCallId" | "correlationId" | "apiVersion" | "eventSource">;
+
 /**
  * Builds a callback event for `connection`, in the envelope of the 2025 recordings:
  * `source` and `subject` name the connection, `data` carries the common ids plus the
@@ -92,13 +95,13 @@ export interface CallbackCloudEvent {
  */
 export function buildCallbackEvent(
   name: CallbackEventName,
-  connection: CallConnection,
+  connection: EventEnvelope,
   fields: Record<string, unknown>,
   id: string,
   now: number,
 ): CallbackCloudEvent {
   const type = fullEventType(name);
-  const source = `calling/callConnections/${connection.callConnectionId}`;
+  const source = connection.eventSource;
   // One object, filled in the order the fields appear on the wire; unset fields left out.
   const data: Record<string, unknown> = { version: connection.apiVersion };
   for (const key in fields) if (fields[key] !== undefined) data[key] = fields[key];

@@ -32,15 +32,17 @@ export function openCall(ctx: EngineContext, origin: CallOrigin, extra: Partial<
 export function openConnection(
   ctx: EngineContext,
   call: ServerCall,
-  fields: Pick<CallConnection, "callbackUri" | "appRawId" | "apiVersion"> & Partial<CallConnection>,
+  fields: Pick<CallConnection, "callbackUri" | "appRawId" | "apiVersion"> & Partial<Omit<CallConnection, "callConnectionId" | "eventSource">>,
 ): CallConnection {
+  const callConnectionId = ctx.ids.uuid();
   const connection: CallConnection = {
-    callConnectionId: ctx.ids.uuid(),
+    callConnectionId,
     serverCallId: call.serverCallId,
     correlationId: call.correlationId,
     state: "connecting",
     targets: [],
     disconnectedEmitted: false,
+    eventSource: `calling/callConnections/${callConnectionId}`,
     ...fields,
   };
   ctx.store.connections.set(connection.callConnectionId, connection);

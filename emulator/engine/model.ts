@@ -59,6 +59,8 @@ export interface CallConnection {
   apiVersion: string;
   /** Set once CallDisconnected was emitted: nothing may follow it. */
   disconnectedEmitted: boolean;
+  /** `calling/callConnections/<id>`, the `source` and `subject` of its events: one string for all of them. */
+  eventSource: string;
 }
 
 /** Why an invitation was sent. */

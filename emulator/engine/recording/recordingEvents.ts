@@ -1,7 +1,6 @@
 import { formatEventTime } from "../clock.js";
 import type { EngineContext } from "../context.js";
-import { buildCallbackEvent, RESULT_OK, type CallbackEventName, type ResultInformation } from "../events.js";
-import type { CallConnection } from "../model.js";
+import { buildCallbackEvent, RESULT_OK, type CallbackEventName, type EventEnvelope, type ResultInformation } from "../events.js";
 import type { RecordingDocument, Recording } from "./model.js";
 import { recordingChunk } from "./recordingFiles.js";
 
@@ -15,15 +14,15 @@ function emitRecordingEvent(ctx: EngineContext, recording: Recording, name: Call
   const connection = recording.callConnectionId ? ctx.store.connections.get(recording.callConnectionId) : undefined;
   if (connection?.disconnectedEmitted && !recording.explicitCallbackUri) return;
   // The envelope needs only the ids and version of a connection; a locator start may have none.
-  const envelope = {
+  const envelope: EventEnvelope = {
     callConnectionId: recording.callConnectionId ?? "",
     serverCallId: recording.serverCallId,
     correlationId: recording.correlationId,
     apiVersion: recording.apiVersion,
-  } as CallConnection;
+    // Rule (assumed): without a connection the event names the recording (the 2022 SDK literal's shape).
+    eventSource: recording.callConnectionId ? `calling/callConnections/${recording.callConnectionId}` : `calling/recordings/${recording.recordingId}`,
+  };
   const event = buildCallbackEvent(name, envelope, fields, ctx.ids.uuid(), ctx.clock.now());
-  // Rule (assumed): without a connection the event names the recording (the 2022 SDK literal's shape).
-  if (!recording.callConnectionId) event.source = event.subject = `calling/recordings/${recording.recordingId}`;
   ctx.outbox.enqueue(
     {
       id: event.id,
