@@ -92,7 +92,8 @@ export async function flowLatencies(vias: readonly FlowVia[], options: { rounds:
     const out = {} as Record<FlowVia, FlowLatency>;
     for (const [via, worker] of workers) {
       const { totals, steps } = await ask<FlowWorkerReport>(worker, { report: true });
-      out[via] = { medianMs: median(totals), flows: totals.length, steps: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])) };
+      const roundMediansMs = Array.from({ length: options.rounds }, (_, round) => median(totals.slice(round * options.perRound, (round + 1) * options.perRound)));
+      out[via] = { medianMs: median(totals), roundMediansMs, flows: totals.length, steps: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])) };
     }
     return out;
   } finally {
@@ -103,8 +104,18 @@ export async function flowLatencies(vias: readonly FlowVia[], options: { rounds:
 /** One way's figures: the median flow, how many flows, and the median of each step. */
 export interface FlowLatency {
   medianMs: number;
+  /** The median flow of each round, in round order: rounds of different ways ran side by side. */
+  roundMediansMs: number[];
   flows: number;
   steps: Record<string, number>;
+}
+
+/**
+ * What one way costs above another, from rounds that ran side by side: the median of the
+ * rounds' differences, which a machine's drift from round to round does not move.
+ */
+export function medianExtraMs(way: FlowLatency, floor: FlowLatency): number {
+  return median(way.roundMediansMs.map((ms, round) => ms - floor.roundMediansMs[round]));
 }
 
 /** What {@link flowLatencies} asks a flow worker: run some flows, or report what it measured. */

@@ -7,7 +7,7 @@ import { request } from "undici";
 import { drive, median, signedCreateCall, type LoadResult } from "./load.js";
 import { startBaseline, startCallsim } from "./processes.js";
 import { actionToCallback } from "./latency.js";
-import { flowLatencies, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
+import { flowLatencies, flowsPerSecond, heapPerLiveCall, medianExtraMs } from "./inProcess.js";
 import { overload } from "./overload.js";
 
 const LOAD = { connections: 16, durationMs: Number(process.env.BENCH_DURATION_MS ?? 2_000), warmupMs: 500 };
@@ -107,7 +107,8 @@ async function main(): Promise<void> {
     const flow = flows[via];
     row(`one in-process call flow, ${flowName[via]} (median of ${fmt(flow.flows)})`, `${fmt(flow.medianMs, 2)} ms (µs: ${steps(flow.steps)})`, "", target);
   }
-  row("  callsim's own share of a flow, direct / msw (flow minus its floor)", `${fmt((flows.direct.medianMs - flows.sdk.medianMs) * 1000)} / ${fmt((flows.msw.medianMs - flows.mswFloor.medianMs) * 1000)} µs`);
+  const share = (via: "direct" | "msw", floor: "sdk" | "mswFloor") => fmt(medianExtraMs(flows[via], flows[floor]) * 1000);
+  row("  callsim's own share of a flow, direct / msw (median of the rounds' flow minus floor)", `${share("direct", "sdk")} / ${share("msw", "mswFloor")} µs`);
 
   row("cold start to ready (spawn -> connectionString=)", `median ${fmt(median(starts))} ms (of ${starts.map((s) => fmt(s)).join(", ")})`, `${fmt(median(starts) / median(bareStarts), 2)} (${fmt(median(bareStarts))} ms)`, "< 400 ms");
   row("idle memory of the started server (1 s after ready)", `RSS ${fmt(idle.rssBytes / MB, 1)} MB, heap ${fmt(idle.heapUsedBytes / MB, 1)} MB`, "", "< 80 MB");
