@@ -85,6 +85,11 @@ export interface CallbackCloudEvent {
   subject: string;
 }
 
+/** The `source` and `subject` of a call connection's events. */
+export function connectionEventSource(callConnectionId: string): string {
+  return `calling/callConnections/${callConnectionId}`;
+}
+
 /** What an event's envelope and common data take from its connection. */
 export type EventEnvelope = Pick<CallConnection, "callConnectionId" | "serverCallId" | "correlationId" | "apiVersion" | "eventSource">;
 

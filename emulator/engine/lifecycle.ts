@@ -1,6 +1,6 @@
 import { stopCallRecording } from "./actions/recording.js";
 import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
-import { resultInformation, type ResultInformation } from "./events.js";
+import { connectionEventSource, resultInformation, type ResultInformation } from "./events.js";
 import { stopMedia } from "./media/mediaQueue.js";
 import { startStreamingOnConnect } from "./media/streaming.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
@@ -42,7 +42,7 @@ export function openConnection(
     state: "connecting",
     targets: [],
     disconnectedEmitted: false,
-    eventSource: `calling/callConnections/${callConnectionId}`,
+    eventSource: connectionEventSource(callConnectionId),
     ...fields,
   };
   ctx.store.connections.set(connection.callConnectionId, connection);

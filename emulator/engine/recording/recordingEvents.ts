@@ -1,6 +1,6 @@
 import { formatEventTime } from "../clock.js";
 import type { EngineContext } from "../context.js";
-import { buildCallbackEvent, RESULT_OK, type CallbackEventName, type EventEnvelope, type ResultInformation } from "../events.js";
+import { buildCallbackEvent, connectionEventSource, RESULT_OK, type CallbackEventName, type EventEnvelope, type ResultInformation } from "../events.js";
 import type { RecordingDocument, Recording } from "./model.js";
 import { recordingChunk } from "./recordingFiles.js";
 
@@ -20,7 +20,7 @@ function emitRecordingEvent(ctx: EngineContext, recording: Recording, name: Call
     correlationId: recording.correlationId,
     apiVersion: recording.apiVersion,
     // Rule (assumed): without a connection the event names the recording (the 2022 SDK literal's shape).
-    eventSource: recording.callConnectionId ? `calling/callConnections/${recording.callConnectionId}` : `calling/recordings/${recording.recordingId}`,
+    eventSource: recording.callConnectionId ? connectionEventSource(recording.callConnectionId) : `calling/recordings/${recording.recordingId}`,
   };
   const event = buildCallbackEvent(name, envelope, fields, ctx.ids.uuid(), ctx.clock.now());
   ctx.outbox.enqueue(
