@@ -70,7 +70,7 @@ export type FlowVia = "direct" | "msw" | "sdk" | "mswFloor";
  * everyone, settle (CallDisconnected); the emulator is reset between flows.
  *
  * Each way runs in a worker thread of its own, as a test file runs one transport: sharing one
- * V8 isolate, the three made each other's code polymorphic and the direct flow looked a third
+ * V8 isolate, the ways made each other's code polymorphic and the direct flow looked a third
  * slower than it is. The workers take turns, `rounds` rounds of `perRound` flows each in
  * alternating order, so that a machine whose speed drifts within minutes weighs on all of them
  * alike. Median of all flows after `warmup` each, with the median of each step.
@@ -182,24 +182,12 @@ async function oneFlow(client: CallAutomationClient, settle: () => Promise<void>
 async function replayingApp() {
   const app = inProcessApp("direct", 13);
   const direct = app.emulator.httpClient();
-  const answers = new Map<string, PipelineResponse>();
-  const shape = (request: PipelineRequest) => `${request.method} ${new URL(request.url).pathname.replace(/callConnections\/[^/:]+/, "callConnections/{id}")}`;
-  const recorder: HttpClient = {
-    async sendRequest(request) {
-      const response = await direct.sendRequest(request);
-      answers.set(shape(request), response);
-      return response;
-    },
-  };
+  const answers = new Answers<PipelineResponse>();
+  const shape = (request: PipelineRequest) => requestShape(request.method, new URL(request.url).pathname);
+  const recorder: HttpClient = { sendRequest: async (request) => answers.record(shape(request), await direct.sendRequest(request)) };
   const recording = new CallAutomationClient(app.emulator.connectionString(), { httpClient: recorder });
   await oneFlow(recording, () => app.emulator.settle(), () => undefined);
-  const replay: HttpClient = {
-    async sendRequest(request) {
-      const answer = answers.get(shape(request));
-      if (!answer) throw new Error(`no recorded answer for ${shape(request)}`);
-      return { ...answer, request };
-    },
-  };
+  const replay: HttpClient = { sendRequest: async (request) => ({ ...answers.replay(shape(request)), request }) };
   return { ...app, client: new CallAutomationClient(app.emulator.connectionString(), { httpClient: replay }) };
 }
 
@@ -210,24 +198,33 @@ async function replayingApp() {
  */
 async function replayingMswApp() {
   const app = inProcessApp("msw", 13);
-  const answers = new Map<string, RouteResponse>();
-  const shape = (request: RouteRequest) => `${request.method} ${request.url.split("?")[0].replace(/callConnections\/[^/:]+/, "callConnections/{id}")}`;
-  app.server!.resetHandlers(
-    ...createMswHandlers(async (request) => {
-      const response = await app.emulator.handle(request);
-      answers.set(shape(request), response);
-      return response;
-    }),
-  );
+  const answers = new Answers<RouteResponse>();
+  const shape = (request: RouteRequest) => requestShape(request.method, request.url.split("?")[0]);
+  app.server!.resetHandlers(...createMswHandlers(async (request) => answers.record(shape(request), await app.emulator.handle(request))));
   await oneFlow(app.client, () => app.emulator.settle(), () => undefined);
-  app.server!.resetHandlers(
-    ...createMswHandlers(async (request) => {
-      const answer = answers.get(shape(request));
-      if (!answer) throw new Error(`no recorded answer for ${shape(request)}`);
-      return answer;
-    }),
-  );
+  app.server!.resetHandlers(...createMswHandlers(async (request) => answers.replay(shape(request))));
   return app;
+}
+
+/** A request's method and path with the call connection id left out: what a floor replays by. */
+function requestShape(method: string, path: string): string {
+  return `${method} ${path.replace(/callConnections\/[^/:]+/, "callConnections/{id}")}`;
+}
+
+/** Answers recorded from one flow through callsim, replayed by a floor. */
+class Answers<T> {
+  private readonly byShape = new Map<string, T>();
+
+  record(shape: string, answer: T): T {
+    this.byShape.set(shape, answer);
+    return answer;
+  }
+
+  replay(shape: string): T {
+    const answer = this.byShape.get(shape);
+    if (!answer) throw new Error(`no recorded answer for ${shape}`);
+    return answer;
+  }
 }
 
 /** Heap growth for `calls` live (connected) calls on one emulator, after a full GC. */
