@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { FloorSamples } from "./latency.js";
 
 const DIST = join(import.meta.dirname, "..");
 
@@ -45,4 +46,9 @@ export async function startCallsim(args: string[] = []): Promise<Started & { con
 /** Starts the bare fastify route that serves `body` as JSON; ready when it prints its URL. */
 export function startBaseline(body: string): Promise<Started> {
   return startProcess([join(DIST, "bench", "baselineServer.js"), body], (line) => (line.startsWith("http://") ? line : undefined));
+}
+
+/** Starts the floor of action-to-callback (bench/callbackFloorServer.ts) with callsim's `samples`. */
+export function startCallbackFloor(samples: FloorSamples): Promise<Started> {
+  return startProcess([join(DIST, "bench", "callbackFloorServer.js"), JSON.stringify(samples)], (line) => (line.startsWith("http://") ? line : undefined));
 }
