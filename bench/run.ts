@@ -59,17 +59,19 @@ async function main(): Promise<void> {
   await freshCallsim();
   const sample = signedCreateCall(callsim.url, callsim.accessKey, target, callback);
   const sampleBody = await (await request(callsim.url + sample.path, { method: "POST", headers: sample.headers, body: sample.body })).body.text();
+  // The bare route gets the very request callsim gets, signature headers and all (it ignores
+  // them), so that the two differ only in what the server does with a request.
   const baseline = await startBaseline(sampleBody);
   const turns: Array<{ bare: LoadResult; created: LoadResult }> = [];
   for (let turn = 0; turn < TURNS; turn++) {
-    const bare = await drive(baseline.url, () => ({ ...sample, headers: { "content-type": "application/json" } }), LOAD);
+    const bare = await drive(baseline.url, () => sample, LOAD);
     await freshCallsim();
     const created = await drive(callsim.url, () => signedCreateCall(callsim.url, callsim.accessKey, target, callback), { ...LOAD, prepared: 40_000 });
     if ((created.statuses[201] ?? 0) !== created.requests) throw new Error(`createCall answered ${JSON.stringify(created.statuses)}`);
     turns.push({ bare, created });
   }
   // The baseline for latency: one request at a time to the bare route, answer fully read.
-  const bareLatency = await drive(baseline.url, () => ({ ...sample, headers: { "content-type": "application/json" } }), { connections: 1, durationMs: 1_000, warmupMs: 200 });
+  const bareLatency = await drive(baseline.url, () => sample, { connections: 1, durationMs: 1_000, warmupMs: 200 });
   await baseline.stop();
   await callsim.stop();
   const bare = medianBy(turns.map((t) => t.bare), (r) => r.perSecond);
