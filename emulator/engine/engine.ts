@@ -31,6 +31,7 @@ import { createIdGenerator } from "./ids.js";
 import { checkPartyInput } from "./media/callerInput.js";
 import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
+import { mediaView } from "./media/mediaState.js";
 import { Outbox, type DeliverySink, type OutboxLimits, type RetryPolicy } from "./outbox.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
 import { RecordingStore } from "./recording/recordingStore.js";
@@ -176,7 +177,7 @@ export function createEngine(options: EngineOptions) {
     },
     faults: () => ctx.faults.list(),
 
-    /** Every call with its connections, participants and invitations. */
+    /** Every call with its connections (and their media), participants, invitations and recordings. */
     calls: () =>
       [...ctx.store.calls.values()].map((call) => ({
         serverCallId: call.serverCallId,
@@ -186,7 +187,10 @@ export function createEngine(options: EngineOptions) {
         roomId: call.roomId,
         ended: call.ended,
         participants: [...call.participants.values()].map((p) => ({ rawId: p.rawId, isMuted: p.isMuted, isOnHold: p.isOnHold, callConnectionId: p.callConnectionId })),
-        connections: call.connectionIds.map((id) => view(ctx.store.connections.get(id)!)),
+        connections: call.connectionIds.map((id) => {
+          const connection = ctx.store.connections.get(id)!;
+          return Object.assign(view(connection), { media: mediaView(connection) });
+        }),
         invitations: [...ctx.store.invitations.values()]
           .filter((i) => i.serverCallId === call.serverCallId)
           .map(({ timers: _timers, ...invitation }) => invitation),

@@ -101,3 +101,29 @@ export function configureMedia(connection: CallConnection, request: { [field: st
     state.mediaStreaming.startOnConnect = streaming.startMediaStreaming === true;
   }
 }
+
+/** A connection's media as `GET /emulator/calls` shows it. */
+export interface MediaView {
+  /** Play and recognize operations in order: the first is running, the rest wait for it. */
+  operations: Array<{ kind: MediaOperation["kind"]; state: MediaOperation["state"]; operationContext?: string; targets: string[] }>;
+  /** Continuous DTMF recognitions, with how many tones each has reported so far. */
+  continuousDtmf: Array<{ participant: string; operationContext?: string; tonesReceived: number }>;
+  transcription: { state: StreamingSubscription["state"]; locale?: string };
+  mediaStreaming: { state: StreamingSubscription["state"] };
+}
+
+/**
+ * What is playing, listening and streaming on `connection`, for the control plane: an IVR
+ * test can see why a prompt has not finished or a key went unheard. `undefined` for a
+ * connection no media action or option has touched.
+ */
+export function mediaView(connection: CallConnection): MediaView | undefined {
+  const state = existingMedia(connection);
+  if (!state) return undefined;
+  return {
+    operations: state.queue.map((operation) => ({ kind: operation.kind, state: operation.state, operationContext: operation.operationContext, targets: [...operation.targets] })),
+    continuousDtmf: [...state.continuousDtmf].map(([participant, recognition]) => ({ participant, operationContext: recognition.operationContext, tonesReceived: recognition.sequenceId })),
+    transcription: { state: state.transcription.state, locale: state.transcription.locale },
+    mediaStreaming: { state: state.mediaStreaming.state },
+  };
+}
