@@ -172,10 +172,21 @@ export function createEmulator(options: EmulatorOptions = {}) {
   });
   let closeServer: (() => Promise<void>) | undefined;
 
+  /**
+   * Serves a request the service's route tables answer at once, without a promise; the
+   * control plane may wait, and gets a promise.
+   */
+  function serve(request: RouteRequest): RouteResponse | Promise<RouteResponse> {
+    return service(request) ?? recordingContent(request) ?? serveControl(request);
+  }
+
   /** Serves one request through the route tables: what every transport calls. */
   async function handle(request: RouteRequest): Promise<RouteResponse> {
-    const served = service(request) ?? recordingContent(request);
-    if (served) return served;
+    return serve(request);
+  }
+
+  /** The control plane, and the service's error shape for what no route table serves. */
+  async function serveControl(request: RouteRequest): Promise<RouteResponse> {
     let response = await control(request);
     if (!response) {
       const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
@@ -294,7 +305,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
 
     /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
-      const app = createFastifyTransport(handle, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
       if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
       const host = listenOptions.host ?? "127.0.0.1";

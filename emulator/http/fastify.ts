@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
@@ -19,7 +19,7 @@ export interface FastifyTransportOptions {
  * route table's {@link RouteResponse} back. No behaviour lives here.
  */
 export function createFastifyTransport(
-  handle: (request: RouteRequest) => Promise<RouteResponse>,
+  handle: (request: RouteRequest) => RouteResponse | Promise<RouteResponse>,
   options: FastifyTransportOptions = {},
 ): FastifyInstance {
   const app = Fastify({
@@ -50,17 +50,22 @@ export function createFastifyTransport(
     void reply.code(status).headers({ ...headers, "content-type": "application/json; charset=utf-8" }).send(JSON.stringify(body));
   });
 
-  app.all("*", async (request, reply) => {
-    const response = await handle({
+  const send = (reply: FastifyReply, response: RouteResponse) => {
+    reply.code(response.status).headers(response.headers);
+    const body = response.body;
+    return reply.send(body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : body);
+  };
+  // Not an async handler: an answer the route table gives at once goes out without a promise.
+  app.all("*", (request, reply) => {
+    const response = handle({
       method: request.method,
       url: request.raw.url ?? request.url,
       headers: request.headers,
       rawBody: typeof request.body === "string" ? request.body : "",
       protocol,
     });
-    reply.code(response.status).headers(response.headers);
-    const body = response.body;
-    return reply.send(body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : body);
+    if (!(response instanceof Promise)) return send(reply, response);
+    return response.then((answer) => send(reply, answer));
   });
   return app;
 }
