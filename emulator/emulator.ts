@@ -180,7 +180,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     return service(request) ?? recordingContent(request) ?? serveControl(request);
   }
 
-  /** Serves one request through the route tables: what every transport calls. */
+  /** Serves one request through the route tables, always as a promise: what the in-process transports call. */
   async function handle(request: RouteRequest): Promise<RouteResponse> {
     return serve(request);
   }
