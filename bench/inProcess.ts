@@ -110,14 +110,6 @@ export interface FlowLatency {
   steps: Record<string, number>;
 }
 
-/**
- * What one way costs above another, from rounds that ran side by side: the median of the
- * rounds' differences, which a machine's drift from round to round does not move.
- */
-export function medianExtraMs(way: FlowLatency, floor: FlowLatency): number {
-  return median(way.roundMediansMs.map((ms, round) => ms - floor.roundMediansMs[round]));
-}
-
 /** What {@link flowLatencies} asks a flow worker: run some flows, or report what it measured. */
 export type FlowWorkerRequest = { flows: number; keep: boolean } | { report: true };
 /** A flow worker's measurements: each kept flow's total, and each step's times, in ms. */

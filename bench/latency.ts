@@ -33,8 +33,8 @@ export interface TargetLatency {
   createCallAnswered: Spread;
   addParticipant: Spread;
   addParticipantAnswered: Spread;
-  /** Each round's p50 of both actions from sending, for paired comparisons. */
-  roundP50Ms: number[];
+  /** Each round's median of both actions from sending, in round order: targets' rounds ran side by side. */
+  roundMediansMs: number[];
 }
 
 const CALLEE = "8:acs:77777777-7777-7777-7777-777777777777_00000001-0000-0000-0000-000000000000";
@@ -150,7 +150,7 @@ export async function actionToCallback<K extends string>(targets: Record<K, Late
   const names = Object.keys(targets) as K[];
   for (const name of names) await prepare(targets[name]);
   for (let i = 0; i < options.warmup; i++) for (const name of names) await flow(targets[name], receiver);
-  const samples = Object.fromEntries(names.map((name) => [name, { create: [] as number[], createAnswered: [] as number[], add: [] as number[], addAnswered: [] as number[], roundP50Ms: [] as number[] }]));
+  const samples = Object.fromEntries(names.map((name) => [name, { create: [] as number[], createAnswered: [] as number[], add: [] as number[], addAnswered: [] as number[], roundMediansMs: [] as number[] }]));
   for (let round = 0; round < options.rounds; round++) {
     for (const name of round % 2 ? [...names].reverse() : names) {
       const into = samples[name];
@@ -163,7 +163,7 @@ export async function actionToCallback<K extends string>(targets: Record<K, Late
         into.addAnswered.push(times.addAnswered);
         both.push(times.create, times.add);
       }
-      into.roundP50Ms.push(median(both));
+      into.roundMediansMs.push(median(both));
     }
   }
   await receiver.close();
@@ -174,7 +174,7 @@ export async function actionToCallback<K extends string>(targets: Record<K, Late
   return Object.fromEntries(
     names.map((name) => {
       const s = samples[name];
-      return [name, { createCall: spread(s.create), createCallAnswered: spread(s.createAnswered), addParticipant: spread(s.add), addParticipantAnswered: spread(s.addAnswered), roundP50Ms: s.roundP50Ms }];
+      return [name, { createCall: spread(s.create), createCallAnswered: spread(s.createAnswered), addParticipant: spread(s.add), addParticipantAnswered: spread(s.addAnswered), roundMediansMs: s.roundMediansMs }];
     }),
   ) as Record<K, TargetLatency>;
 }

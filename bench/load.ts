@@ -62,6 +62,14 @@ export function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
+/**
+ * What one way costs above another, from rounds that ran side by side: the median of the
+ * rounds' differences, which a machine's drift from round to round does not move.
+ */
+export function medianExtraMs(way: { roundMediansMs: number[] }, floor: { roundMediansMs: number[] }): number {
+  return median(way.roundMediansMs.map((ms, round) => ms - floor.roundMediansMs[round]));
+}
+
 /** The p-th percentile of sorted values (nearest rank). */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

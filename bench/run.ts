@@ -4,10 +4,10 @@
  */
 import { loadavg } from "node:os";
 import { request } from "undici";
-import { drive, median, signedCreateCall, type LoadResult } from "./load.js";
+import { drive, median, medianExtraMs, signedCreateCall, type LoadResult } from "./load.js";
 import { startBaseline, startCallbackFloor, startCallsim } from "./processes.js";
 import { actionToCallback, captureFloorSamples, type Spread } from "./latency.js";
-import { flowLatencies, flowsPerSecond, heapPerLiveCall, medianExtraMs } from "./inProcess.js";
+import { flowLatencies, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
 import { overload } from "./overload.js";
 
 const LOAD = { connections: 16, durationMs: Number(process.env.BENCH_DURATION_MS ?? 2_000), warmupMs: 500 };
@@ -100,8 +100,7 @@ async function main(): Promise<void> {
   row("  the same, from addParticipant's answer -> Succeeded", ms(cs.addParticipantAnswered), vsBare(cs.addParticipantAnswered), "");
   row("  floor: createCall -> CallConnected, nothing emulated", ms(fl.createCall), vsBare(fl.createCall), "");
   row("  floor: addParticipant -> AddParticipantSucceeded", ms(fl.addParticipant), vsBare(fl.addParticipant), "");
-  const extra = median(cs.roundP50Ms.map((p50, i) => p50 - fl.roundP50Ms[i]));
-  row("  callsim's own share of an action (median of the rounds' p50 minus floor)", `${fmt(extra * 1000)} µs`);
+  row("  callsim's own share of an action (median of the rounds' median minus floor)", `${fmt(medianExtraMs(cs, fl) * 1000)} µs`);
 
   // In-process full call flows (2 REST calls and 3 events each) on the virtual clock.
   await flowsPerSecond("direct", 300); // warm-up: load and compile the SDK's and callsim's code first
