@@ -40,12 +40,14 @@ export interface TargetLatency {
 const CALLEE = "8:acs:77777777-7777-7777-7777-777777777777_00000001-0000-0000-0000-000000000000";
 const ADDED = "8:acs:77777777-7777-7777-7777-777777777777_00000002-0000-0000-0000-000000000000";
 
-/** The app's callback endpoint: notes when each event arrives, by type and call, and how often. */
-async function startReceiver() {
+/**
+ * The app's callback endpoint: notes when each event arrives, by type and call, and how often;
+ * with `keepBodies`, also the raw body that carried each.
+ */
+async function startReceiver(keepBodies = false) {
   const arrivals = new Map<string, number[]>();
   const bodies = new Map<string, string>();
   const waiters = new Map<string, { nth: number; resolve: (at: number) => void }>();
-  let keepBodies = false;
   const server = createServer((req, res) => {
     let raw = "";
     req.setEncoding("utf8");
@@ -75,10 +77,9 @@ async function startReceiver() {
     const at = arrivals.get(key)?.[nth - 1];
     return at !== undefined ? Promise.resolve(at) : new Promise<number>((resolve) => waiters.set(key, { nth, resolve }));
   };
-  /** The raw body that carried the `nth` event of `type` for call `id` (kept only while `keep` is on). */
+  /** The raw body that carried the `nth` event of `type` for call `id` (with `keepBodies` only). */
   const body = (type: string, id: string, nth = 1) => bodies.get(`${type}|${id}|${nth}`)!;
-  const keep = (on: boolean) => (keepBodies = on);
-  return { url, arrival, body, keep, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, arrival, body, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -121,9 +122,8 @@ async function flow(target: LatencyTarget, receiver: Receiver) {
 
 /** Runs one flow against callsim and keeps its answers and event bodies for the floor server. */
 export async function captureFloorSamples(target: LatencyTarget): Promise<FloorSamples> {
-  const receiver = await startReceiver();
+  const receiver = await startReceiver(true);
   await prepare(target);
-  receiver.keep(true);
   const { callConnectionId, createAnswer, addAnswer } = await flow(target, receiver);
   await receiver.close();
   const body = (type: string, nth = 1) => receiver.body(type, callConnectionId, nth);
