@@ -17,6 +17,7 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
+import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 
@@ -78,6 +79,11 @@ export interface EmulatorOptions {
    * 16-bit 16 kHz WAV fails as the service fails it. Off by default: files play 1 s.
    */
   fetchAudio?: boolean;
+  /**
+   * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
+   * redirect to one of them raises IncomingCall instead of ringing a party in the world.
+   */
+  phoneNumbers?: string[];
 }
 
 /**
@@ -132,6 +138,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
+    phoneNumbers: options.phoneNumbers,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
@@ -270,8 +277,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
      * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
-    /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
-    subscribe: (webhook: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(webhook, eventTypes, endpoint),
+    /**
+     * Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`);
+     * `filter` is Event Grid's own subscription filter.
+     * @example emulator.subscribe(url, [], { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawId", values: ["8"] }] })
+     */
+    subscribe: (webhook: string, eventTypes: string[] = [], filter?: EventGridFilter) => engine.eventGrid.subscribe({ endpoint: webhook, eventTypes, filter }, endpoint),
     /** A caller in the world calls the app: IncomingCall to subscribers (`POST /emulator/incoming-calls`). */
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */

@@ -24,7 +24,8 @@ import { transferCall, type TransferRequest } from "./actions/transfer.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, NotFoundError } from "./errors.js";
+import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
@@ -58,6 +59,8 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
+  phoneNumbers?: string[];
 }
 
 /**
@@ -93,6 +96,18 @@ export function createEngine(options: EngineOptions) {
     audio: options.audio,
   };
   const view = callConnectionProperties;
+  const phoneNumbers = {
+    list: () => [...ctx.store.resourceNumbers],
+    add: (number: unknown) => {
+      const value = phoneNumberFromModel({ value: number }, "phoneNumber");
+      ctx.store.resourceNumbers.add(value);
+      return { phoneNumber: value };
+    },
+    remove: (number: string) => {
+      if (!ctx.store.resourceNumbers.delete(number)) throw new NotFoundError(`${number} is not one of the resource's phone numbers. GET /emulator/phone-numbers lists them.`, "phoneNumber");
+    },
+  };
+  for (const number of options.phoneNumbers ?? []) phoneNumbers.add(number);
 
   return {
     /** The engine's context, for in-process tools (scenarios, explorer). @internal */
@@ -151,6 +166,8 @@ export function createEngine(options: EngineOptions) {
       return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
     },
     parties: () => ctx.world.list(),
+    /** The phone numbers the resource owns: calls to them raise IncomingCall. */
+    phoneNumbers,
     placeIncomingCall: (input: IncomingCallInput) => {
       const record = placeIncomingCall(ctx, input);
       const call = ctx.store.call(record.serverCallId);
