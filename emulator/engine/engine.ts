@@ -21,6 +21,7 @@ import {
   type StartRecordingRequest,
 } from "./actions/recording.js";
 import { transferCall, type TransferRequest } from "./actions/transfer.js";
+import { moveParticipants, type MoveParticipantsRequest } from "./actions/moveParticipants.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
@@ -135,6 +136,7 @@ export function createEngine(options: EngineOptions) {
     cancelAddParticipant: (callConnectionId: string, request: Parameters<typeof cancelAddParticipant>[2]) =>
       cancelAddParticipant(ctx, callConnectionId, request),
     muteParticipants: (callConnectionId: string, request: Parameters<typeof muteParticipants>[2]) => muteParticipants(ctx, callConnectionId, request),
+    moveParticipants: (callConnectionId: string, request: MoveParticipantsRequest) => moveParticipants(ctx, callConnectionId, request),
     getParticipant: (callConnectionId: string, rawId: string) => callParticipant(getParticipant(ctx, callConnectionId, rawId)),
     listParticipants: (callConnectionId: string, skip: number, top: number) => {
       const page = listParticipants(ctx, callConnectionId, skip, top);
