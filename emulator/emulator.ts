@@ -318,14 +318,14 @@ export function createEmulator(options: EmulatorOptions = {}) {
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
       const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
-      if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
+      const tunnels = listenOptions.https ? attachConnectTunnel(app.server, listenOptions.https) : undefined;
       const host = listenOptions.host ?? "127.0.0.1";
       await app.listen({ host, port: listenOptions.port ?? 10010, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : listenOptions.port;
       const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
       endpoint = `${listenOptions.https ? "https" : "http"}://${shownHost}:${port}`;
-      closeServer = () => app.close();
+      closeServer = () => (tunnels?.closeAll(), app.close());
       return { ...info(), url: endpoint };
     },
 
