@@ -153,8 +153,8 @@ async function main(): Promise<void> {
     out(`recordings: HTTPS_PROXY=${info.url} lets the SDK download recording files from callsim`);
   }
   else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
-  out(`control plane: ${info.url}/emulator/info`);
   if (options.phoneNumbers.length > 0) out(`phone numbers: ${options.phoneNumbers.join(", ")} (calls to them raise IncomingCall)`);
+  out(`control plane: ${info.url}/emulator/info`);
   for (const endpoint of options.webhooks) {
     let subscription;
     try {

@@ -119,7 +119,7 @@ export class EventGrid {
         this.fail(subscription, `The endpoint echoed "${echoed}", not the validationCode "${subscription.validationCode}".`);
       }
     } catch (error) {
-      retry = `The endpoint could not be reached for validation: ${error instanceof Error ? error.message : String(error)}`;
+      retry = `The endpoint could not be reached for validation: ${error instanceof Error ? error.message : String(error)}.`;
     }
     if (retry === undefined || subscription.state !== "awaitingValidation") return;
     const plan = this.retries.get(subscription.id);
