@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "callsim-tunnel-"));
   const certificate = await createLocalCertificate({ dir });
   ca = readFileSync(certificate.caPath, "utf8");
-  emulator = createEmulator({ seed: 4 });
+  emulator = createEmulator({ seed: 4, selfCheck: true });
   const { url } = await emulator.listen({ port: 0, https: { key: certificate.keyPem, cert: certificate.certPem }, logLevel: "silent" });
   proxyPort = Number(new URL(url).port);
   // Another service the app calls, on loopback: the tunnel must reach it untouched.
