@@ -5,6 +5,7 @@ import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, to
 import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, invite, onInvitationSettled, settleInvitation } from "../invitations.js";
 import { join, leave } from "../lifecycle.js";
 import type { CallConnection, Participant } from "../model.js";
+import { admitToRoom } from "../rooms/roomAdmission.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
 /** The connection, which must be connected for mid-call actions (8501 otherwise). */
@@ -52,6 +53,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
   if (call.participants.has(target)) {
     throw new InvalidArgumentError("participantToAdd", `${target} is already in the call.`);
   }
+  if (call.roomId) admitToRoom(ctx, call.roomId, target, "participantToAdd");
   const fault = takeFault(ctx, "addParticipant");
   if (sourceCallerIdNumber) ctx.store.ownedNumbers.add(sourceCallerIdNumber);
   const invitation = invite(ctx, call, {
