@@ -19,6 +19,7 @@ import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
+import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
 export interface FaultInput {
@@ -276,6 +277,14 @@ export function createEmulator(options: EmulatorOptions = {}) {
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */
     startCall: (input: ExternalCallInput) => engine.startCall(input),
+    /**
+     * Creates a room as `RoomsClient.createRoom` does (`POST /rooms`), participants by rawId;
+     * only they may join its calls, within its validity window.
+     * @example const { id } = emulator.createRoom({ participants: { [user]: { role: "Presenter" } } })
+     */
+    createRoom: (request: CreateRoomRequest = {}) => engine.rooms.create(request),
+    /** Creates an ACS user as `CommunicationIdentityClient.createUser` does (`POST /identities`); answers its rawId. */
+    createUser: () => engine.identities.create().identity.id,
     /** A simulated party leaves a call (`POST /emulator/calls/{serverCallId}/participants/{rawId}:hangUp`). */
     hangUpParty: (serverCallId: string, rawId: string) => engine.partyHangUp(serverCallId, rawId),
     /**
