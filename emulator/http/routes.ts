@@ -60,11 +60,8 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
   const dataPlane = createDataPlaneRoutes([IDENTITY_SERVICE, ROOMS_SERVICE], options);
   const serve = (request: RouteRequest): RouteResponse | undefined => {
     const { path, query } = splitTarget(request.url);
-    if (!path.startsWith("/calling/")) {
-      const answer = dataPlane(request);
-      if (answer) options.onExchange?.({ request, response: answer });
-      return answer;
-    }
+    // Not in the Call Automation request log: its verdicts are against the Call Automation spec.
+    if (!path.startsWith("/calling/")) return dataPlane(request);
     let operationId: string | undefined;
     let response: RouteResponse;
     try {
