@@ -190,7 +190,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   async function serveControl(request: RouteRequest): Promise<RouteResponse> {
     let response = await control(request);
     if (!response) {
-      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
+      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, Identity under /identities, Rooms under /rooms, the control plane under /emulator/.`));
       response = { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
     }
     // The control plane has no spec, but its errors speak the service's error shape.

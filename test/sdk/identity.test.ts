@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { identityClientFor } from "../support/directoryClients.js";
+import { identityClientFor, signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 /** The claims of a JWT-shaped token. */
@@ -81,5 +81,30 @@ describe.each(TRANSPORTS)("identity over %s", (transport) => {
     const error = await client.getTokenForTeamsUser({ teamsUserAadToken, clientId: "another-app", userObjectId: "4f3e6a2b-0000-0000-0000-000000000001" }).catch((e) => e);
     expect(error.statusCode).toBe(401);
     expect(error.code).toBe("InvalidAccessToken");
+  });
+});
+
+describe("identity api-versions and errors", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport: "direct" });
+  });
+  afterAll(() => h.close());
+
+  test("answers 2021-03-07 (Identity SDK 1.0.0) with a 24 h token: that version has no expiresInMinutes", async () => {
+    const created = await signedRequest(h, "POST", "/identities?api-version=2021-03-07", { createTokenWithScopes: ["voip"], expiresInMinutes: 60 });
+    expect(created.status).toBe(201);
+    const payload = claims(created.body.accessToken.token);
+    expect(payload.exp - payload.iat).toBe(24 * 3600);
+  });
+
+  test("refuses an unsigned request with 401 and an unknown api-version with 400, in Identity's error shape", async () => {
+    const unsigned = await signedRequest(h, "POST", "/identities?api-version=2023-10-01", {}, false);
+    expect(unsigned.status).toBe(401);
+    expect(Object.keys(unsigned.body.error).sort()).toEqual(["code", "message"]);
+    const unknown = await signedRequest(h, "POST", "/identities?api-version=2026-03-12", {});
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe("UnsupportedApiVersion");
+    expect(unknown.body.error.message).toContain("2023-10-01");
   });
 });

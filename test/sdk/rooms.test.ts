@@ -1,9 +1,7 @@
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type { RoomsClient } from "@azure/communication-rooms";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
-import { signHmacRequest } from "../../emulator/http/auth.js";
-import { roomsClientFor, identityClientFor } from "../support/directoryClients.js";
+import { identityClientFor, roomsClientFor, signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 const DAY_MS = 24 * 3_600_000;
@@ -106,13 +104,7 @@ describe("rooms api-versions", () => {
   });
   afterAll(() => h.close());
 
-  /** A request signed as the SDK signs it, through the route table. */
-  async function send(method: string, pathAndQuery: string, body?: unknown) {
-    const rawBody = body === undefined ? "" : JSON.stringify(body);
-    const headers = signHmacRequest({ method, url: `${h.url}${pathAndQuery}`, body: rawBody }, DEFAULT_ACCESS_KEY);
-    const response = await h.emulator.handle({ method, url: pathAndQuery, headers: { ...headers, host: new URL(h.url).host, "content-type": "application/json" }, rawBody, protocol: "https" });
-    return { status: response.status, headers: response.headers, body: JSON.parse(String(response.body ?? "null")) };
-  }
+  const send = (method: string, pathAndQuery: string, body?: unknown) => signedRequest(h, method, pathAndQuery, body);
 
   test("answers 2023-06-14 (Rooms SDK 1.0.0) without pstnDialOutEnabled, which that version does not have", async () => {
     const created = await send("POST", "/rooms?api-version=2023-06-14", { pstnDialOutEnabled: true });

@@ -1,5 +1,7 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { RoomsClient } from "@azure/communication-rooms";
+import { DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
+import { signHmacRequest } from "../../emulator/http/auth.js";
 import type { Harness } from "./harness.js";
 
 /** Client options that reach the harness's emulator the way its Call Automation client does. */
@@ -17,4 +19,16 @@ export function identityClientFor(h: Harness): CommunicationIdentityClient {
 /** The official Rooms SDK, built from the same connection string as the harness's client. */
 export function roomsClientFor(h: Harness): RoomsClient {
   return new RoomsClient(h.connectionString, clientOptions(h));
+}
+
+/**
+ * A request signed as the SDKs sign it, through the harness's route table: for what the SDKs
+ * cannot send (another api-version, a field they refuse client-side).
+ */
+export async function signedRequest(h: Harness, method: string, pathAndQuery: string, body?: unknown, signed = true) {
+  const rawBody = body === undefined ? "" : JSON.stringify(body);
+  const auth = signed ? signHmacRequest({ method, url: `${h.url}${pathAndQuery}`, body: rawBody }, DEFAULT_ACCESS_KEY) : {};
+  const headers = { ...auth, host: new URL(h.url).host, "content-type": "application/json" };
+  const response = await h.emulator.handle({ method, url: pathAndQuery, headers, rawBody, protocol: h.url.startsWith("https") ? "https" : "http" });
+  return { status: response.status, headers: response.headers, body: JSON.parse(String(response.body ?? "null")) };
 }

@@ -39,7 +39,12 @@ export function buildAccessToken(ids: IdGenerator, grant: TokenGrant): string {
     resourceId: grant.resourceId,
     iat,
   };
-  const signature = base64Url(Array.from({ length: 8 }, () => ids.uuid()).join("")).slice(0, 342);
+  // 256 seeded bytes, the length of an RS256 signature, from the hex digits of 16 ids.
+  const hex = Array.from({ length: 16 }, () => ids.uuid().replace(/-/g, "")).join("");
+  const signature = btoa(String.fromCharCode(...hex.match(/../g)!.map((byte) => Number.parseInt(byte, 16))))
+    .replace(/=+$/, "")
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
   return `${base64Url(JSON.stringify(header))}.${base64Url(JSON.stringify(claims))}.${signature}`;
 }
 
