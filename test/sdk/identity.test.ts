@@ -63,7 +63,9 @@ describe.each(TRANSPORTS)("identity over %s", (transport) => {
     const client = identityClientFor(h);
     const user = await client.createUser();
     await client.revokeTokens(user);
+    expect((await h.control("GET", "/emulator/identities")).body).toEqual([expect.objectContaining({ rawId: user.communicationUserId, tokensRevokedAt: expect.any(String) })]);
     await client.deleteUser(user);
+    expect((await h.control("GET", "/emulator/identities")).body).toEqual([]);
     const error = await client.getToken(user, ["voip"]).catch((e) => e);
     expect(error.statusCode).toBe(404);
     expect(error.message).toContain("does not exist");

@@ -48,6 +48,10 @@ describe.each(TRANSPORTS)("rooms over %s", (transport) => {
       { id: { kind: "communicationUser", communicationUserId: presenter.communicationUserId }, role: "Presenter" },
       { id: { kind: "communicationUser", communicationUserId: attendee.communicationUserId }, role: "Attendee" },
     ]);
+    const shown = await h.control("GET", "/emulator/rooms");
+    expect(shown.body).toEqual([
+      expect.objectContaining({ id: room.id, pstnDialOutEnabled: true, participants: [{ rawId: presenter.communicationUserId, role: "Presenter" }, { rawId: attendee.communicationUserId, role: "Attendee" }] }),
+    ]);
   });
 
   test("updates a room's window and PSTN dial-out, keeping what the update leaves out", async () => {

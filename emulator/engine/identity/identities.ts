@@ -101,9 +101,13 @@ export class IdentityDirectory {
     return this.users.has(rawId);
   }
 
-  /** Every user that exists now. */
-  list(): AcsUser[] {
-    return [...this.users.values()].map((user) => ({ ...user }));
+  /** Every user that exists now, for the control plane (`GET /emulator/identities`). */
+  list(): Array<{ rawId: string; createdAt: string; tokensRevokedAt?: string }> {
+    return [...this.users.values()].map((user) => ({
+      rawId: user.rawId,
+      createdAt: formatEventTime(user.createdAt),
+      ...(user.revokedBefore !== undefined ? { tokensRevokedAt: formatEventTime(user.revokedBefore) } : {}),
+    }));
   }
 
   /** Forgets every user (the control plane's reset). */

@@ -111,6 +111,11 @@ export class RoomDirectory {
     return {};
   }
 
+  /** Every room with its participants, for the control plane (`GET /emulator/rooms`). */
+  snapshot(): Array<RoomModel & { participants: Array<{ rawId: string; role: RoomRole }> }> {
+    return [...this.rooms.values()].map((room) => ({ ...roomModel(room), participants: [...room.participants].map(([rawId, role]) => ({ rawId, role })) }));
+  }
+
   /** The room itself, for the rules of who may join its calls; undefined when it does not exist. */
   find(roomId: string): Room | undefined {
     return this.rooms.get(roomId);
