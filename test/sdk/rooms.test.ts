@@ -1,7 +1,6 @@
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
-import type { RoomsClient } from "@azure/communication-rooms";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { identityClientFor, roomsClientFor, signedRequest } from "../support/directoryClients.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { roomsSuite, signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 const DAY_MS = 24 * 3_600_000;
@@ -13,89 +12,75 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe.each(TRANSPORTS)("rooms over %s", (transport) => {
-  let h: Harness;
-  let rooms: RoomsClient;
-  let presenter: CommunicationUserIdentifier;
-  let attendee: CommunicationUserIdentifier;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-    rooms = roomsClientFor(h);
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    const identity = identityClientFor(h);
-    presenter = await identity.createUser();
-    attendee = await identity.createUser();
-  });
+  const s = roomsSuite(transport);
 
   test("creates a room open from now for 180 days by default, with a 17-digit id", async () => {
-    const room = await rooms.createRoom();
+    const room = await s.rooms.createRoom();
     expect(room.id).toMatch(/^99\d{15}$/);
     expect(room.pstnDialOutEnabled).toBe(false);
     expect(room.validUntil.getTime() - room.validFrom.getTime()).toBe(180 * DAY_MS);
-    expect(Math.abs(room.validFrom.getTime() - h.emulator.now())).toBeLessThan(5_000);
-    expect(await rooms.getRoom(room.id)).toEqual(room);
+    expect(Math.abs(room.validFrom.getTime() - s.h.emulator.now())).toBeLessThan(5_000);
+    expect(await s.rooms.getRoom(room.id)).toEqual(room);
   });
 
   test("creates a room with its window, PSTN dial-out and participants, and lists them", async () => {
-    const validFrom = new Date(h.emulator.now());
+    const validFrom = new Date(s.h.emulator.now());
     const validUntil = new Date(validFrom.getTime() + 15 * 60_000);
-    const room = await rooms.createRoom({ validFrom, validUntil, pstnDialOutEnabled: true, participants: [{ id: presenter, role: "Presenter" }, { id: attendee }] });
+    const room = await s.rooms.createRoom({ validFrom, validUntil, pstnDialOutEnabled: true, participants: [{ id: s.presenter, role: "Presenter" }, { id: s.attendee }] });
     expect(room).toMatchObject({ validFrom, validUntil, pstnDialOutEnabled: true });
-    const participants = await all(rooms.listParticipants(room.id));
+    const participants = await all(s.rooms.listParticipants(room.id));
     expect(participants).toEqual([
-      { id: { kind: "communicationUser", communicationUserId: presenter.communicationUserId }, role: "Presenter" },
-      { id: { kind: "communicationUser", communicationUserId: attendee.communicationUserId }, role: "Attendee" },
+      { id: { kind: "communicationUser", communicationUserId: s.presenter.communicationUserId }, role: "Presenter" },
+      { id: { kind: "communicationUser", communicationUserId: s.attendee.communicationUserId }, role: "Attendee" },
     ]);
-    const shown = await h.control("GET", "/emulator/rooms");
+    const shown = await s.h.control("GET", "/emulator/rooms");
     expect(shown.body).toEqual([
-      expect.objectContaining({ id: room.id, pstnDialOutEnabled: true, participants: [{ rawId: presenter.communicationUserId, role: "Presenter" }, { rawId: attendee.communicationUserId, role: "Attendee" }] }),
+      expect.objectContaining({ id: room.id, pstnDialOutEnabled: true, participants: [{ rawId: s.presenter.communicationUserId, role: "Presenter" }, { rawId: s.attendee.communicationUserId, role: "Attendee" }] }),
     ]);
   });
 
   test("updates a room's window and PSTN dial-out, keeping what the update leaves out", async () => {
-    const room = await rooms.createRoom();
+    const room = await s.rooms.createRoom();
     const validUntil = new Date(room.validFrom.getTime() + DAY_MS);
-    const updated = await rooms.updateRoom(room.id, { validUntil, pstnDialOutEnabled: true });
+    const updated = await s.rooms.updateRoom(room.id, { validUntil, pstnDialOutEnabled: true });
     expect(updated).toMatchObject({ id: room.id, validFrom: room.validFrom, validUntil, pstnDialOutEnabled: true });
-    expect(await rooms.getRoom(room.id)).toEqual(updated);
+    expect(await s.rooms.getRoom(room.id)).toEqual(updated);
   });
 
   test("adds, updates and removes participants; removing someone who is not there is no error", async () => {
-    const room = await rooms.createRoom({ participants: [{ id: presenter, role: "Presenter" }] });
-    await rooms.addOrUpdateParticipants(room.id, [{ id: attendee, role: "Consumer" }, { id: presenter, role: "Collaborator" }]);
-    expect((await all(rooms.listParticipants(room.id))).map((p) => p.role)).toEqual(["Collaborator", "Consumer"]);
-    await rooms.removeParticipants(room.id, [presenter]);
-    await rooms.removeParticipants(room.id, [presenter]);
-    expect((await all(rooms.listParticipants(room.id))).map((p) => (p.id as CommunicationUserIdentifier).communicationUserId)).toEqual([attendee.communicationUserId]);
+    const room = await s.rooms.createRoom({ participants: [{ id: s.presenter, role: "Presenter" }] });
+    await s.rooms.addOrUpdateParticipants(room.id, [{ id: s.attendee, role: "Consumer" }, { id: s.presenter, role: "Collaborator" }]);
+    expect((await all(s.rooms.listParticipants(room.id))).map((p) => p.role)).toEqual(["Collaborator", "Consumer"]);
+    await s.rooms.removeParticipants(room.id, [s.presenter]);
+    await s.rooms.removeParticipants(room.id, [s.presenter]);
+    expect((await all(s.rooms.listParticipants(room.id))).map((p) => (p.id as CommunicationUserIdentifier).communicationUserId)).toEqual([s.attendee.communicationUserId]);
   });
 
   test("lists every room and deletes one; a deleted room is 404 NotFound, deleting it again 204", async () => {
-    const first = await rooms.createRoom();
-    const second = await rooms.createRoom();
-    expect((await all(rooms.listRooms())).map((r) => r.id)).toEqual([first.id, second.id]);
-    await rooms.deleteRoom(first.id);
-    await rooms.deleteRoom(first.id);
-    const error = await rooms.getRoom(first.id).catch((e) => e);
+    const first = await s.rooms.createRoom();
+    const second = await s.rooms.createRoom();
+    expect((await all(s.rooms.listRooms())).map((r) => r.id)).toEqual([first.id, second.id]);
+    await s.rooms.deleteRoom(first.id);
+    await s.rooms.deleteRoom(first.id);
+    const error = await s.rooms.getRoom(first.id).catch((e) => e);
     expect(error.statusCode).toBe(404);
     expect(error.code).toBe("NotFound");
     expect(error.message).toBe("The server cannot find the requested resource.");
-    expect((await all(rooms.listRooms())).map((r) => r.id)).toEqual([second.id]);
+    expect((await all(s.rooms.listRooms())).map((r) => r.id)).toEqual([second.id]);
   });
 
   test("refuses a window that ends in the past, or that is longer than 180 days, naming ValidUntil", async () => {
-    const now = h.emulator.now();
-    const past = await rooms.createRoom({ validUntil: new Date(now - 60_000) }).catch((e) => e);
+    const now = s.h.emulator.now();
+    const past = await s.rooms.createRoom({ validUntil: new Date(now - 60_000) }).catch((e) => e);
     expect(past.statusCode).toBe(400);
     expect(past.details.error.details).toEqual([{ code: "BadArgument", message: "The time range end is in the past.", target: "ValidUntil" }]);
-    const long = await rooms.createRoom({ validFrom: new Date(now), validUntil: new Date(now + 181 * DAY_MS) }).catch((e) => e);
+    const long = await s.rooms.createRoom({ validFrom: new Date(now), validUntil: new Date(now + 181 * DAY_MS) }).catch((e) => e);
     expect(long.statusCode).toBe(400);
     expect(long.details.error.details[0].message).toBe("The time range is incorrect, or larger than 180 days.");
   });
 
   test("refuses a room id of the wrong length with 400 'Invalid room ID length.'", async () => {
-    const error = await rooms.getRoom("123").catch((e) => e);
+    const error = await s.rooms.getRoom("123").catch((e) => e);
     expect(error.statusCode).toBe(400);
     expect(error.message).toBe("Invalid room ID length.");
   });

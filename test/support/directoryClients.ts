@@ -1,8 +1,10 @@
+import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { RoomsClient } from "@azure/communication-rooms";
 import { DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
 import { signHmacRequest } from "../../emulator/http/auth.js";
-import type { Harness } from "./harness.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { startHarness, type Harness, type Transport } from "./harness.js";
 
 /** Client options that reach the harness's emulator the way its Call Automation client does. */
 function clientOptions(h: Harness) {
@@ -31,4 +33,34 @@ export async function signedRequest(h: Harness, method: string, pathAndQuery: st
   const headers = { ...auth, host: new URL(h.url).host, "content-type": "application/json" };
   const response = await h.emulator.handle({ method, url: pathAndQuery, headers, rawBody, protocol: h.url.startsWith("https") ? "https" : "http" });
   return { status: response.status, headers: response.headers, body: JSON.parse(String(response.body ?? "null")) };
+}
+
+/** What a Rooms suite's tests work with: set up before each test. */
+export interface RoomsSuite {
+  h: Harness;
+  rooms: RoomsClient;
+  presenter: CommunicationUserIdentifier;
+  attendee: CommunicationUserIdentifier;
+  /** A user of the resource whom no room invites. */
+  stranger: CommunicationUserIdentifier;
+  /** Forgets everything and makes three fresh users. */
+  reset(): Promise<void>;
+}
+
+/** A harness on `transport` with a Rooms client; before each test, a reset and three fresh ACS users. */
+export function roomsSuite(transport: Transport): RoomsSuite {
+  const suite = {
+    async reset() {
+      await suite.h.reset();
+      const identity = identityClientFor(suite.h);
+      [suite.presenter, suite.attendee, suite.stranger] = await Promise.all([identity.createUser(), identity.createUser(), identity.createUser()]);
+    },
+  } as RoomsSuite;
+  beforeAll(async () => {
+    suite.h = await startHarness({ transport });
+    suite.rooms = roomsClientFor(suite.h);
+  });
+  afterAll(() => suite.h.close());
+  beforeEach(() => suite.reset());
+  return suite;
 }
