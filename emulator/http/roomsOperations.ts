@@ -1,4 +1,5 @@
 import { RoomsError, type RoomsErrorKind } from "../engine/rooms/roomsError.js";
+import type { RoomRole } from "../engine/rooms/roomRequests.js";
 import type { RoomModel } from "../engine/rooms/rooms.js";
 import { commonErrorParts, dataPlaneOperation as op, type DataPlaneOperation, type DataPlaneService } from "./dataPlaneRoutes.js";
 
@@ -8,8 +9,15 @@ import { commonErrorParts, dataPlaneOperation as op, type DataPlaneOperation, ty
  */
 export const ROOMS_API_VERSIONS = ["2025-03-13", "2024-04-15", "2023-10-30-preview", "2023-06-14"] as const;
 
-/** RoomModel fields a version's spec does not have: pstnDialOutEnabled came with 2023-10-30-preview. */
-const ROOM_FIELDS_ABSENT: Record<string, Array<keyof RoomModel>> = { "2023-06-14": ["pstnDialOutEnabled"] };
+/**
+ * What an older version's spec does not have: pstnDialOutEnabled came with 2023-10-30-preview,
+ * the Collaborator role with 2025-03-13 (and so in the SDKs that send them).
+ */
+const VERSION_GAPS: Record<string, { fields: Array<keyof RoomModel>; roles: RoomRole[] }> = {
+  "2024-04-15": { fields: [], roles: ["Collaborator"] },
+  "2023-10-30-preview": { fields: [], roles: ["Collaborator"] },
+  "2023-06-14": { fields: ["pstnDialOutEnabled"], roles: ["Collaborator"] },
+};
 
 const ROOM = "^/rooms/([^/]+)";
 
@@ -34,7 +42,10 @@ const OPERATIONS: DataPlaneOperation[] = [
   op("Rooms_Update", "PATCH", `${ROOM}$`, ({ engine, params, body, apiVersion }) => ({ status: 200, body: shaped(engine.rooms.update(params[0], versioned(body, apiVersion)), apiVersion) })),
   op("Rooms_Delete", "DELETE", `${ROOM}$`, ({ engine, params }) => (engine.rooms.delete(params[0]), { status: 204 })),
   op("Participants_List", "GET", `${ROOM}/participants$`, ({ engine, params }) => ({ status: 200, body: { value: engine.rooms.participants(params[0]) } })),
-  op("Participants_Update", "PATCH", `${ROOM}/participants$`, ({ engine, params, body }) => ({ status: 200, body: engine.rooms.updateParticipants(params[0], body ?? {}) })),
+  op("Participants_Update", "PATCH", `${ROOM}/participants$`, ({ engine, params, body, apiVersion }) => ({
+    status: 200,
+    body: engine.rooms.updateParticipants(params[0], versioned(body, apiVersion) ?? {}),
+  })),
 ];
 
 const STATUS: Record<RoomsErrorKind, { status: number; code: string }> = { badRequest: { status: 400, code: "BadRequest" }, notFound: { status: 404, code: "NotFound" } };
@@ -60,18 +71,28 @@ export const ROOMS_SERVICE: DataPlaneService = {
 
 /** The model as its api-version's spec has it. */
 function shaped(room: RoomModel, apiVersion: string): Partial<RoomModel> {
-  const absent = ROOM_FIELDS_ABSENT[apiVersion];
-  if (!absent) return room;
+  const absent = VERSION_GAPS[apiVersion]?.fields;
+  if (!absent?.length) return room;
   const copy: Partial<RoomModel> = { ...room };
   for (const field of absent) delete copy[field];
   return copy;
 }
 
-/** A request as its api-version knows it: fields that version does not have are dropped. */
+/**
+ * A request as its api-version knows it: fields that version does not have are dropped, and a
+ * role it does not have is refused as the service refuses an unknown role.
+ */
 function versioned(body: Record<string, unknown> | undefined, apiVersion: string): Record<string, unknown> | undefined {
-  const absent = ROOM_FIELDS_ABSENT[apiVersion];
-  if (!body || !absent) return body;
+  const gaps = VERSION_GAPS[apiVersion];
+  if (!body || !gaps) return body;
+  const participants = body.participants && typeof body.participants === "object" ? Object.entries(body.participants) : [];
+  const unknown = participants.find(([, p]) => gaps.roles.includes((p as { role?: RoomRole } | null)?.role as RoomRole));
+  if (unknown) {
+    throw new RoomsError("badRequest", "Invalid value for the Participants.", [
+      { code: "BadArgument", message: `The role ${(unknown[1] as { role: string }).role} of ${unknown[0]} does not exist in api-version ${apiVersion}; it came with 2025-03-13.`, target: "Participants" },
+    ]);
+  }
   const copy = { ...body };
-  for (const field of absent) delete copy[field];
+  for (const field of gaps.fields) delete copy[field];
   return copy;
 }

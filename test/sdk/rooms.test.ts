@@ -95,13 +95,18 @@ describe("rooms api-versions", () => {
 
   const send = (method: string, pathAndQuery: string, body?: unknown) => signedRequest(h, method, pathAndQuery, body);
 
-  test("answers 2023-06-14 (Rooms SDK 1.0.0) without pstnDialOutEnabled, which that version does not have", async () => {
+  test("answers 2023-06-14 (Rooms SDK 1.0.0) without pstnDialOutEnabled, and takes Collaborator only from 2025-03-13, as each version's spec has them", async () => {
     const created = await send("POST", "/rooms?api-version=2023-06-14", { pstnDialOutEnabled: true });
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe(created.body.id);
     expect(Object.keys(created.body).sort()).toEqual(["createdAt", "id", "validFrom", "validUntil"]);
     const current = await send("GET", `/rooms/${created.body.id}?api-version=2025-03-13`);
     expect(current.body.pstnDialOutEnabled).toBe(false);
+    const collaborator = { participants: { "8:acs:00000000-0000-4000-8000-000000000000_00000000-0000-4000-8000-000000000001": { role: "Collaborator" } } };
+    const refused = await send("PATCH", `/rooms/${created.body.id}/participants?api-version=2024-04-15`, collaborator);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0].message).toContain("does not exist in api-version 2024-04-15");
+    expect((await send("PATCH", `/rooms/${created.body.id}/participants?api-version=2025-03-13`, collaborator)).status).toBe(200);
   });
 
   test("refuses a participant that is not an ACS user with 400 'Invalid value for the Participants.' (the SDK refuses it itself)", async () => {
