@@ -109,6 +109,15 @@ describe("rooms api-versions", () => {
     expect((await send("PATCH", `/rooms/${created.body.id}/participants?api-version=2025-03-13`, collaborator)).status).toBe(200);
   });
 
+  test("creates one room for a repeated Repeatability-Request-ID, and answers the repeat with the first room", async () => {
+    const repeat = { "repeatability-request-id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "repeatability-first-sent": new Date().toUTCString() };
+    const first = await signedRequest(h, "POST", "/rooms?api-version=2025-03-13", {}, true, repeat);
+    const again = await signedRequest(h, "POST", "/rooms?api-version=2025-03-13", {}, true, repeat);
+    expect(first.headers["repeatability-result"]).toBe("accepted");
+    expect(again.body).toEqual(first.body);
+    expect((await send("GET", "/rooms?api-version=2025-03-13")).body.value.filter((r: { id: string }) => r.id === first.body.id)).toHaveLength(1);
+  });
+
   test("refuses a participant that is not an ACS user with 400 'Invalid value for the Participants.' (the SDK refuses it itself)", async () => {
     const created = await send("POST", "/rooms?api-version=2025-03-13", {});
     const refused = await send("PATCH", `/rooms/${created.body.id}/participants?api-version=2025-03-13`, { participants: { "4:+14255550123": { role: "Attendee" } } });

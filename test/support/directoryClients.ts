@@ -27,10 +27,10 @@ export function roomsClientFor(h: Harness): RoomsClient {
  * A request signed as the SDKs sign it, through the harness's route table: for what the SDKs
  * cannot send (another api-version, a field they refuse client-side).
  */
-export async function signedRequest(h: Harness, method: string, pathAndQuery: string, body?: unknown, signed = true) {
+export async function signedRequest(h: Harness, method: string, pathAndQuery: string, body?: unknown, signed = true, extraHeaders: Record<string, string> = {}) {
   const rawBody = body === undefined ? "" : JSON.stringify(body);
   const auth = signed ? signHmacRequest({ method, url: `${h.url}${pathAndQuery}`, body: rawBody }, DEFAULT_ACCESS_KEY) : {};
-  const headers = { ...auth, host: new URL(h.url).host, "content-type": "application/json" };
+  const headers = { ...extraHeaders, ...auth, host: new URL(h.url).host, "content-type": "application/json" };
   const response = await h.emulator.handle({ method, url: pathAndQuery, headers, rawBody, protocol: h.url.startsWith("https") ? "https" : "http" });
   return { status: response.status, headers: response.headers, body: JSON.parse(String(response.body ?? "null")) };
 }
