@@ -20,6 +20,7 @@ import type { FaultableAction } from "./engine/faults.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
+import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
 export interface FaultInput {
@@ -196,7 +197,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   async function serveControl(request: RouteRequest): Promise<RouteResponse> {
     let response = await control(request);
     if (!response) {
-      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
+      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, Identity under /identities, Rooms under /rooms, the control plane under /emulator/.`));
       response = { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
     }
     // The control plane has no spec, but its errors speak the service's error shape.
@@ -287,6 +288,14 @@ export function createEmulator(options: EmulatorOptions = {}) {
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */
     startCall: (input: ExternalCallInput) => engine.startCall(input),
+    /**
+     * Creates a room as `RoomsClient.createRoom` does (`POST /rooms`), participants by rawId;
+     * only they may join its calls, within its validity window.
+     * @example const { id } = emulator.createRoom({ participants: { [user]: { role: "Presenter" } } })
+     */
+    createRoom: (request: CreateRoomRequest = {}) => engine.rooms.create(request),
+    /** Creates an ACS user as `CommunicationIdentityClient.createUser` does (`POST /identities`); answers its rawId. */
+    createUser: () => engine.identities.create().identity.id,
     /** A simulated party leaves a call (`POST /emulator/calls/{serverCallId}/participants/{rawId}:hangUp`). */
     hangUpParty: (serverCallId: string, rawId: string) => engine.partyHangUp(serverCallId, rawId),
     /**

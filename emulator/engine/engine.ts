@@ -30,6 +30,8 @@ import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
+import { IdentityDirectory } from "./identity/identities.js";
+import { RoomDirectory } from "./rooms/rooms.js";
 import { checkPartyInput } from "./media/callerInput.js";
 import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
@@ -94,6 +96,8 @@ export function createEngine(options: EngineOptions) {
     appIdentity: ids.acsUserId(resourceId),
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
+    identities: new IdentityDirectory(clock, ids, resourceId),
+    rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
   };
   const view = callConnectionProperties;
@@ -152,6 +156,10 @@ export function createEngine(options: EngineOptions) {
     recordingFile: (documentId: string, part: RecordingFilePart) => recordingFileContent(ctx, ctx.recordings.document(documentId), part),
     /** Deletes a stored recording file (its deleteLocation). */
     deleteRecordingFile: (documentId: string) => deleteRecordingFile(ctx, documentId),
+    /** The Identity service: ACS users and their access tokens. */
+    identities: ctx.identities,
+    /** The Rooms service: rooms, their participants and validity windows. */
+    rooms: ctx.rooms,
     /** CallMedia: play, recognize, DTMF, hold, transcription, media streaming, and parties' live input. */
     media: createCallMedia(ctx),
 
@@ -225,6 +233,8 @@ export function createEngine(options: EngineOptions) {
       ctx.outbox.clear();
       ctx.eventGrid.clear();
       ctx.recordings.clear();
+      ctx.identities.clear();
+      ctx.rooms.clear();
     },
   };
 }

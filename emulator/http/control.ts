@@ -71,6 +71,8 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code") ?? "")),
     route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body))),
     route("GET", "^/emulator/calls$", 200, () => engine.calls()),
+    route("GET", "^/emulator/rooms$", 200, () => engine.rooms.snapshot()),
+    route("GET", "^/emulator/identities$", 200, () => engine.identities.list()),
     route("POST", "^/emulator/calls$", 201, ({ body }) => engine.startCall(object(body))),
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):hangUp$", 204, ({ params }) => engine.partyHangUp(params[0], params[1])),
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):dtmf$", 200, ({ params, body }) => engine.media.partyPressesKeys(params[0], params[1], object(body).tones)),

@@ -1,6 +1,9 @@
 import { validateRequestBody } from "../../contracts/validator.js";
 import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
+import { createDataPlaneRoutes } from "./dataPlaneRoutes.js";
+import { IDENTITY_SERVICE } from "./identityOperations.js";
+import { ROOMS_SERVICE } from "./roomsOperations.js";
 import { BACKLOG_RETRY_AFTER_S, errorResponse, HttpError } from "./errors.js";
 import { OPERATIONS, type Operation, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
@@ -53,9 +56,12 @@ export interface ServiceRoutesOptions {
  */
 export function createServiceRoutes(options: ServiceRoutesOptions): ((request: RouteRequest) => RouteResponse | undefined) & { reset(): void } {
   const repeats = new RepeatabilityCache<RouteResponse>(options.now);
+  // Identity and Rooms share the resource's endpoint (and the SDKs' connection string).
+  const dataPlane = createDataPlaneRoutes([IDENTITY_SERVICE, ROOMS_SERVICE], options);
   const serve = (request: RouteRequest): RouteResponse | undefined => {
     const { path, query } = splitTarget(request.url);
-    if (!path.startsWith("/calling/")) return undefined;
+    // Not in the Call Automation request log: its verdicts are against the Call Automation spec.
+    if (!path.startsWith("/calling/")) return dataPlane(request);
     let operationId: string | undefined;
     let response: RouteResponse;
     try {
@@ -101,7 +107,10 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
     return response;
   };
   /** Forgets remembered repeatable answers (the control plane's reset). */
-  const reset = () => repeats.clear();
+  const reset = () => {
+    repeats.clear();
+    dataPlane.reset();
+  };
   return Object.assign(serve, { reset });
 }
 

@@ -7,6 +7,7 @@ import { learnNumber } from "../ownership.js";
 import { inviteTarget } from "./incomingCall.js";
 import { join, leave } from "../lifecycle.js";
 import type { CallConnection, Participant } from "../model.js";
+import { admitToRoom } from "../rooms/roomAdmission.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
 /** The connection, which must be connected for mid-call actions (8501 otherwise). */
@@ -54,6 +55,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
   if (call.participants.has(target)) {
     throw new InvalidArgumentError("participantToAdd", `${target} is already in the call.`);
   }
+  if (call.roomId) admitToRoom(ctx, call.roomId, target, "participantToAdd");
   const fault = takeFault(ctx, "addParticipant");
   if (sourceCallerIdNumber) learnNumber(ctx, sourceCallerIdNumber);
   const invitation = inviteTarget(ctx, call, {
