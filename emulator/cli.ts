@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { createPrivateKey } from "node:crypto";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createEmulator, DEFAULT_ACCESS_KEY, type Emulator } from "./emulator.js";
 import { createLocalCertificate } from "./http/tls.js";
+import { DEFAULT_RESOURCE_ID } from "./delivery/callbackToken.js";
 
 const HELP = `callsim: a local emulator of Azure Communication Services Call Automation
 
@@ -24,6 +27,9 @@ Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=
   --event-grid-filter <json>   Event Grid subscription filter for those webhooks, e.g.
                                '{"advancedFilters":[{"operatorType":"StringNotBeginsWith","key":"data.to.rawId","values":["8"]}]}'
   --phone-number <e164>        a number the resource owns (repeatable): calls to it raise IncomingCall
+  --resource-id <id>           the resource's immutable id, the audience of callback tokens
+                               (default ${DEFAULT_RESOURCE_ID})
+  --callback-signing-key <file>  RSA private key (PKCS#8 PEM) that signs callback tokens (default: generated)
   --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info)
 
 Delivery of callbacks (README "Reliability"):
@@ -50,6 +56,8 @@ const OPTIONS = {
   "event-grid-webhook": { type: "string", multiple: true },
   "event-grid-filter": { type: "string" },
   "phone-number": { type: "string", multiple: true },
+  "resource-id": { type: "string" },
+  "callback-signing-key": { type: "string" },
   "log-level": { type: "string" },
   "delivery-attempts": { type: "string" },
   "delivery-backoff-ms": { type: "string" },
@@ -100,6 +108,8 @@ function readOptions(argv: string[]) {
     webhooks,
     eventGridFilter,
     phoneNumbers,
+    resourceId: values["resource-id"] ?? env("resource-id"),
+    callbackSigningKey: readSigningKey(values["callback-signing-key"] ?? env("callback-signing-key")),
     logLevel: values["log-level"] ?? env("log-level") ?? "info",
     delivery: {
       maxAttempts: number("delivery-attempts", undefined, 1),
@@ -112,6 +122,26 @@ function readOptions(argv: string[]) {
     shutdownGraceMs: number("shutdown-grace-ms", 2000)!,
     endedCallRetention: number("ended-call-retention", undefined, 1),
   };
+}
+
+/** The PEM of `--callback-signing-key`, checked to be an RSA private key before the server starts. */
+function readSigningKey(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const fix = "--callback-signing-key (or CALLSIM_CALLBACK_SIGNING_KEY) must name a file holding an RSA private key in PKCS#8 PEM (openssl genpkey -algorithm RSA)";
+  let pem: string;
+  try {
+    pem = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`${fix}: ${(error as Error).message}`);
+  }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch (error) {
+    throw new Error(`${fix}: ${(error as Error).message}`);
+  }
+  if (type !== "rsa" || !pem.includes("BEGIN PRIVATE KEY")) throw new Error(`${fix}; ${file} holds ${type === "rsa" ? "a PKCS#1 key (convert it: openssl pkcs8 -topk8 -nocrypt)" : `a ${type} key`}.`);
+  return pem;
 }
 
 async function main(): Promise<void> {
@@ -132,7 +162,7 @@ async function main(): Promise<void> {
   }
   let emulator: Emulator;
   try {
-    emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio, phoneNumbers: options.phoneNumbers });
+    emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio, phoneNumbers: options.phoneNumbers, resourceId: options.resourceId, callbackSigningKey: options.callbackSigningKey });
   } catch (error) {
     process.stderr.write(`callsim: --phone-number: ${(error as Error).message}\n`);
     process.exit(2);
@@ -155,6 +185,7 @@ async function main(): Promise<void> {
   else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
   if (options.phoneNumbers.length > 0) out(`phone numbers: ${options.phoneNumbers.join(", ")} (calls to them raise IncomingCall)`);
   out(`control plane: ${info.url}/emulator/info`);
+  out(`callbacks carry a JWT for resource id ${info.resourceId}; keys at ${info.url}/calling/.well-known/acsopenidconfiguration`);
   for (const endpoint of options.webhooks) {
     let subscription;
     try {

@@ -3,6 +3,9 @@ import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
 import { errorResponse, HttpError } from "./http/errors.js";
 import { createFastifyTransport } from "./http/fastify.js";
 import { createRecordingContentRoutes } from "./http/recordingContent.js";
+import { createOpenIdRoutes } from "./http/openIdRoutes.js";
+import { createCallbackSigner, DEFAULT_RESOURCE_ID } from "./delivery/callbackToken.js";
+import { forgedEventView, type ForgedEventView, type Forgery, type ForgeryInput } from "./delivery/forgeries.js";
 import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
@@ -85,6 +88,13 @@ export interface EmulatorOptions {
    * redirect to one of them raises IncomingCall instead of ringing a party in the world.
    */
   phoneNumbers?: string[];
+  /**
+   * The resource's immutable id, the audience of the JWT every callback carries (default
+   * {@link DEFAULT_RESOURCE_ID}); reported by `GET /emulator/info`.
+   */
+  resourceId?: string;
+  /** An RSA private key (PKCS#8 PEM) to sign callbacks with; one is generated at start otherwise. */
+  callbackSigningKey?: string;
 }
 
 /**
@@ -125,7 +135,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const selfCheck = options.selfCheck ? new SelfCheck() : undefined;
   const requestLog = new RequestLog();
   // Events are checked where they leave the outbox, whatever carries them on.
-  const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), router.sink(delivery)) : router.sink;
+  // Callbacks carry the service's JWT, made outside the engine on the emulator's clock.
+  const signer = createCallbackSigner({ now: () => clock.now(), resourceId: options.resourceId, privateKeyPem: options.callbackSigningKey });
+  const signedSink = signer.signing(router.sink);
+  const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), signedSink(delivery)) : signedSink;
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(checkedSink(delivery)) : checkedSink;
   const fetchAudio = options.fetchAudio ? createFetchAudioSource() : undefined;
   // On the virtual clock, settle() waits for a file being read as it waits for a delivery.
@@ -150,6 +163,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     apiVersions: SUPPORTED_API_VERSIONS,
     seed,
     clock: clockKind,
+    resourceId: signer.resourceId,
     delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
     events: engine.outbox.stats(),
     calls: engine.context.store.counts(),
@@ -169,12 +183,15 @@ export function createEmulator(options: EmulatorOptions = {}) {
     },
   });
   const recordingContent = createRecordingContentRoutes({ engine, accessKey, loose: options.loose ?? false, now: () => Date.now() });
+  const openId = createOpenIdRoutes(signer);
   const control = createControlRoutes({
     engine,
     info,
+    forgeries: signer.forgeries,
     onReset: () => {
       service.reset();
       requestLog.clear();
+      signer.forgeries.clear();
     },
     requests: () => requestLog.list(),
   });
@@ -185,7 +202,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
    * control plane may wait, and gets a promise.
    */
   function serve(request: RouteRequest): RouteResponse | Promise<RouteResponse> {
-    return service(request) ?? recordingContent(request) ?? serveControl(request);
+    return openId(request) ?? service(request) ?? recordingContent(request) ?? serveControl(request);
   }
 
   /** Serves one request through the route tables, always as a promise: what the in-process transports call. */
@@ -258,6 +275,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
       engine.reset();
       service.reset();
       requestLog.clear();
+      signer.forgeries.clear();
     },
     /**
      * Every Call Automation request the app sent, oldest first, with the status it got and what
@@ -315,11 +333,23 @@ export function createEmulator(options: EmulatorOptions = {}) {
     addFault: (fault: FaultInput) => engine.addFault(fault),
     /** Every call with its connections, participants and invitations (`GET /emulator/calls`). */
     calls: () => engine.calls(),
+    /**
+     * Makes the next callback(s), or those of one call connection, arrive with a forged token
+     * (`POST /emulator/forgeries`); the event log then shows each one's `forgery` and whether
+     * the app `refused` it (401 or 403).
+     * @example emulator.forgeCallbacks({ kind: "expiredToken", callConnectionId })
+     */
+    forgeCallbacks: (input: ForgeryInput): Forgery => signer.forgeries.add(input),
+    /** Forgeries still waiting for a callback (`GET /emulator/forgeries`). */
+    forgeries: (): Forgery[] => signer.forgeries.list(),
+    /** A valid callback token for this resource on the emulator's clock, as the next callback would carry. */
+    callbackToken: (): Promise<string> => signer.token(),
     /** Every event so far, oldest first, with its destination and delivery attempts (`GET /emulator/events`). */
-    events: (filter: { callConnectionId?: string; type?: string } = {}): EventRecord[] =>
+    events: (filter: { callConnectionId?: string; type?: string } = {}): ForgedEventView<EventRecord>[] =>
       engine.outbox
         .events()
-        .filter((e) => (!filter.callConnectionId || e.callConnectionId === filter.callConnectionId) && (!filter.type || e.type === filter.type || e.type === `Microsoft.Communication.${filter.type}`)),
+        .filter((e) => (!filter.callConnectionId || e.callConnectionId === filter.callConnectionId) && (!filter.type || e.type === filter.type || e.type === `Microsoft.Communication.${filter.type}`))
+        .map((e) => forgedEventView(e, signer.forgeries)),
     /** Resolves once every queued event was delivered or dead-lettered. */
     whenIdle: () => engine.outbox.whenIdle(),
 

@@ -53,6 +53,8 @@ export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
 export type { InputHeard } from "./engine/media/callerInput.js";
 export { silentWav } from "./audio/wav.js";
 export { ERROR_CATALOG } from "./http/errors.js";
+export { CALL_AUTOMATION_ISSUER, OPENID_CONFIGURATION_PATH, JWKS_PATH, CALLBACK_TOKEN_LIFETIME_S, DEFAULT_RESOURCE_ID } from "./delivery/callbackToken.js";
+export { FORGERY_KINDS, REFUSAL_STATUSES, type ForgeryKind, type ForgeryInput, type Forgery, type ForgedEventView } from "./delivery/forgeries.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
 export {

@@ -4,8 +4,11 @@ import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 import { createSecureContext, TLSSocket } from "node:tls";
 
-/** Recording storage, where the SDK downloads from: callsim answers for it itself. */
-const STORAGE_HOST = /(^|\.)asm\.skype\.com$/i;
+/**
+ * Hosts callsim answers for itself: recording storage, where the SDK downloads from, and the
+ * service's OpenID configuration and keys, which apps that check callback tokens fetch.
+ */
+const OWN_HOSTS = /((^|\.)asm\.skype\.com|^acscallautomation\.communication\.azure\.com)$/i;
 /** Names of this machine: a CONNECT to one of them at callsim's own port is callsim itself. */
 const LOOPBACK = /^(localhost|127\.0\.0\.1|::1)$/i;
 /** How long a pass-through tunnel may take to reach its host before the app is told 502. */
@@ -13,8 +16,9 @@ export const TUNNEL_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Lets callsim be the app's HTTPS proxy (`HTTPS_PROXY=https://127.0.0.1:10010`) for its whole
- * process. A CONNECT to recording storage (`*.asm.skype.com`, where the SDK downloads from)
- * or to callsim itself is answered by callsim: it ends TLS with its own certificate (which
+ * process. A CONNECT to recording storage (`*.asm.skype.com`, where the SDK downloads from),
+ * to the OpenID configuration host (`acscallautomation.communication.azure.com`) or to callsim
+ * itself is answered by callsim: it ends TLS with its own certificate (which
  * covers the storage host) and serves the requests inside through the same route table. A
  * CONNECT to any other host is a plain tunnel to that host, so the app's other services
  * (speech, storage, its own APIs) work through the same proxy setting.
@@ -30,7 +34,7 @@ export function attachConnectTunnel(server: Server | HttpsServer, tls: { key: st
     const { host, port } = splitAuthority(request.url ?? "");
     const own = server.address();
     const itself = LOOPBACK.test(host) && typeof own === "object" && own !== null && own.port === port;
-    if (!STORAGE_HOST.test(host) && !itself) {
+    if (!OWN_HOSTS.test(host) && !itself) {
       passThrough(socket, host, port, head);
       return;
     }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "../engine/errors.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 import { splitTarget } from "./requestParts.js";
+import { forgedEventView, type ForgeryPlan } from "../delivery/forgeries.js";
 
 /** What `GET /emulator/info` reports. */
 export interface EmulatorInfo {
@@ -12,6 +13,8 @@ export interface EmulatorInfo {
   apiVersions: readonly string[];
   seed: number;
   clock: "real" | "virtual";
+  /** The resource's immutable id: the audience of callback tokens. */
+  resourceId: string;
   /** The delivery policy in force. */
   delivery: RetryPolicy & OutboxLimits & { timeoutMs: number };
   /** The event log and the delivery backlog: retained, dropped, delivered, dead-lettered, pending and its wait. */
@@ -30,6 +33,8 @@ export interface ControlRoutesOptions {
   onReset?: () => void;
   /** The log of Call Automation requests with their verdicts (`GET /emulator/requests`). */
   requests?: () => unknown[];
+  /** Forged callbacks to plant (`POST /emulator/forgeries`); events show the forgery they got. */
+  forgeries?: ForgeryPlan;
 }
 
 type Handler = (input: { params: string[]; query: URLSearchParams; body: any; baseUrl: string }) => unknown | Promise<unknown>;
@@ -46,6 +51,10 @@ interface ControlRoute {
  */
 export function createControlRoutes(options: ControlRoutesOptions): (request: RouteRequest) => Promise<RouteResponse> | undefined {
   const { engine } = options;
+  const forgeries = () => {
+    if (!options.forgeries) throw new HttpError("routeNotFound", "This emulator does not sign callbacks, so it cannot forge them.");
+    return options.forgeries;
+  };
   const routes: ControlRoute[] = [
     route("GET", "^/emulator/info$", 200, () => options.info()),
     route("POST", "^/emulator/reset$", 204, () => {
@@ -80,12 +89,15 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("GET", "^/emulator/faults$", 200, () => engine.faults()),
     route("GET", "^/emulator/requests$", 200, () => options.requests?.() ?? []),
     route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body))),
+    route("GET", "^/emulator/forgeries$", 200, () => options.forgeries?.list() ?? []),
+    route("POST", "^/emulator/forgeries$", 201, ({ body }) => forgeries().add(object(body))),
     route("GET", "^/emulator/events$", 200, ({ query }) => {
       const callConnectionId = query.get("callConnectionId");
       const type = query.get("type");
-      return engine.outbox
+      const shown = engine.outbox
         .events()
         .filter((e) => (!callConnectionId || e.callConnectionId === callConnectionId) && (!type || e.type === type || e.type === `Microsoft.Communication.${type}`));
+      return options.forgeries ? shown.map((e) => forgedEventView(e, options.forgeries!)) : shown;
     }),
   ];
 

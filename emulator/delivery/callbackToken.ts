@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import { SignJWT, type JWK } from "jose";
+import type { Delivery, DeliverySink } from "../engine/outbox.js";
+import { ForgeryPlan, type ForgeryKind } from "./forgeries.js";
+import { CALLBACK_TOKEN_ALGORITHM, generatedKey as keptKey, loadKey, type SigningKey } from "./signingKeys.js";
+
+/**
+ * The issuer of the service's callback tokens, as the docs' samples validate it (Learn, "How to
+ * secure webhook endpoints and websocket connections", every language's sample: `issuer`).
+ */
+export const CALL_AUTOMATION_ISSUER = "https://acscallautomation.communication.azure.com";
+/** Where the service publishes its OpenID configuration (the same Learn page, step 1). */
+export const OPENID_CONFIGURATION_PATH = "/calling/.well-known/acsopenidconfiguration";
+/** The JWKS the samples fetch (`jwksUri` of the same page's JavaScript and Python samples). */
+export const JWKS_PATH = "/calling/keys";
+export { CALLBACK_TOKEN_ALGORITHM };
+/** "The lifetime of the JWT is five minutes" (the same Learn page). */
+export const CALLBACK_TOKEN_LIFETIME_S = 300;
+/**
+ * Rule (assumed): the immutable resource id callsim's resource answers to, the tokens'
+ * audience unless `resourceId` says otherwise. A fixed GUID so that an app's configuration can
+ * name it; the real one is the ACS resource's immutable id (Learn: "Get your Azure resource ID").
+ */
+export const DEFAULT_RESOURCE_ID = "c0115170-0000-4000-8000-00000000ca11";
+
+/** Options of {@link createCallbackSigner}. */
+export interface CallbackSignerOptions {
+  /** The emulator's time in ms: tokens are issued on callsim's clock (virtual in-process). */
+  now: () => number;
+  /** The tokens' audience, the resource's immutable id (default {@link DEFAULT_RESOURCE_ID}). */
+  resourceId?: string;
+  /** An RSA private key (PKCS#8 PEM) to sign with instead of the one generated at start. */
+  privateKeyPem?: string;
+}
+
+// One generated pair per process: RSA generation costs tens of ms, and a test suite makes many emulators.
+let generatedKey: Promise<SigningKey> | undefined;
+// The key of "unknownKey" and "badSignature" forgeries: never in any JWKS callsim serves.
+let rogueKey: Promise<SigningKey> | undefined;
+
+/**
+ * Signs Call Automation callbacks as the service does: `Authorization: Bearer <JWT>`, a new
+ * RS256 token for every attempt (rule, assumed: a `jti` of its own makes two tokens of one
+ * second differ, as RS256 signatures of equal claims would not), issued by {@link CALL_AUTOMATION_ISSUER} for the resource id,
+ * valid five minutes on callsim's clock. Serves the OpenID configuration and JWKS that verify
+ * them, and plants forgeries (see {@link ForgeryPlan}) for apps to refuse.
+ * @see https://learn.microsoft.com/azure/communication-services/how-tos/call-automation/secure-webhook-endpoint
+ */
+export function createCallbackSigner(options: CallbackSignerOptions) {
+  const resourceId = options.resourceId ?? DEFAULT_RESOURCE_ID;
+  const key = options.privateKeyPem ? loadKey(options.privateKeyPem) : (generatedKey ??= keptKey("callback-signing-key"));
+  // A key that fails to load fails each delivery (its attempts say why), not the process.
+  key.catch(() => undefined);
+  const forgeries = new ForgeryPlan();
+
+  /** A token for the resource, or the forgery `kind` of one. */
+  async function token(kind?: Exclude<ForgeryKind, "noToken">): Promise<string> {
+    const nowS = Math.floor(options.now() / 1000);
+    const issuedAt = kind === "expiredToken" ? nowS - 2 * CALLBACK_TOKEN_LIFETIME_S : nowS;
+    const signer = kind === "unknownKey" || kind === "badSignature" ? await (rogueKey ??= keptKey("forged-callback-key")) : await key;
+    // A bad signature names the real key: the JWKS has it, and the signature does not match it.
+    const kid = kind === "badSignature" ? (await key).jwk.kid : signer.jwk.kid;
+    return new SignJWT({})
+      .setJti(randomUUID())
+      .setProtectedHeader({ alg: CALLBACK_TOKEN_ALGORITHM, kid, typ: "JWT" })
+      .setIssuer(kind === "wrongIssuer" ? FORGED_ISSUER : CALL_AUTOMATION_ISSUER)
+      .setAudience(kind === "wrongAudience" ? FORGED_AUDIENCE : resourceId)
+      .setIssuedAt(issuedAt)
+      .setNotBefore(issuedAt)
+      .setExpirationTime(issuedAt + CALLBACK_TOKEN_LIFETIME_S)
+      .sign(signer.privateKey);
+  }
+
+  /**
+   * The delivery with its `Authorization` header: a Call Automation callback gets a token (or
+   * the forgery planted for it); Event Grid deliveries (`aeg-event-type`) are left as they are.
+   */
+  async function sign(delivery: Delivery): Promise<Delivery> {
+    if (delivery.headers["aeg-event-type"] !== undefined) return delivery;
+    const kind = forgeries.take(delivery.events?.[0]);
+    if (kind === "noToken") return delivery;
+    const authorization = `Bearer ${await token(kind)}`;
+    // The outbox's delivery reads its body lazily: keep that getter, add the header.
+    return Object.create(delivery, { headers: { value: { ...delivery.headers, authorization }, enumerable: true } });
+  }
+
+  return {
+    resourceId,
+    forgeries,
+    token,
+    sign,
+    /** Wraps a sink so every callback it carries is signed first. */
+    signing: (sink: DeliverySink): DeliverySink => (delivery) => sign(delivery).then(sink),
+    /** The JWKS: the one public key callbacks are signed with. */
+    jwks: async (): Promise<{ keys: JWK[] }> => ({ keys: [(await key).jwk] }),
+    /**
+     * The OpenID configuration in the discovery document's shape (OpenID Connect Discovery 1.0
+     * §3; the members the docs' recipe reads: `issuer`, `jwks_uri`), its JWKS on `origin`.
+     */
+    openIdConfiguration: (origin: string) => ({
+      issuer: CALL_AUTOMATION_ISSUER,
+      jwks_uri: `${origin}${JWKS_PATH}`,
+      id_token_signing_alg_values_supported: [CALLBACK_TOKEN_ALGORITHM],
+      token_endpoint_auth_signing_alg_values_supported: [CALLBACK_TOKEN_ALGORITHM],
+    }),
+  };
+}
+
+/** A signer made by {@link createCallbackSigner}. */
+export type CallbackSigner = ReturnType<typeof createCallbackSigner>;
+
+/** Issuer of "wrongIssuer" forgeries: close to the real one, as a careless check would pass it. */
+const FORGED_ISSUER = "https://acscallautomation.communication.azure.com.forged.example";
+/** Audience of "wrongAudience" forgeries: some other resource's id. */
+const FORGED_AUDIENCE = "0f0f0f0f-0000-4000-8000-00000000f0f0";
