@@ -65,6 +65,22 @@ describe("callsim as the app's HTTPS proxy", () => {
     expect(await answer).toMatch(/^HTTP\/1\.1 200[\s\S]*other service saw GET \/speech\?x=1$/);
   });
 
+  test("answers for the service's OpenID host itself: the configuration names its keys on that host", async () => {
+    const host = "acscallautomation.communication.azure.com";
+    const get = async (path: string) => {
+      const { status, socket } = await openTunnel(`${host}:443`);
+      expect(status).toBe(200);
+      const secure = tlsConnect({ socket: socket as never, servername: host, ca });
+      const answer = readAll(secure, Buffer.alloc(0));
+      secure.write(`GET ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`);
+      return JSON.parse((await answer).split("\r\n\r\n")[1].trim());
+    };
+    const configuration = await get("/calling/.well-known/acsopenidconfiguration");
+    expect(configuration).toMatchObject({ issuer: `https://${host}`, jwks_uri: `https://${host}/calling/keys` });
+    const jwks = await get("/calling/keys");
+    expect(jwks.keys).toEqual([expect.objectContaining({ kty: "RSA", alg: "RS256", kid: expect.any(String) })]);
+  });
+
   test("still answers a CONNECT to itself: the control plane through the tunnel", async () => {
     const { status, socket } = await openTunnel(`127.0.0.1:${proxyPort}`);
     expect(status).toBe(200);

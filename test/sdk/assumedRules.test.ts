@@ -1,4 +1,6 @@
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEFAULT_RESOURCE_ID } from "../../emulator/delivery/callbackToken.js";
 import { INCOMING_CALL_TIMEOUT_MS } from "../../emulator/engine/actions/incomingCall.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
@@ -35,11 +37,15 @@ describe("callback deliveries", () => {
   });
   afterAll(() => h.close());
 
-  test("carry no Authorization header (callsim has no signing keys to offer)", async () => {
+  test("carry a Bearer JWT for callsim's fixed resource id, signed by callsim's own key with a jti of its own", async () => {
     const { callConnectionProperties } = await h.client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, h.callbackUri);
     await h.waitForEvent("CallConnected", callConnectionProperties.callConnectionId!);
     const delivery = h.receiver.received.find((r) => r.path === "/callbacks")!;
     expect(delivery.headers["content-type"]).toMatch(/application\/json/);
-    expect(delivery.headers.authorization).toBeUndefined();
+    const token = String(delivery.headers.authorization).replace(/^Bearer /, "");
+    expect(DEFAULT_RESOURCE_ID).toBe("c0115170-0000-4000-8000-00000000ca11");
+    expect(decodeJwt(token)).toMatchObject({ aud: DEFAULT_RESOURCE_ID, jti: expect.any(String) });
+    const jwks = await h.control("GET", "/calling/keys");
+    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toEqual([decodeProtectedHeader(token).kid]);
   });
 });
