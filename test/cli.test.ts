@@ -94,7 +94,19 @@ describe.skipIf(!existsSync(cli))("callsim command", () => {
     }
   });
 
+  test("takes the resource id of callback tokens from --resource-id and reports it in GET /emulator/info", async () => {
+    const started = await start(["--port", "0", "--resource-id", "11111111-2222-4333-8444-555555555555"]);
+    try {
+      const endpoint = started.lines[0].replace("callsim listening on ", "");
+      expect((await (await fetch(`${endpoint}/emulator/info`)).json()).resourceId).toBe("11111111-2222-4333-8444-555555555555");
+      expect((await (await fetch(`${endpoint}/calling/.well-known/acsopenidconfiguration`)).json()).jwks_uri).toBe(`${endpoint}/calling/keys`);
+    } finally {
+      started.child.kill("SIGKILL");
+    }
+  });
+
   test.each([
+    [["--callback-signing-key", "/nonexistent/key.pem"], /--callback-signing-key .*PKCS#8 PEM/],
     [["--phone-number", "18005550100"], /--phone-number: .*E\.164/],
     [["--event-grid-webhook", "http://127.0.0.1:9/hook", "--event-grid-filter", "{not json"], /--event-grid-filter .*must be JSON/],
     [["--event-grid-webhook", "http://127.0.0.1:9/hook", "--event-grid-filter", '{"advancedFilters":[{"operatorType":"Nope","key":"data.x"}]}'], /--event-grid-filter: filter\.advancedFilters\[0\]\.operatorType must be one of/],
