@@ -67,11 +67,16 @@ describe.each(TRANSPORTS)("callback tokens over %s", (transport) => {
     expect(jwks.body.keys[0].d).toBeUndefined();
   });
 
-  test("Event Grid deliveries carry no callback token", async () => {
-    await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+  test("Event Grid deliveries carry no callback token, and the subscription's query-string secret as given", async () => {
+    await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid?code=s3cret") });
     await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: "4:+18005550100" });
     await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall", "IncomingCall");
-    for (const r of h.receiver.received.filter((r) => r.path === "/eventgrid")) expect(r.headers.authorization).toBeUndefined();
+    const deliveries = h.receiver.received.filter((r) => r.path.startsWith("/eventgrid"));
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    for (const r of deliveries) {
+      expect(r.path).toBe("/eventgrid?code=s3cret");
+      expect(r.headers.authorization).toBeUndefined();
+    }
   });
 
   test.each(FORGERY_KINDS)("a planted %s forgery fails the docs' checks, and the log shows the app refused it", async (kind) => {

@@ -109,7 +109,7 @@ export function startInProcessReceiver(emulator: Emulator, base = "https://app.c
   const clock = emulator.clock;
   const core = createCore(base, clock ? () => clock.step() : undefined);
   const remove = emulator.onCallback(base, (request) => {
-    const answer = core.accept({ path: new URL(request.url).pathname, headers: request.headers, body: request.events, raw: request.body });
+    const answer = core.accept({ path: ((url) => url.pathname + url.search)(new URL(request.url)), headers: request.headers, body: request.events, raw: request.body });
     return { status: answer.status, body: answer.body, headers: answer.headers };
   });
   return { ...core.receiver, close: async () => remove() };
