@@ -95,6 +95,11 @@ export interface EmulatorOptions {
   resourceId?: string;
   /** An RSA private key (PKCS#8 PEM) to sign callbacks with; one is generated at start otherwise. */
   callbackSigningKey?: string;
+  /**
+   * Sign callbacks (default true). The event-order explorer turns it off: it hands events to
+   * the app itself, in orders it chooses, and signing (asynchronous) would hide them from it.
+   */
+  signCallbacks?: boolean;
 }
 
 /**
@@ -137,7 +142,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   // Events are checked where they leave the outbox, whatever carries them on.
   // Callbacks carry the service's JWT, made outside the engine on the emulator's clock.
   const signer = createCallbackSigner({ now: () => clock.now(), resourceId: options.resourceId, privateKeyPem: options.callbackSigningKey });
-  const signedSink = signer.signing(router.sink);
+  const signedSink = options.signCallbacks === false ? router.sink : signer.signing(router.sink);
   const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), signedSink(delivery)) : signedSink;
   const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(checkedSink(delivery)) : checkedSink;
   const fetchAudio = options.fetchAudio ? createFetchAudioSource() : undefined;

@@ -125,7 +125,7 @@ export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
  */
 export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "world"> | undefined, seed: number, duplicates: number, choose: Chooser): Promise<RunOutcome> {
   // The self-check is on: a response or event that departs from the spec is callsim's bug, not the app's.
-  const emulator = createEmulator({ clock: "virtual", seed, selfCheck: true });
+  const emulator = createEmulator({ clock: "virtual", seed, selfCheck: true, signCallbacks: false });
   const clock = emulator.clock!;
   const pool: Step[] = [];
   const delivered: Array<Extract<Step, { kind: "event" }>> = [];
