@@ -33,16 +33,16 @@ export interface CallbackSignerOptions {
   privateKeyPem?: string;
 }
 
-// One generated pair per process: RSA generation costs tens of ms, and a test suite makes many emulators.
+// One pair per process, read from the temp directory (generated there once): see signingKeys.ts.
 let generatedKey: Promise<SigningKey> | undefined;
 // The key of "unknownKey" and "badSignature" forgeries: never in any JWKS callsim serves.
 let rogueKey: Promise<SigningKey> | undefined;
 
 /**
  * Signs Call Automation callbacks as the service does: `Authorization: Bearer <JWT>`, a new
- * RS256 token for every attempt (rule, assumed: a `jti` of its own makes two tokens of one
- * second differ, as RS256 signatures of equal claims would not), issued by {@link CALL_AUTOMATION_ISSUER} for the resource id,
- * valid five minutes on callsim's clock. Serves the OpenID configuration and JWKS that verify
+ * RS256 token for every attempt, issued by {@link CALL_AUTOMATION_ISSUER} for the resource id,
+ * valid five minutes on callsim's clock. Rule (assumed): each token has a `jti` of its own, so
+ * two tokens of one second differ (RS256 signs equal claims identically). Serves the OpenID configuration and JWKS that verify
  * them, and plants forgeries (see {@link ForgeryPlan}) for apps to refuse.
  * @see https://learn.microsoft.com/azure/communication-services/how-tos/call-automation/secure-webhook-endpoint
  */
