@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const specDir = process.env.CALLSIM_SPEC_DIR ?? join(here, "..", "..", "shared", "reference");
+const specDir = process.env.CALLSIM_SPEC_DIR ?? join(here, "spec");
 const out = join(here, "generated", "callAutomation.schema.json");
 const check = process.argv.includes("--check");
 
@@ -18,8 +18,8 @@ const files = {
   eventGrid: join(specDir, "eventgrid", "Microsoft.Communication", "stable", "2018-01-01", "AzureCommunicationServices.json"),
 };
 if (!existsSync(files.callAutomation)) {
-  console.log(`contracts: spec not found at ${files.callAutomation}; skipping (set CALLSIM_SPEC_DIR to the reference folder).`);
-  process.exit(0);
+  console.error(`contracts: spec not found at ${files.callAutomation}; contracts/spec holds it (or set CALLSIM_SPEC_DIR to a folder of the same layout).`);
+  process.exit(1);
 }
 const load = (path) => JSON.parse(readFileSync(path, "utf8"));
 const spec = load(files.callAutomation);
