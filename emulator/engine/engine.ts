@@ -23,7 +23,7 @@ import {
 import { transferCall, type TransferRequest } from "./actions/transfer.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
-import { takeFault, type EngineContext } from "./context.js";
+import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
@@ -58,6 +58,8 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Fits callback events to each connection's api-version; without it every event is sent as built. */
+  shapeEvent?: EventShaper;
 }
 
 /**
@@ -91,6 +93,7 @@ export function createEngine(options: EngineOptions) {
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
     audio: options.audio,
+    shapeEvent: options.shapeEvent,
   };
   const view = callConnectionProperties;
 
