@@ -5,7 +5,7 @@ import * as sdk151 from "ca-1.5.1";
 import * as sdk160 from "@azure/communication-call-automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { bundleFor } from "../../contracts/apiVersions.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { clientOptionsFor, startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 /** Every SDK version the registry publishes, with the api-version its generated client sends. */
 const SDKS = [
@@ -28,8 +28,7 @@ describe.each(TRANSPORTS)("every published SDK over %s", (transport) => {
 
   /** A client of that SDK version, reaching the emulator the way the harness's own client does. */
   function clientOf(sdk: (typeof SDKS)[number]["sdk"]): any {
-    const options = transport === "server" ? { allowInsecureConnection: true } : transport === "direct" ? { httpClient: h.emulator.httpClient() } : {};
-    return new (sdk.CallAutomationClient as any)(h.connectionString, options);
+    return new (sdk.CallAutomationClient as any)(h.connectionString, clientOptionsFor(h));
   }
 
   /** The next callback event of `type` for the call, as that SDK version parses it. */

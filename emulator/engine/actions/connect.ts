@@ -36,7 +36,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     source: ctx.appIdentity,
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   if (fault || !found) {
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
