@@ -24,6 +24,17 @@ export function shapeResponse(operationId: string, status: number, body: unknown
 }
 
 /**
+ * A request body as `apiVersion` reads it: fields that version's models lack are left out, so
+ * a field the request's version does not have changes nothing, whatever newer versions mean by it.
+ */
+export function shapeRequestBody(operationId: string, body: unknown, apiVersion: string): unknown {
+  if (apiVersion === NEWEST_API_VERSION || body === undefined || body === null) return body;
+  const bundle = bundleFor(apiVersion);
+  const schema = bundle.operations[operationId]?.body?.schema;
+  return schema ? prune(body, schema, bundle) : body;
+}
+
+/**
  * A callback event's `data` as `apiVersion` has it, or `undefined` when that version has no
  * such event (its client would not know it). `name` is the type without its prefix.
  */

@@ -1,5 +1,5 @@
 import { API_VERSIONS, isApiVersion, versionsWithOperation } from "../../contracts/apiVersions.js";
-import { shapeResponse } from "../../contracts/shape.js";
+import { shapeRequestBody, shapeResponse } from "../../contracts/shape.js";
 import { hasOperation, validateRequestBody } from "../../contracts/validator.js";
 import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
@@ -169,7 +169,7 @@ function parseBody(rawBody: string, operationId: string, strict: boolean, apiVer
     const others = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1, 4).map((v: { path: string }) => v.path || "body").join(", ")})` : "";
     throw new HttpError("invalidArgument", `${first.path ? `${first.path} ` : "The request body "}${first.message}${others}.`, first.path || undefined);
   }
-  return body;
+  return shapeRequestBody(operationId, body, apiVersion);
 }
 
 function toResponse(result: OperationResult): RouteResponse {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { API_VERSIONS, bundleFor, NEWEST_API_VERSION, NEWEST_BUNDLE } from "../../contracts/apiVersions.js";
-import { shapeCallbackEventData, shapeResponse } from "../../contracts/shape.js";
+import { shapeCallbackEventData, shapeRequestBody, shapeResponse } from "../../contracts/shape.js";
 import { validateCallbackEvent, validateRequestBody, validateResponseBody } from "../../contracts/validator.js";
 // @ts-expect-error: a plain ES module without types (a script and a library at once)
 import { sdkModels } from "../../contracts/sdkModels.mjs";
@@ -102,6 +102,12 @@ describe("serving an older api-version", () => {
     expect(shapeCallbackEventData("2024-04-15", "PlayStarted", data)).toBeUndefined();
     expect(shapeCallbackEventData("2024-09-15", "PlayStarted", data)).toBeDefined();
     expect(shapeCallbackEventData("2024-09-15", "TranscriptionStarted", data)).toBeUndefined();
+  });
+
+  test("reads a request as its version does: a field that version lacks is dropped before callsim acts on it", () => {
+    const answer = { incomingCallContext: "ctx", callbackUri: "https://app/cb", answeredBy: { id: "8:acs:r_u" }, transcriptionOptions: { transportType: "websocket", locale: "en-US", startTranscription: true } };
+    expect(shapeRequestBody("AnswerCall", answer, "2024-09-15")).toEqual({ incomingCallContext: "ctx", callbackUri: "https://app/cb", answeredBy: { id: "8:acs:r_u" } });
+    expect(shapeRequestBody("AnswerCall", answer, "2025-05-15")).toEqual(answer);
   });
 
   test("validates requests against that version's spec", () => {
