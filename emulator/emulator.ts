@@ -19,6 +19,7 @@ import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
+import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
 
@@ -140,6 +141,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
     phoneNumbers: options.phoneNumbers,
+    shapeEvent: shapeCallbackEventData,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;

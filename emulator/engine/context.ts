@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { EventGrid } from "./eventGrid.js";
 import type { AudioSource } from "./media/audio.js";
-import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackEventName } from "./events.js";
+import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackCloudEvent, type CallbackEventName, type EventEnvelope } from "./events.js";
 import { InjectedFaultError } from "./errors.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import type { IdGenerator } from "./ids.js";
@@ -41,6 +41,33 @@ export interface EngineContext {
   readonly rooms: RoomDirectory;
   /** Reads play files' audio, when fetching is enabled (none: the duration rule applies). */
   readonly audio?: AudioSource;
+  /** Fits callback event data to the api-version it is sent for; `undefined` drops the event. */
+  readonly shapeEvent?: EventShaper;
+}
+
+/**
+ * Fits a callback event's `data` (built as the newest spec has it) to the connection's
+ * api-version: `undefined` when that version has no such event.
+ */
+export type EventShaper = (apiVersion: string, name: CallbackEventName, data: Record<string, unknown>) => Record<string, unknown> | undefined;
+
+/** Sends a built callback event to `destination`, fitted to its api-version. */
+export function sendCallbackEvent(ctx: EngineContext, event: CallbackCloudEvent, name: CallbackEventName, envelope: EventEnvelope, destination: string): void {
+  const data = ctx.shapeEvent ? ctx.shapeEvent(envelope.apiVersion, name, event.data) : event.data;
+  if (!data) return;
+  event.data = data;
+  ctx.outbox.enqueue(
+    {
+      id: event.id,
+      type: event.type,
+      channel: "callback",
+      destination,
+      callConnectionId: envelope.callConnectionId || undefined,
+      serverCallId: envelope.serverCallId,
+      event: event as unknown as Record<string, unknown>,
+    },
+    { "content-type": "application/json" },
+  );
 }
 
 /** Runs `task` after `delayMs` on the engine's clock. */
@@ -65,18 +92,7 @@ export function emit(
     connection.disconnectedEmitted = true;
     connection.state = "disconnected";
   }
-  ctx.outbox.enqueue(
-    {
-      id: event.id,
-      type: event.type,
-      channel: "callback",
-      destination: destination ?? connection.callbackUri,
-      callConnectionId: connection.callConnectionId,
-      serverCallId: connection.serverCallId,
-      event: event as unknown as Record<string, unknown>,
-    },
-    { "content-type": "application/json" },
-  );
+  sendCallbackEvent(ctx, event, name, connection, destination ?? connection.callbackUri);
 }
 
 /** Sends each live connection of `call` the roster as it is now, numbered across the call. */

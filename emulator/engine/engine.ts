@@ -24,7 +24,7 @@ import { transferCall, type TransferRequest } from "./actions/transfer.js";
 import { moveParticipants, type MoveParticipantsRequest } from "./actions/moveParticipants.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
-import { takeFault, type EngineContext } from "./context.js";
+import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
@@ -64,6 +64,8 @@ export interface EngineOptions {
   audio?: AudioSource;
   /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
   phoneNumbers?: string[];
+  /** Fits callback events to each connection's api-version; without it every event is sent as built. */
+  shapeEvent?: EventShaper;
 }
 
 /**
@@ -99,6 +101,7 @@ export function createEngine(options: EngineOptions) {
     identities: new IdentityDirectory(clock, ids, resourceId),
     rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
+    shapeEvent: options.shapeEvent,
   };
   const view = callConnectionProperties;
   const phoneNumbers = {

@@ -37,7 +37,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     source: ctx.appIdentity,
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   // Rule (assumed): a room outside its validity window refuses the app too (403/7504, ConnectFailed).
   const closed = found?.roomId ? roomRefusal(ctx.rooms, found.roomId, undefined, ctx.clock.now()) : undefined;
   if (fault || !found || closed) {

@@ -56,7 +56,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     sourceDisplayName: optionalString(request.sourceDisplayName, "sourceDisplayName"),
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   join(call, appRawId, connection.callConnectionId);
 
   if (fault) {

@@ -144,7 +144,7 @@ export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVe
     answeredBy,
     answeredFor: identifierKind(record.to) === "phoneNumber" ? record.to.slice(2) : undefined,
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   const stillRinging = !call.ended && invitation?.state === "ringing";
   if (fault || !stillRinging) {
     // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).
