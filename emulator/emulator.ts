@@ -17,6 +17,7 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
+import type { EventOrder } from "./engine/eventOrder.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 
@@ -78,6 +79,12 @@ export interface EmulatorOptions {
    * 16-bit 16 kHz WAV fails as the service fails it. Off by default: files play 1 s.
    */
   fetchAudio?: boolean;
+  /**
+   * Which of CallConnected and the first ParticipantsUpdated a kind of leg hears first, where
+   * real runs disagree. Defaults: the most recent recordings (DEFAULT_EVENT_ORDER).
+   * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
+   */
+  eventOrder?: Partial<EventOrder>;
 }
 
 /**
@@ -132,6 +139,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
+    eventOrder: options.eventOrder,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;

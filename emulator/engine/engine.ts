@@ -26,6 +26,7 @@ import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
 import { EventGrid } from "./eventGrid.js";
+import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { checkPartyInput } from "./media/callerInput.js";
@@ -58,6 +59,8 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Overrides of DEFAULT_EVENT_ORDER: which of CallConnected and the first roster a kind of leg hears first. */
+  eventOrder?: Partial<EventOrder>;
 }
 
 /**
@@ -91,6 +94,7 @@ export function createEngine(options: EngineOptions) {
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
     audio: options.audio,
+    eventOrder: eventOrder(options.eventOrder),
   };
   const view = callConnectionProperties;
 

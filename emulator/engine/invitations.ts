@@ -63,8 +63,8 @@ export function invite(
   const schedule = (delayMs: number, outcome: InvitationOutcome) =>
     invitation.timers.push(ctx.clock.schedule(delayMs, () => settleInvitation(ctx, invitation, outcome), `${outcome} ${invitation.target}`));
   schedule(invitation.timeoutMs, "timedOut");
-  // The app, not the world, decides on calls offered to it.
-  if (invitation.purpose === "incoming") return invitation;
+  // The app, not the world, decides on calls offered to it, and on parties left to apps.
+  if (invitation.purpose === "incoming" || party.behavior === "leftToApps") return invitation;
   if (party.behavior === "answer") schedule(party.delayMs ?? DEFAULT_RING_MS, "accepted");
   else if (party.behavior === "noAnswer") {
     if (party.delayMs !== undefined) schedule(party.delayMs, "timedOut");

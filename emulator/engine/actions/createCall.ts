@@ -6,6 +6,7 @@ import { invitationFailure, invite, onInvitationSettled } from "../invitations.j
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
+import { offerInvitation } from "./incomingCall.js";
 import { checkCallbackUri, optionalString } from "../validation.js";
 
 /** The CreateCallRequest fields callsim acts on. */
@@ -62,13 +63,15 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     return connection;
   }
   for (const target of targets) {
-    invite(ctx, call, {
+    const invitation = invite(ctx, call, {
       target,
       purpose: "createCall",
       callConnectionId: connection.callConnectionId,
       operationContext: connection.operationContext,
       sourceCallerIdNumber,
     });
+    const from = isPhoneNumber(target) && sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : appRawId;
+    offerInvitation(ctx, call, invitation, { from, callerDisplayName: connection.sourceDisplayName });
   }
   return connection;
 }
@@ -90,7 +93,7 @@ onInvitationSettled("createCall", (ctx, invitation, outcome) => {
   if (!connection) return;
   if (outcome === "accepted") {
     join(call, invitation.target);
-    if (connection.state === "connecting") connectLeg(ctx, call, connection);
+    if (connection.state === "connecting") connectLeg(ctx, call, connection, "createCall");
     else emitParticipantsUpdated(ctx, call);
     return;
   }

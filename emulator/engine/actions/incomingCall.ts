@@ -14,6 +14,15 @@ import { checkCallbackUri, customCallingContext, optionalString } from "../valid
  */
 export const INCOMING_CALL_TIMEOUT_MS = 30_000;
 
+/**
+ * AnswerFailed for an answer that lost the race to another endpoint (an emulated callee, or
+ * another answer): the code and text the Learn call-end table gives every endpoint but the one
+ * that accepted a call to a user (troubleshooting codes, 487/10003: "start call, add
+ * participant, transfer"). That it arrives as AnswerFailed is assumed.
+ */
+export const ANSWERED_ELSEWHERE = () =>
+  resultInformation(487, 10003, "Call was canceled for this user endpoint as it was accepted elsewhere, by another endpoint.");
+
 /** What the control plane's `POST /emulator/incoming-calls` takes. */
 export interface IncomingCallInput {
   from: string;
@@ -37,6 +46,37 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
   join(call, input.from);
   const invitation = invite(ctx, call, { target: input.to, purpose: "incoming", timeoutMs: INCOMING_CALL_TIMEOUT_MS });
   return offer(ctx, call, invitation, input.from, { callerDisplayName, customContext });
+}
+
+/**
+ * Whether a call to `rawId` raises IncomingCall: a call to an ACS identity or to a phone number
+ * the resource owns does (Learn "Incoming call concepts": call, redirect, add participant,
+ * transfer).
+ */
+export function reachesResource(ctx: EngineContext, rawId: string): boolean {
+  const kind = identifierKind(rawId);
+  return kind === "communicationUser" || (kind === "phoneNumber" && ctx.store.ownedNumbers.has(rawId.slice(2)));
+}
+
+/** Who an invitation of the app's own shows as its caller, and what it carries. */
+export interface InvitationOffer {
+  from: string;
+  callerDisplayName?: string;
+  customContext?: IncomingCallRecord["customContext"];
+}
+
+/**
+ * Raises IncomingCall for an invitation the app itself sent (createCall, addParticipant,
+ * transfer) when its target is one of the resource's (REC-NET: every ACS-to-ACS recording starts
+ * with the IncomingCall of the app's own createCall). The emulated callee still answers by its
+ * behaviour; whoever answers first wins, the other answer gets AnswerFailed (ANSWERED_ELSEWHERE).
+ */
+export function offerInvitation(ctx: EngineContext, call: ServerCall, invitation: Invitation, offered: InvitationOffer): void {
+  if (!reachesResource(ctx, invitation.target)) return;
+  offer(ctx, call, invitation, offered.from, {
+    callerDisplayName: offered.callerDisplayName,
+    customContext: offered.customContext ?? { voipHeaders: {}, sipHeaders: {} },
+  });
 }
 
 function offer(
@@ -127,13 +167,19 @@ export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVe
     // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
-      : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
+      : invitation?.state === "accepted" && !call.ended
+        ? ANSWERED_ELSEWHERE()
+        : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
     after(ctx, 0, () => failTerminally(ctx, connection, "AnswerFailed", result));
     return connection;
   }
   join(call, appRawId, connection.callConnectionId);
   settleSoon(ctx, invitation!, "accepted");
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  // The app's own invitation (createCall, addParticipant, transfer): its settlement announces the
+  // new roster to the inviting leg; this leg hears that same roster, numbered alike (REC-NET
+  // PlayMultipleFilesSourcesWithPlayMediaTest: both legs' first roster is 1).
+  const roster = invitation!.purpose === "incoming" ? undefined : { only: [connection], step: 0 };
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "answer", roster));
   return connection;
 }
 
@@ -171,7 +217,7 @@ export function redirectCall(ctx: EngineContext, request: { incomingCallContext:
   if (!invitation || invitation.state !== "ringing" || call.ended) return;
   for (const timer of invitation.timers) ctx.clock.cancel(timer);
   invitation.state = "canceled";
-  const toApp = identifierKind(target) === "communicationUser" || ctx.store.ownedNumbers.has(target.slice(2));
+  const toApp = reachesResource(ctx, target);
   const purpose = invitation.purpose === "incoming" && !toApp ? "redirect" : invitation.purpose;
   const { invitationId: _id, timers: _t, state: _s, createdAt: _c, ...carried } = invitation;
   const next = invite(ctx, call, { ...carried, target, purpose, timeoutMs: purpose === "incoming" ? INCOMING_CALL_TIMEOUT_MS : invitation.timeoutMs });

@@ -1,9 +1,10 @@
-import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
+import { after, emit, emitParticipantsUpdated, MEDIA_STATE_VERSION_STEP, takeFault, type EngineContext } from "../context.js";
 import { CallNotEstablishedError, InvalidArgumentError, NotFoundError } from "../errors.js";
 import { resultInformation, RESULT_OK } from "../events.js";
 import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, invite, onInvitationSettled, settleInvitation } from "../invitations.js";
 import { join, leave } from "../lifecycle.js";
+import { offerInvitation } from "./incomingCall.js";
 import type { CallConnection, Participant } from "../model.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
@@ -64,6 +65,10 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
     sourceCallerIdNumber,
     timeoutMs: timeout ? timeout * 1000 : DEFAULT_INVITATION_TIMEOUT_MS,
   });
+  if (!fault) {
+    const from = isPhoneNumber(target) && sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : connection.appRawId;
+    offerInvitation(ctx, call, invitation, { from, customContext: context });
+  }
   if (fault) {
     for (const timer of invitation.timers) ctx.clock.cancel(timer);
     invitation.state = "failed";
@@ -160,7 +165,7 @@ export function removeParticipant(
   return { operationContext };
 }
 
-/** Mutes participants; synchronous, with a roster update (REC-NET MuteParticipantTest). @see CallConnection_Mute */
+/** Mutes participants; synchronous, with a roster update that moves the version by 2 (REC-NET MuteParticipantTest). @see CallConnection_Mute */
 export function muteParticipants(ctx: EngineContext, callConnectionId: string, request: { targetParticipants: unknown[]; operationContext?: string }) {
   const connection = connectedConnection(ctx, callConnectionId);
   if (!Array.isArray(request.targetParticipants) || request.targetParticipants.length === 0) {
@@ -176,7 +181,7 @@ export function muteParticipants(ctx: EngineContext, callConnectionId: string, r
   });
   takeFault(ctx, "muteParticipants");
   for (const participant of targets) participant.isMuted = true;
-  after(ctx, 0, () => emitParticipantsUpdated(ctx, call));
+  after(ctx, 0, () => emitParticipantsUpdated(ctx, call, { step: MEDIA_STATE_VERSION_STEP }));
   return { operationContext: optionalString(request.operationContext, "operationContext") };
 }
 

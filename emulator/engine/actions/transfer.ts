@@ -5,6 +5,7 @@ import { phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../iden
 import { invitationFailure, invite, onInvitationSettled } from "../invitations.js";
 import { disconnectLeg, join } from "../lifecycle.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
+import { offerInvitation } from "./incomingCall.js";
 import { connectedConnection } from "./participants.js";
 
 /** The TransferToParticipantRequest fields callsim acts on. */
@@ -65,6 +66,8 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
     customCallingContext: context,
     sourceCallerIdNumber,
   });
+  // The target is offered the transferee's call, with the transfer's context (DOC-ACTIONS).
+  if (!fault) offerInvitation(ctx, call, invitation, { from: transferee, customContext: context });
   if (fault) {
     for (const timer of invitation.timers) ctx.clock.cancel(timer);
     invitation.state = "failed";
