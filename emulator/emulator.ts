@@ -274,8 +274,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
     assertSelfCheck: () => selfCheck?.assertClean(),
     /**
      * How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`), and what
-     * it keys or says, in order, each time a recognition listens to it.
+     * it keys or says, in order, each time a recognition listens to it. `leftToApps`: it never
+     * answers by itself, only through an app answering its IncomingCall.
      * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
+     * @example emulator.setParty("8:acs:<resource>_<user>", { behavior: "leftToApps" })
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
