@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { acsUser, groupCall as placeGroupCall } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
-const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
+const user = acsUser;
 
 /** The order of a leg's first events and the numbering of rosters, as the recordings show them. */
 describe.each(TRANSPORTS)("event order over %s", (transport) => {
@@ -14,13 +15,7 @@ describe.each(TRANSPORTS)("event order over %s", (transport) => {
 
   const rosters = (id: string) => h.receiver.events().filter((e) => e.type.endsWith("ParticipantsUpdated") && e.data.callConnectionId === id);
 
-  async function groupCall(n: number) {
-    const targets = Array.from({ length: n }, (_, i) => ({ communicationUserId: user(i + 1) }));
-    const result = await h.client.createGroupCall(targets, h.callbackUri);
-    const id = result.callConnectionProperties.callConnectionId!;
-    await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === n + 1);
-    return { id, connection: result.callConnection, serverCallId: result.callConnectionProperties.serverCallId! };
-  }
+  const groupCall = (n: number) => placeGroupCall(h, n);
 
   test("a connectCall leg hears its first roster before CallConnected", async () => {
     // REC-NET CreateCallToAcsConnectCallAndHangup*Test(+Async): 4/4 connectCall legs, PU 3-5 ms before CC.

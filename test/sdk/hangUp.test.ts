@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { groupCall as placeGroupCall } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
@@ -11,13 +12,7 @@ describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
 
   const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
 
-  async function groupCall(n: number) {
-    const targets = Array.from({ length: n }, (_, i) => ({ communicationUserId: user(i + 1) }));
-    const result = await h.client.createGroupCall(targets, h.callbackUri);
-    const id = result.callConnectionProperties.callConnectionId!;
-    await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === n + 1);
-    return { id, connection: result.callConnection, serverCallId: result.callConnectionProperties.serverCallId! };
-  }
+  const groupCall = (n: number) => placeGroupCall(h, n);
 
   /** Places an incoming call and has the app answer it: a second leg on another call. */
   async function answeredLeg(serverCallIdOf?: string) {

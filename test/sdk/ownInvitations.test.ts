@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { acsUser, subscribeEventGrid } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
-const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
+const user = acsUser;
 
 /**
  * Learn "Incoming call concepts": a call, redirect, add participant or transfer to an ACS
@@ -16,8 +17,7 @@ describe.each(TRANSPORTS)("IncomingCall for the app's own invitations over %s", 
   afterAll(() => h.close());
   beforeEach(async () => {
     await h.reset();
-    const subscribed = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid"), eventTypes: ["IncomingCall"] });
-    expect(subscribed.body.state).toBe("active");
+    await subscribeEventGrid(h, "/eventgrid", ["IncomingCall"]);
   });
 
   const onVirtualClock = test.runIf(transport !== "server");
