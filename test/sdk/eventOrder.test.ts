@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createEmulator } from "../../emulator/emulator.js";
 import { acsUser, groupCall as placeGroupCall } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
@@ -70,5 +71,12 @@ describe.each(TRANSPORTS)("event order variants over %s", (transport) => {
     const id = result.callConnectionProperties.callConnectionId!;
     await h.waitForEvent("CallConnected", id);
     expect(h.eventTypes(id)).toEqual(["ParticipantsUpdated", "CallConnected"]);
+  });
+});
+
+describe("eventOrder option", () => {
+  test("refuses an order it does not know with a TypeError naming the option", () => {
+    expect(() => createEmulator({ eventOrder: { createCall: "sometimes" as never } })).toThrow(/eventOrder\.createCall must be connectedFirst or rosterFirst/);
+    expect(() => createEmulator({ eventOrder: { hangUp: "rosterFirst" } as never })).toThrow(/eventOrder\.hangUp is not a kind of leg/);
   });
 });
