@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from "./errors.js";
+
 /** Which of CallConnected and a leg's first ParticipantsUpdated comes first. */
 export type FirstEventsOrder = "connectedFirst" | "rosterFirst";
 
@@ -22,13 +24,14 @@ export const DEFAULT_EVENT_ORDER: Readonly<EventOrder> = {
 
 const ORDERS: readonly FirstEventsOrder[] = ["connectedFirst", "rosterFirst"];
 
-/** The default order with `overrides` applied; an unknown value is a TypeError naming it. */
+/** The default order with `overrides` applied; an unknown kind or order is an InvalidArgumentError naming it. */
 export function eventOrder(overrides: Partial<Record<string, unknown>> = {}): EventOrder {
   const order: EventOrder = { ...DEFAULT_EVENT_ORDER };
   for (const [origin, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    if (!(origin in order)) throw new TypeError(`eventOrder.${origin} is not a kind of leg; use createCall, answer or connect.`);
-    if (!ORDERS.includes(value as FirstEventsOrder)) throw new TypeError(`eventOrder.${origin} must be connectedFirst or rosterFirst.`);
+    const field = `eventOrder.${origin}`;
+    if (!(origin in order)) throw new InvalidArgumentError(field, `${field} is not a kind of leg; use createCall, answer or connect.`);
+    if (!ORDERS.includes(value as FirstEventsOrder)) throw new InvalidArgumentError(field, `${field} must be connectedFirst or rosterFirst.`);
     order[origin as LegOrigin] = value as FirstEventsOrder;
   }
   return order;
