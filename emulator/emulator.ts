@@ -18,6 +18,7 @@ import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
 import type { EventOrder } from "./engine/eventOrder.js";
+import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 
@@ -85,6 +86,11 @@ export interface EmulatorOptions {
    * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
    */
   eventOrder?: Partial<EventOrder>;
+  /**
+   * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
+   * redirect to one of them raises IncomingCall instead of ringing a party in the world.
+   */
+  phoneNumbers?: string[];
 }
 
 /**
@@ -140,6 +146,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
     eventOrder: options.eventOrder,
+    phoneNumbers: options.phoneNumbers,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
@@ -280,8 +287,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
      * @example emulator.setParty("8:acs:<resource>_<user>", { behavior: "leftToApps" })
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
-    /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
-    subscribe: (webhook: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(webhook, eventTypes, endpoint),
+    /**
+     * Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`);
+     * `filter` is Event Grid's own subscription filter.
+     * @example emulator.subscribe(url, [], { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawId", values: ["8"] }] })
+     */
+    subscribe: (webhook: string, eventTypes: string[] = [], filter?: EventGridFilter) => engine.eventGrid.subscribe({ endpoint: webhook, eventTypes, filter }, endpoint),
     /** A caller in the world calls the app: IncomingCall to subscribers (`POST /emulator/incoming-calls`). */
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */
@@ -317,14 +328,14 @@ export function createEmulator(options: EmulatorOptions = {}) {
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
       const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
-      if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
+      const tunnels = listenOptions.https ? attachConnectTunnel(app.server, listenOptions.https) : undefined;
       const host = listenOptions.host ?? "127.0.0.1";
       await app.listen({ host, port: listenOptions.port ?? 10010, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : listenOptions.port;
       const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
       endpoint = `${listenOptions.https ? "https" : "http"}://${shownHost}:${port}`;
-      closeServer = () => app.close();
+      closeServer = () => (tunnels?.closeAll(), app.close());
       return { ...info(), url: endpoint };
     },
 

@@ -42,6 +42,9 @@ export type { EventRecord, DeliveryAttempt, RetryPolicy, OutboxLimits, OutboxSta
 export { DEFAULT_RETRY_POLICY, DEFAULT_OUTBOX_LIMITS } from "./engine/outbox.js";
 export type { CallbackHandler, CallbackRequest, CallbackReply, FetchHandler, UrlMatcher } from "./delivery/inProcessSink.js";
 export type { PartyBehavior, PartyInput } from "./engine/world.js";
+export type { EventGridFilter, AdvancedFilter, AdvancedFilterOperator } from "./engine/eventGridFilter.js";
+export { VALIDATION_RETRY } from "./engine/eventGrid.js";
+export { MAX_REDIRECT_HOPS } from "./engine/actions/incomingCall.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
 export type { EventOrder, FirstEventsOrder, LegOrigin } from "./engine/eventOrder.js";
 export { DEFAULT_EVENT_ORDER } from "./engine/eventOrder.js";

@@ -21,10 +21,12 @@ import {
   type StartRecordingRequest,
 } from "./actions/recording.js";
 import { transferCall, type TransferRequest } from "./actions/transfer.js";
+import { moveParticipants, type MoveParticipantsRequest } from "./actions/moveParticipants.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, NotFoundError } from "./errors.js";
+import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
@@ -61,6 +63,8 @@ export interface EngineOptions {
   audio?: AudioSource;
   /** Overrides of DEFAULT_EVENT_ORDER: which of CallConnected and the first roster a kind of leg hears first. */
   eventOrder?: Partial<EventOrder>;
+  /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
+  phoneNumbers?: string[];
 }
 
 /**
@@ -97,6 +101,18 @@ export function createEngine(options: EngineOptions) {
     eventOrder: eventOrder(options.eventOrder),
   };
   const view = callConnectionProperties;
+  const phoneNumbers = {
+    list: () => [...ctx.store.resourceNumbers],
+    add: (number: unknown) => {
+      const value = phoneNumberFromModel({ value: number }, "phoneNumber");
+      ctx.store.resourceNumbers.add(value);
+      return { phoneNumber: value };
+    },
+    remove: (number: string) => {
+      if (!ctx.store.resourceNumbers.delete(number)) throw new NotFoundError(`${number} is not one of the resource's phone numbers. GET /emulator/phone-numbers lists them.`, "phoneNumber");
+    },
+  };
+  for (const number of options.phoneNumbers ?? []) phoneNumbers.add(number);
 
   return {
     /** The engine's context, for in-process tools (scenarios, explorer). @internal */
@@ -124,6 +140,7 @@ export function createEngine(options: EngineOptions) {
     cancelAddParticipant: (callConnectionId: string, request: Parameters<typeof cancelAddParticipant>[2]) =>
       cancelAddParticipant(ctx, callConnectionId, request),
     muteParticipants: (callConnectionId: string, request: Parameters<typeof muteParticipants>[2]) => muteParticipants(ctx, callConnectionId, request),
+    moveParticipants: (callConnectionId: string, request: MoveParticipantsRequest) => moveParticipants(ctx, callConnectionId, request),
     getParticipant: (callConnectionId: string, rawId: string) => callParticipant(getParticipant(ctx, callConnectionId, rawId)),
     listParticipants: (callConnectionId: string, skip: number, top: number) => {
       const page = listParticipants(ctx, callConnectionId, skip, top);
@@ -155,6 +172,8 @@ export function createEngine(options: EngineOptions) {
       return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
     },
     parties: () => ctx.world.list(),
+    /** The phone numbers the resource owns: calls to them raise IncomingCall. */
+    phoneNumbers,
     placeIncomingCall: (input: IncomingCallInput) => {
       const record = placeIncomingCall(ctx, input);
       const call = ctx.store.call(record.serverCallId);

@@ -2,7 +2,7 @@ import { validateRequestBody } from "../../contracts/validator.js";
 import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
 import { BACKLOG_RETRY_AFTER_S, errorResponse, HttpError } from "./errors.js";
-import { NOT_YET_SERVED, OPERATIONS, type Operation, type OperationResult } from "./operations.js";
+import { OPERATIONS, type Operation, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
 import { headerValue, splitTarget } from "./requestParts.js";
 
@@ -113,10 +113,6 @@ function match(method: string, path: string): { operation: Operation; params: st
     if (m) return { operation, params: m.slice(1) };
   }
   const pathKnown = OPERATIONS.some((operation) => operation.pattern.test(path));
-  const unserved = NOT_YET_SERVED.find((o) => o.method === method && o.pattern.test(path));
-  if (unserved) {
-    throw new HttpError("notImplemented", `callsim does not emulate ${unserved.operationId} (${method} ${path}) yet.`);
-  }
   if (pathKnown) throw new HttpError("methodNotAllowed", `${method} is not allowed on ${path}. See the Call Automation REST reference for the methods it takes.`);
   throw new HttpError("routeNotFound", `No Call Automation operation is served at ${method} ${path}. Check the path against the REST reference (api-version 2026-03-12).`);
 }

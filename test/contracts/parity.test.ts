@@ -118,6 +118,11 @@ const ADAPT: Record<string, (world: World, params: Record<string, any>, body: an
   async CallConnection_AddParticipant(world, params) {
     params.callConnectionId = await world.connectedCall([OTHER]);
   },
+  async CallConnection_MoveParticipants(world, params, body) {
+    // The participants to move are in another call, the one fromCall names.
+    body.fromCall = await world.connectedCall([...ids(body.targetParticipants), OTHER]);
+    params.callConnectionId = await world.connectedCall([OTHER]);
+  },
   async CallRecording_GetRecordingProperties(world, params) {
     params.recordingId = await world.recording(false);
   },

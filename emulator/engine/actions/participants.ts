@@ -2,9 +2,10 @@ import { after, emit, emitParticipantsUpdated, MEDIA_STATE_VERSION_STEP, takeFau
 import { CallNotEstablishedError, InvalidArgumentError, NotFoundError } from "../errors.js";
 import { resultInformation, RESULT_OK } from "../events.js";
 import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
-import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, invite, onInvitationSettled, settleInvitation } from "../invitations.js";
+import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, onInvitationSettled, settleInvitation } from "../invitations.js";
+import { learnNumber } from "../ownership.js";
+import { inviteTarget } from "./incomingCall.js";
 import { join, leave } from "../lifecycle.js";
-import { offerInvitation } from "./incomingCall.js";
 import type { CallConnection, Participant } from "../model.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
@@ -54,8 +55,8 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
     throw new InvalidArgumentError("participantToAdd", `${target} is already in the call.`);
   }
   const fault = takeFault(ctx, "addParticipant");
-  if (sourceCallerIdNumber) ctx.store.ownedNumbers.add(sourceCallerIdNumber);
-  const invitation = invite(ctx, call, {
+  if (sourceCallerIdNumber) learnNumber(ctx, sourceCallerIdNumber);
+  const invitation = inviteTarget(ctx, call, {
     target,
     purpose: "addParticipant",
     callConnectionId,
@@ -64,11 +65,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
     customCallingContext: context,
     sourceCallerIdNumber,
     timeoutMs: timeout ? timeout * 1000 : DEFAULT_INVITATION_TIMEOUT_MS,
-  });
-  if (!fault) {
-    const from = isPhoneNumber(target) && sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : connection.appRawId;
-    offerInvitation(ctx, call, invitation, { from, customContext: context });
-  }
+  }, sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : connection.appRawId);
   if (fault) {
     for (const timer of invitation.timers) ctx.clock.cancel(timer);
     invitation.state = "failed";
