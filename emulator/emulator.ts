@@ -17,6 +17,7 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
+import type { EventOrder } from "./engine/eventOrder.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { shapeCallbackEventData } from "../contracts/shape.js";
@@ -82,6 +83,12 @@ export interface EmulatorOptions {
    */
   fetchAudio?: boolean;
   /**
+   * Which of CallConnected and the first ParticipantsUpdated a kind of leg hears first, where
+   * real runs disagree. Defaults: the most recent recordings (DEFAULT_EVENT_ORDER).
+   * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
+   */
+  eventOrder?: Partial<EventOrder>;
+  /**
    * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
    * redirect to one of them raises IncomingCall instead of ringing a party in the world.
    */
@@ -140,6 +147,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
+    eventOrder: options.eventOrder,
     phoneNumbers: options.phoneNumbers,
     shapeEvent: shapeCallbackEventData,
   });
@@ -276,8 +284,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
     assertSelfCheck: () => selfCheck?.assertClean(),
     /**
      * How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`), and what
-     * it keys or says, in order, each time a recognition listens to it.
+     * it keys or says, in order, each time a recognition listens to it. `leftToApps`: it never
+     * answers by itself, only through an app answering its IncomingCall.
      * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
+     * @example emulator.setParty("8:acs:<resource>_<user>", { behavior: "leftToApps" })
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /**

@@ -49,8 +49,10 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     after(ctx, 0, () => failTerminally(ctx, connection, "ConnectFailed", result));
     return connection;
   }
+  // The app's identity may already be in the call (its other leg): then only this leg hears the roster.
+  const rosterChanges = !call.participants.has(ctx.appIdentity);
   join(call, ctx.appIdentity, connection.callConnectionId);
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "connect", rosterChanges ? { include: [connection] } : { only: [connection] }));
   return connection;
 }
 

@@ -92,7 +92,7 @@ onInvitationSettled("createCall", (ctx, invitation, outcome) => {
   if (!connection) return;
   if (outcome === "accepted") {
     join(call, invitation.target);
-    if (connection.state === "connecting") connectLeg(ctx, call, connection);
+    if (connection.state === "connecting") connectLeg(ctx, call, connection, "createCall");
     else emitParticipantsUpdated(ctx, call);
     return;
   }

@@ -16,6 +16,15 @@ import { checkCallbackUri, customCallingContext, optionalString } from "../valid
 export const INCOMING_CALL_TIMEOUT_MS = 30_000;
 
 /**
+ * AnswerFailed for an answer that lost the race to another endpoint (an emulated callee, or
+ * another answer): the code and text the Learn call-end table gives every endpoint but the one
+ * that accepted a call to a user (troubleshooting codes, 487/10003: "start call, add
+ * participant, transfer"). That it arrives as AnswerFailed is assumed.
+ */
+export const ANSWERED_ELSEWHERE = () =>
+  resultInformation(487, 10003, "Call was canceled for this user endpoint as it was accepted elsewhere, by another endpoint.");
+
+/**
  * Rule (assumed): the 70th redirect of one call fails it with 483/8521 "Too many hops". The
  * docs name subcode 8521; 70 is SIP's recommended Max-Forwards (RFC 3261 §8.1.1.6), the hop
  * budget a SIP-based service gives a call.
@@ -53,12 +62,18 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
  * Invites `fields.target` for an action of the app (createCall, addParticipant, transfer).
  * A number the resource was named with is offered to the app through IncomingCall, from
  * `from`, instead of ringing a party in the world; the action's events follow the app's
- * answer, rejection or redirect.
+ * answer, rejection or redirect. A call to an ACS identity raises IncomingCall too (Learn
+ * "Incoming call concepts": call, add participant, transfer; REC-NET: every ACS-to-ACS
+ * recording starts with the IncomingCall of the test's own createCall) while the user's party
+ * in the world still rings: the first answer wins, and an app answering later gets
+ * AnswerFailed (ANSWERED_ELSEWHERE). A party left to apps rings only through IncomingCall.
  */
 export function inviteTarget(ctx: EngineContext, call: ServerCall, fields: Pick<Invitation, "target" | "purpose"> & Partial<Invitation>, from: string): Invitation {
   const offeredToApp = isResourceNumber(ctx, fields.target);
   const invitation = invite(ctx, call, { ...fields, offeredToApp });
-  if (offeredToApp) offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+  if (offeredToApp || identifierKind(fields.target) === "communicationUser") {
+    offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+  }
   return invitation;
 }
 
@@ -150,13 +165,19 @@ export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVe
     // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
-      : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
+      : invitation?.state === "accepted" && !call.ended
+        ? ANSWERED_ELSEWHERE()
+        : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
     after(ctx, 0, () => failTerminally(ctx, connection, "AnswerFailed", result));
     return connection;
   }
   join(call, appRawId, connection.callConnectionId);
   settleSoon(ctx, invitation!, "accepted");
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  // The app's own invitation (createCall, addParticipant, transfer): its settlement announces the
+  // new roster to the inviting leg; this leg hears that same roster, numbered alike (REC-NET
+  // PlayMultipleFilesSourcesWithPlayMediaTest: both legs' first roster is 1).
+  const roster = invitation!.purpose === "incoming" ? undefined : { only: [connection], step: 0 };
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "answer", roster));
   return connection;
 }
 

@@ -16,6 +16,8 @@ export interface MediaOperation {
   start(): void;
   /** Sends its *Canceled event; the queue has already dropped it. */
   canceled(): void;
+  /** Undoes what it did to the call, without events for its own leg: the leg has ended. */
+  stopped?(): void;
   /** Set on a recognition: hands it live input from its target participant. */
   listener?: InputListener;
 }
