@@ -148,6 +148,10 @@ function failureOf(seed: number, outcome: RunOutcome): ExploreFailure {
   };
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function named(options: ExploreOptions<unknown>): string {
   return options.scenario?.name ? ` in ${options.scenario.name}` : "";
 }
@@ -177,7 +181,7 @@ function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhau
   const failure = smallest && failureOf(seed, smallest);
   const stoppedEarly = failures > 0 && !options.all;
   const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? `all ${coverage.systematic} allowed orders` : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
-  const shrunk = coverage.shrinking > 0 ? ` (shrunk in ${coverage.shrinking} runs: ${failure!.cost.duplicates} copie(s), ${failure!.cost.moved} moved event(s))` : "";
+  const shrunk = failure ? ` (${plural(failure.cost.duplicates, "copy", "copies")}, ${plural(failure.cost.moved, "moved event", "moved events")})` : "";
   const summary = failure
     ? `${stoppedEarly ? "A failing order was found after" : `${failures} of`} ${scope}${stoppedEarly ? "" : " failed"}${named(options)}. Smallest failing order${shrunk}: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`
     : `Every one of ${scope} passed${named(options)} (seed ${seed}).`;
