@@ -6,7 +6,7 @@ import type { Emulator } from "../emulator/index.js";
 import { createLocalCertificate, DEFAULT_CERTIFICATE_DIR } from "../emulator/http/tls.js";
 import { SCENARIOS } from "./catalog/index.js";
 import { ExploreSetupError } from "./exploreErrors.js";
-import { EXPLORE_OPTIONS, optionsHelp, readExploreOptions, wholeNumber } from "./exploreOptions.js";
+import { envName, EXPLORE_OPTIONS, optionsHelp, readExploreOptions, wholeNumber } from "./exploreOptions.js";
 import { exitCode, progressLine, summaryLine, writeReports, type ScenarioOutcome } from "./exploreReport.js";
 import { explore, type ExploreApp, type ExploreOptions } from "./explorer.js";
 import { createHttpAppBinding } from "./explorerHttp.js";
@@ -66,7 +66,7 @@ export async function runExploreCommand(argv: string[], io: ExploreIo = defaultI
     const target = values.app ? await loadApp(values.app) : await serveForApp(values, io);
     close = target.close;
     if ("ready" in target) {
-      io.out(`callsim explore: waiting for the app at ${values["start-url"] ?? values["callback-url"]}`);
+      io.out(`callsim explore: waiting for the app at ${new URL(values["callback-url"]!).origin}/`);
       await target.ready();
     }
     for (const scenario of settings.scenarios) {
@@ -111,6 +111,10 @@ type NamedScenario = NonNullable<ExploreOptions<unknown>["scenario"]> & { name: 
 async function readSettings(values: Values) {
   if (!values.app && (!values["callback-url"] || (!values["start-url"] && !values["incoming-call"]))) {
     throw new ExploreSetupError(`give --app <module>, or --callback-url with --start-url or --incoming-call (see callsim explore --help).`);
+  }
+  for (const name of ["callback-url", "start-url", "event-grid-url", "reset-url"] as const) {
+    const url = values[name];
+    if (url !== undefined && !URL.canParse(url)) throw new ExploreSetupError(`--${name} (or ${envName(name)}) must be an absolute URL such as http://127.0.0.1:3000/api/callbacks, got "${url}".`);
   }
   for (const reporter of values.reporter) {
     if (reporter !== "junit" && reporter !== "json") throw new ExploreSetupError(`--reporter (or CALLSIM_REPORTER) is junit or json, got "${reporter}".`);

@@ -245,10 +245,13 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     }
   }
 
-  /** Waits until the app's callback URL answers at all (any status), bounded by `readyTimeoutMs`. */
+  /**
+   * Waits until the app answers at all (any status) at the root of its callback URL's origin,
+   * bounded by `readyTimeoutMs`. Not the start URL itself: a GET there could set the app off.
+   */
   async function ready(): Promise<void> {
     const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-    const url = options.startUrl ?? options.callbackUrl;
+    const url = `${new URL(options.callbackUrl).origin}/`;
     const began = Date.now();
     let last = "";
     while (Date.now() - began < timeoutMs) {

@@ -171,7 +171,10 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       pool.push({ kind: "event", type, callConnectionId: event.data?.callConnectionId, destination: url, event, duplicate: false });
     }
   });
+  let ended = false;
   const handle = async (request: RouteRequest, accepted?: () => void): Promise<RouteResponse> => {
+    // What the app asks once its run is over is not acted on: it belongs to no order.
+    if (ended) return RUN_ENDED;
     const response = await emulator.handle(request);
     accepted?.();
     if (!request.url.startsWith("/calling/")) return response;
@@ -211,7 +214,12 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       branching.push(candidates.length);
       duplicateFroms.push(duplicateFrom);
       const chosen = candidates[index];
-      if (!chosen) throw new ExploreSetupError(`choice ${index} is out of range at step ${step} (${candidates.length} candidates): the replay token does not belong to this app and scenario.`);
+      if (!chosen) {
+        throw new ExploreSetupError(
+          `choice ${index} is out of range at step ${step} (${candidates.length} candidates): the replay token belongs to another app or scenario, ` +
+            "or the app did not act the same way when the same order was run again (it remembers earlier runs: give it a reset URL; or it acts late: raise the quiet window).",
+        );
+      }
       if (chosen.kind === "end") break;
       if (chosen.kind === "advance") {
         trace.push({ kind: "advance", label: chosen.label });
@@ -245,6 +253,7 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
     return { choices, branching, duplicateFrom: duplicateFroms, trace, failure };
   } finally {
     // Answers still held go out as "run ended", so the app's awaits settle before the next run.
+    ended = true;
     for (const resolve of [...held]) resolve(RUN_ENDED);
     held.clear();
     await binding.endRun?.();

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { APPS, EXIT_BOUND_MS, freePort, REPO } from "../support/exploreCli.js";
+import { APPS, CLI_TEST_TIMEOUT_MS, EXIT_BOUND_MS, freePort, REPO } from "../support/exploreCli.js";
 
 /** The explore step of the README's workflow: its env block and its run script. */
 function recipe(): { env: Record<string, string>; script: string } {
@@ -92,7 +92,7 @@ describe("the README's CI recipe", () => {
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/^PASS default-world: not exhaustive: 2 orders run of at least \d+ \(at most \d+%\); the plain order was run, 0 failing, seed 1/m);
     expect(run.junit).toMatch(/<testcase classname="callsim.explore" name="default-world" time="[\d.]+">\n\s*<system-out>Every one of 2 orders/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   test("exits 1 for the buggy IVR with a shrunk, replayable order in the JUnit file, while the app keeps its connections open", async () => {
     const run = await runRecipe("buggy");
@@ -102,5 +102,5 @@ describe("the README's CI recipe", () => {
     // The bug needs CallConnected before the createCall answer, and no copy.
     expect(run.output).toMatch(/Smallest failing order \(0 copies, \d moved events?\): .*CallConnected\. Reason: the app's callback .* on CallConnected answered 500\. Replay: v2\.1\./);
     expect(run.junit).toMatch(/<failure message="the app&apos;s callback [^"]* on CallConnected answered 500" type="OrderFailure">[^]*Replay: v2\.1\./);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

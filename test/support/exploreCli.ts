@@ -9,6 +9,8 @@ export const REPO = join(import.meta.dirname, "..", "..");
 export const APPS = join(REPO, "test", "scenarios", "apps");
 /** A bound that catches a hang, not a performance figure: every CLI run here ends far sooner. */
 export const EXIT_BOUND_MS = 60_000;
+/** A test's own bound: two CLI runs, each within {@link EXIT_BOUND_MS}. */
+export const CLI_TEST_TIMEOUT_MS = 2 * EXIT_BOUND_MS + 10_000;
 
 /** A free loopback port for an app, known before the app starts (the CLI needs its URLs first). */
 export function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
 /**
  * A plain node:http app for `callsim explore` over a URL: POST /start answers at once and
- * places the call START_DELAY_MS later; its callback handler answers each event at once.
+ * places the call START_DELAY_MS later; POST /eventgrid answers an IncomingCall; its callback
+ * handler answers each event at once.
  *
  * APP_VARIANT=buggy assumes the roster (ParticipantsUpdated) comes after CallConnected and
  * answers 500 otherwise; robust takes events in any order; silent never places a call.
@@ -19,10 +20,16 @@ createServer((req, res) => {
   req.on("data", (chunk) => (body += chunk));
   req.on("end", () => {
     if (req.url === "/reset") connected = new Set();
-    if (req.url === "/start" && variant !== "silent") {
+    if (req.method === "POST" && req.url === "/start" && variant !== "silent") {
       setTimeout(() => {
         client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, `${base}/callbacks`).catch((e) => console.error(e.message));
       }, Number(process.env.START_DELAY_MS ?? 0));
+    }
+    if (req.url === "/eventgrid") {
+      for (const event of JSON.parse(body)) {
+        if (event.eventType !== "Microsoft.Communication.IncomingCall") continue;
+        client.answerCall(event.data.incomingCallContext, `${base}/callbacks`).catch((e) => console.error(e.message));
+      }
     }
     if (req.url === "/callbacks") {
       const [event] = JSON.parse(body);
