@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runExploreCommand } from "../../scenarios/exploreCommand.js";
 import { envName, EXPLORE_OPTIONS, readExploreOptions } from "../../scenarios/exploreOptions.js";
+import { CLI_TEST_TIMEOUT_MS, EXIT_BOUND_MS, spawnCli } from "../support/exploreCli.js";
 
 const APPS = join(import.meta.dirname, "apps");
 const robustModule = join(APPS, "answeringModule.mjs");
@@ -81,6 +82,45 @@ describe("callsim explore --app", () => {
     expect(replay.code).toBe(1);
     expect(replay.output).toMatch(new RegExp(`The replayed order ${token.replace(/\./g, "\\.")} failed`));
   });
+
+  test("sets the world's parties from --world, as PUT /emulator/parties/{rawId} takes them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "callsim-explore-"));
+    const world = join(dir, "world.json");
+    writeFileSync(world, JSON.stringify({ parties: { "4:+14255550123": { behavior: "busy" } } }));
+    // An app that expects its call to be answered: in a world where the callee is busy, it fails.
+    const module = join(dir, "caller.mjs");
+    writeFileSync(
+      module,
+      `export default {
+        init: () => ({ types: [] }),
+        start: ({ client, callbackUri }) => client.createCall({ targetParticipant: { phoneNumber: "+14255550123" }, sourceCallIdNumber: { phoneNumber: "+18005550100" } }, callbackUri),
+        handle: ([event], { state }) => void state.types.push(event.type),
+        check: (state) => state.types.some((t) => t.endsWith("CallConnected")) || "the call was never connected",
+      };`,
+    );
+    expect((await command(["--app", module, "--seed", "1", "--max-runs", "1", "--samples", "0"])).code).toBe(0);
+    const busy = await command(["--app", module, "--world", world, "--seed", "1", "--max-runs", "1", "--samples", "0"]);
+    expect(busy.code, busy.output).toBe(1);
+    expect(busy.output).toMatch(/final check failed: the call was never connected/);
+  });
+
+  test("exits 2 for a world file it cannot read, showing the shape it takes", async () => {
+    const { code, output } = await command(["--app", robustModule, "--world", join(APPS, "miniExpress.mjs")]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/--world .* is not a readable JSON file/);
+  });
+
+  test("loads a TypeScript module in a callsim process run with the tsx loader, as the README says", async () => {
+    // spawnCli runs callsim with --import tsx, which is what NODE_OPTIONS="--import tsx" gives a user.
+    const cli = spawnCli(["--app", buggyModule, "--seed", "1"]);
+    let output = "";
+    cli.stdout!.on("data", (d) => (output += d));
+    const bound = setTimeout(() => cli.kill("SIGKILL"), EXIT_BOUND_MS);
+    const code = await new Promise((resolve) => cli.on("exit", resolve));
+    clearTimeout(bound);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/^FAIL default-world: /m);
+  }, CLI_TEST_TIMEOUT_MS);
 
   test("exits 2 for a module that exports no app, saying what it must export", async () => {
     const { code, output } = await command(["--app", join(APPS, "miniExpress.mjs")]);
