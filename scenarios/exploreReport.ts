@@ -23,7 +23,8 @@ export function summaryLine(outcome: ScenarioOutcome): string {
   const seconds = (outcome.durationMs / 1000).toFixed(1);
   if (outcome.status === "error") return `ERROR ${outcome.name}: ${outcome.error} (${seconds} s)`;
   const result = outcome.result!;
-  const scope = result.failure ? `${result.runs} orders run` : coverageText(result);
+  const { systematic, sampled, shrinking } = result.coverage;
+  const scope = result.failure ? `${systematic + sampled} orders run${shrinking > 0 ? ` (and ${shrinking} shrinking the failure)` : ""}` : coverageText(result);
   return `${outcome.status === "passed" ? "PASS" : "FAIL"} ${outcome.name}: ${scope}, ${result.failures} failing, seed ${result.seed} (${seconds} s)`;
 }
 
