@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runExploreCommand } from "../../scenarios/exploreCommand.js";
 import { envName, EXPLORE_OPTIONS, readExploreOptions } from "../../scenarios/exploreOptions.js";
-import { CLI_TEST_TIMEOUT_MS, EXIT_BOUND_MS, spawnCli } from "../support/exploreCli.js";
+import { CLI_TEST_TIMEOUT_MS, EXIT_BOUND_MS, freePort, spawnCli } from "../support/exploreCli.js";
 
 const APPS = join(import.meta.dirname, "apps");
 const robustModule = join(APPS, "answeringModule.mjs");
@@ -42,6 +42,13 @@ describe("callsim explore options", () => {
     const { code, output } = await command(["--seed", "1"]);
     expect(code).toBe(2);
     expect(output).toMatch(/give --app <module>, or --callback-url with --start-url/);
+  });
+
+  test("exits 2 naming the readiness bound when no app answers at its URL", async () => {
+    const port = await freePort();
+    const { code, output } = await command(["--port", "0", "--start-url", `http://127.0.0.1:${port}/start`, "--callback-url", `http://127.0.0.1:${port}/callbacks`], { CALLSIM_READY_TIMEOUT_MS: "300" });
+    expect(code).toBe(2);
+    expect(output).toMatch(new RegExp(`the app did not answer at http://127\\.0\\.0\\.1:${port}/ within 300 ms \\(--ready-timeout-ms\\)`));
   });
 
   test("refuses a scenario it does not know with exit 2, listing the ones it does", async () => {

@@ -86,3 +86,17 @@ export async function exploreApp(options: { app: string; appPort: number; appEnv
   app?.kill("SIGKILL");
   return { code, output: `${output}${appOutput ? `\n--- app ---\n${appOutput}` : ""}`, ms: Date.now() - began, appAlive };
 }
+
+/** Explores test/scenarios/apps/plainApp.mjs (a `variant`) through the CLI with `args` after its URLs and seed 3. */
+export async function explorePlain(variant: "buggy" | "robust" | "silent", args: string[], appEnv: Record<string, string> = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const run = await exploreApp({
+    app: "plainApp.mjs",
+    appPort: port,
+    appEnv: { APP_VARIANT: variant, ...appEnv },
+    args: ["--port", "0", "--start-url", `${base}/start`, "--callback-url", `${base}/callbacks`, "--reset-url", `${base}/reset`, "--seed", "3", ...args],
+  });
+  if (run.code === "hung") throw new Error(`callsim explore did not exit within ${EXIT_BOUND_MS} ms:\n${run.output}`);
+  return run;
+}
