@@ -113,7 +113,13 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
       touch();
     }
   }, { https: listen.https });
-  await server.listen({ host: listen.host ?? "127.0.0.1", port: listen.port ?? 0 });
+  try {
+    await server.listen({ host: listen.host ?? "127.0.0.1", port: listen.port ?? 0 });
+  } catch (error) {
+    await agent.destroy();
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    throw new ExploreSetupError(`port ${listen.port} is already in use (a callsim server?). Pick another with --port (or CALLSIM_PORT), or 0 for a free one.`);
+  }
   const address = server.server.address();
   const endpoint = `${listen.https ? "https" : "http"}://127.0.0.1:${typeof address === "object" && address ? address.port : listen.port}`;
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -49,6 +50,19 @@ describe("callsim explore options", () => {
     const { code, output } = await command(["--port", "0", "--start-url", `http://127.0.0.1:${port}/start`, "--callback-url", `http://127.0.0.1:${port}/callbacks`], { CALLSIM_READY_TIMEOUT_MS: "300" });
     expect(code).toBe(2);
     expect(output).toMatch(new RegExp(`the app did not answer at http://127\\.0\\.0\\.1:${port}/ within 300 ms \\(--ready-timeout-ms\\)`));
+  });
+
+  test("exits 2 when its port is taken, saying how to pick another", async () => {
+    const taken = createServer().listen(0, "127.0.0.1");
+    await new Promise((resolve) => taken.once("listening", resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const { code, output } = await command(["--port", port, "--start-url", "http://127.0.0.1:9/start", "--callback-url", "http://127.0.0.1:9/callbacks"]);
+      expect(code).toBe(2);
+      expect(output).toMatch(new RegExp(`port ${port} is already in use .* Pick another with --port \\(or CALLSIM_PORT\\), or 0 for a free one`));
+    } finally {
+      taken.close();
+    }
   });
 
   test("refuses a scenario it does not know with exit 2, listing the ones it does", async () => {
