@@ -56,6 +56,8 @@ export interface ExploreCoverage {
   notRun: number;
   /** Every order cheaper than this was run systematically (absent when exhaustive or replayed). */
   completeBelow?: OrderCost;
+  /** Steps at which a rerun of an order offered fewer choices than its first run (the app did not act the same way). */
+  divergent?: number;
 }
 
 /** What an exploration found. */
@@ -114,7 +116,17 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     return { scenario: options.scenario?.name, seed, runs: 1, exhaustive: false, coverage: { systematic: 1, sampled: 0, shrinking: 0, notRun: 0 }, failures: failure ? 1 : 0, failure, summary };
   }
 
-  const search = await searchByCost(run, { maxRuns, all: options.all ?? false, onRun: counted });
+  // An app that reacts late or keeps state across runs may offer fewer steps when an order is
+  // rerun: the search then takes the plain step there and says so, rather than stopping.
+  let divergent = 0;
+  const rerun = (choose: Chooser) =>
+    run((candidates, step) => {
+      const choice = choose(candidates, step);
+      if (choice < candidates.length) return choice;
+      divergent++;
+      return 0;
+    });
+  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, onRun: counted });
   const failing = search.failing;
   let sampled = 0;
   if (!search.exhaustive && (failing.length === 0 || options.all)) {
@@ -134,7 +146,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     smallest = shrunk.outcome;
     shrinking = shrunk.runs;
   }
-  const coverage: ExploreCoverage = { systematic: search.runs, sampled, shrinking, notRun: search.notRun, completeBelow: search.completeBelow };
+  const coverage: ExploreCoverage = { systematic: search.runs, sampled, shrinking, notRun: search.notRun, completeBelow: search.completeBelow, divergent };
   return report(options, seed, runs, search.exhaustive, coverage, failing.length, smallest);
 }
 
@@ -160,6 +172,7 @@ function named(options: ExploreOptions<unknown>): string {
 export function coverageText(result: Pick<ExploreResult, "exhaustive" | "coverage">): string {
   const { coverage } = result;
   if (result.exhaustive) return `exhaustive: all ${coverage.systematic} allowed orders`;
+  if (coverage.divergent && coverage.notRun === 0) return `${coverage.systematic} orders run, but the app did not act the same way in reruns (${coverage.divergent} step(s)): not a guarantee`;
   const below = coverage.completeBelow;
   const complete = !below
     ? ""
@@ -185,7 +198,8 @@ function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhau
   const summary = failure
     ? `${stoppedEarly ? "A failing order was found after" : `${failures} of`} ${scope}${stoppedEarly ? "" : " failed"}${named(options)}. Smallest failing order${shrunk}: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`
     : `Every one of ${scope} passed${named(options)} (seed ${seed}).`;
-  return { scenario: options.scenario?.name, seed, runs, exhaustive: exhaustive && !stoppedEarly, coverage, failures, failure, summary };
+  const note = coverage.divergent ? ` Note: at ${coverage.divergent} step(s) the app did not act as it did when the same order ran before (it acts late, or remembers earlier runs): give it a reset URL, or raise the quiet window.` : "";
+  return { scenario: options.scenario?.name, seed, runs, exhaustive: exhaustive && !stoppedEarly && !coverage.divergent, coverage, failures, failure, summary: summary + note };
 }
 
 function describe(entry: TraceEntry): string {

@@ -175,6 +175,24 @@ describe("explore's order of search", () => {
     await expect(explore({ app: idle, seed: 1 })).rejects.toThrow(/the app made no request to callsim in this run/);
   });
 
+  test("goes on, and says so, when the app does not act the same way in a rerun of an order", async () => {
+    let firstRun = true;
+    const app = answeringApp(
+      () => ({}),
+      async (events, ctx) => {
+        // Remembers earlier runs: only the first run's CallConnected handler reads the call's properties.
+        if (events[0].type.endsWith("CallConnected") && firstRun) {
+          firstRun = false;
+          await ctx.client.getCallConnection(events[0].data.callConnectionId).getCallConnectionProperties();
+        }
+      },
+    );
+    const result = await explore({ app, seed: 1, duplicates: 0 });
+    expect(result.coverage.divergent).toBeGreaterThan(0);
+    expect(result.exhaustive).toBe(false);
+    expect(result.summary).toMatch(/the app did not act as it did when the same order ran before/);
+  });
+
   test("says a replay is one replayed order, not a search", async () => {
     const app = answeringApp(() => ({}), () => undefined);
     const result = await explore({ app, replay: "v2.1.0" });
