@@ -56,7 +56,7 @@ export type { InputHeard } from "./engine/media/callerInput.js";
 export { silentWav } from "./audio/wav.js";
 export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
-export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
+export { explore, diagram, DEFAULT_MAX_RUNS, ExploreSetupError } from "../scenarios/explorer.js";
 export {
   validateRequestBody,
   validateRequestParameters,
@@ -74,7 +74,7 @@ export { ContractViolationError, describeFindings } from "../contracts/selfCheck
 export type { SelfCheckFinding } from "../contracts/selfCheck.js";
 export { REQUEST_LOG_LIMIT } from "./http/requestLog.js";
 export type { RequestLogEntry } from "./http/requestLog.js";
-export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreApp, AppContext } from "../scenarios/explorer.js";
+export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreCoverage, OrderCost, ExploreApp, AppContext } from "../scenarios/explorer.js";
 export { runScenario, NOTHING_AFTER_DISCONNECTED } from "../scenarios/scenario.js";
 export type { Scenario, ScenarioContext, ScenarioResult, Constraint } from "../scenarios/scenario.js";
 export { scenarioApp } from "../scenarios/scenarioApp.js";
