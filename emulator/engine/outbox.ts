@@ -1,118 +1,92 @@
 import type { Clock, TimerHandle } from "./clock.js";
+import {
+  DEFAULT_OUTBOX_LIMITS,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryChange,
+  type DeliveryListener,
+  type DeliveryResult,
+  type DeliverySink,
+  type EventChannel,
+  type EventRecord,
+  type OutboxLimits,
+  type OutboxStats,
+} from "./deliveryRecords.js";
+import {
+  callbackChannelPolicy,
+  DEFAULT_EVENT_GRID_RETRY_POLICY,
+  DEFAULT_RETRY_POLICY,
+  eventGridChannelPolicy,
+  SERIAL_ORDERING,
+  type ChannelPolicy,
+  type DeliveryOrdering,
+  type EventGridRetryPolicy,
+  type RetryPolicy,
+} from "./deliveryPolicy.js";
 
-/** One HTTP POST the outbox asks its sink to make. */
-export interface Delivery {
-  url: string;
-  headers: Record<string, string>;
-  /** The JSON array as sent; the outbox writes it out when a sink first reads it. */
-  readonly body: string;
-  /**
-   * The body's events as the outbox holds them (never to be changed): an in-process handler
-   * gets a copy of these rather than a parse of `body`.
-   */
-  readonly events?: readonly Record<string, unknown>[];
-}
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./deliveryPolicy.js";
+export {
+  DEFAULT_OUTBOX_LIMITS,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryChange,
+  type DeliveryListener,
+  type DeliveryResult,
+  type DeliverySink,
+  type EventChannel,
+  type EventRecord,
+  type OutboxLimits,
+  type OutboxStats,
+} from "./deliveryRecords.js";
 
-/** What the app's endpoint answered (or `error` when it could not be reached). */
-export interface DeliveryResult {
-  status: number;
-  body?: string;
-  /** From a `Retry-After` header, in milliseconds. */
-  retryAfterMs?: number;
-}
-
-/** Sends one delivery; rejects when the endpoint cannot be reached. Real HTTP or in-process. */
-export type DeliverySink = (delivery: Delivery) => Promise<DeliveryResult>;
-
-/** Which channel an event travels on. */
-export type EventChannel = "callback" | "eventGrid";
-
-/** Delivery attempt of one event. */
-export interface DeliveryAttempt {
-  at: number;
-  status?: number;
-  error?: string;
-}
-
-/** One event in the log: what was sent, where, and what became of it. */
-export interface EventRecord {
-  /** Position in the whole log, from 1. */
-  sequence: number;
-  id: string;
-  type: string;
-  channel: EventChannel;
-  destination: string;
-  callConnectionId?: string;
-  serverCallId?: string;
-  /** The event object (CloudEvent or Event Grid event) as POSTed inside a JSON array. */
-  event: Record<string, unknown>;
-  createdAt: number;
-  state: "pending" | "delivered" | "deadLettered";
-  attempts: DeliveryAttempt[];
-}
-
-/** How the outbox retries. Every field can be overridden (createEmulator `delivery`, CLI `--delivery-*`). */
-export interface RetryPolicy {
-  /** Attempts per event, the first included, before it is dead-lettered. */
-  maxAttempts: number;
-  /** Wait before the second attempt; doubles for each further one. */
-  baseDelayMs: number;
-  /** Longest wait between attempts, also the cap on a `Retry-After` the app asks for. */
-  maxDelayMs: number;
-}
-
-/**
- * Rule (assumed): five attempts with doubling back-off from 100 ms, capped at 5 s; a
- * `Retry-After` is honoured up to that cap. The service's own policy is not documented.
- */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
-
-/** How much the outbox keeps. */
-export interface OutboxLimits {
-  /** Delivered and dead-lettered events kept in the log; older ones are dropped and counted. */
-  eventLogLimit: number;
-  /** Events waiting for delivery, all destinations together, before new actions are refused (429). */
-  maxBacklog: number;
-}
-
-/**
- * Rule (assumed): the log keeps the newest 10,000 settled events (a 1,000-call run fits) and
- * at most 10,000 events may wait for delivery; both bound memory under any load.
- */
-export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { eventLogLimit: 10_000, maxBacklog: 10_000 };
-
-/** Counters of the outbox since the last reset, for `GET /emulator/info`. */
-export interface OutboxStats {
-  /** Events in the log now. */
-  retained: number;
-  /** Settled events dropped from the log to keep it under `eventLogLimit`. */
-  droppedFromLog: number;
-  delivered: number;
-  deadLettered: number;
-  /** Events waiting for delivery (including those between retries). */
-  pending: number;
-  /** How long the oldest waiting event has waited, in ms (0 when none waits). */
-  oldestPendingMs: number;
-  /** Most events that ever waited at once. */
-  maxPendingSeen: number;
-}
-
-/** An event waiting in its destination's queue, with the headers its POST carries. */
+/** An event the outbox holds until it settles, with the headers its POST carries. */
 interface Queued {
   record: EventRecord;
   headers: Record<string, string>;
+  lane: Lane;
+}
+
+/** Events that keep their order: one callback URL, or one call's events at one URL. */
+interface Lane {
+  key: string;
+  /** The latest event sent of this lane and not settled yet: the next one waits for it. */
+  held?: Queued;
+  waiting: Queued[];
+}
+
+/** Deliveries in flight to one origin, and those waiting for a place. */
+interface OriginLoad {
+  inFlight: number;
+  ready: Queued[];
+}
+
+/** What the outbox is built with; every field has a default. */
+export interface OutboxOptions {
+  /** Callbacks' retries. */
+  policy?: Partial<RetryPolicy>;
+  /** Event Grid webhooks' retries. */
+  eventGrid?: Partial<EventGridRetryPolicy>;
+  limits?: Partial<OutboxLimits>;
+  /** How events wait for each other; {@link SERIAL_ORDERING} unless told. */
+  ordering?: Partial<DeliveryOrdering>;
 }
 
 /**
- * The only way events leave the engine. One ordered queue per destination, one delivery in
- * flight per destination, so a slow endpoint delays only its own events.
+ * The only way events leave the engine. Each event is sent on its own, retried on its own
+ * schedule (callbacks' or Event Grid's) and settled (delivered or dead-lettered) on its own;
+ * `ordering` says how long an event waits for the one before it (see {@link DeliveryOrdering}).
  */
 export class Outbox {
-  private readonly queues = new Map<string, Queued[]>();
-  private readonly busy = new Set<string>();
-  private readonly retryTimers = new Map<string, TimerHandle>();
+  private readonly lanes = new Map<string, Lane>();
+  /** Lanes whose next event waits and may be released by the grace (a finite grace only). */
+  private readonly blocked = new Set<Lane>();
+  private readonly origins = new Map<string, OriginLoad>();
+  private readonly retryTimers = new Map<Queued, TimerHandle>();
+  private graceTimer?: TimerHandle;
   private log: EventRecord[] = [];
-  private readonly listeners = new Set<(record: EventRecord) => void>();
+  /** No event before this index of the log is pending: records never go back to pending. */
+  private firstPendingHint = 0;
+  private readonly listeners = new Set<DeliveryListener>();
   private idleWaiters: Array<() => void> = [];
   private sequence = 0;
   private generation = 0;
@@ -120,16 +94,21 @@ export class Outbox {
   private stopped = false;
   private counts = { droppedFromLog: 0, delivered: 0, deadLettered: 0, maxPendingSeen: 0 };
   readonly policy: RetryPolicy;
+  readonly eventGridPolicy: EventGridRetryPolicy;
   readonly limits: OutboxLimits;
+  readonly ordering: DeliveryOrdering;
+  private readonly channels: Record<EventChannel, ChannelPolicy>;
 
   constructor(
     private readonly clock: Clock,
     private sink: DeliverySink,
-    policy: Partial<RetryPolicy> = {},
-    limits: Partial<OutboxLimits> = {},
+    options: OutboxOptions = {},
   ) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(policy) };
-    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(limits) };
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(options.policy ?? {}) };
+    this.eventGridPolicy = { ...DEFAULT_EVENT_GRID_RETRY_POLICY, ...defined(options.eventGrid ?? {}) };
+    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(options.limits ?? {}) };
+    this.ordering = { ...SERIAL_ORDERING, ...defined(options.ordering ?? {}) };
+    this.channels = { callback: callbackChannelPolicy(this.policy), eventGrid: eventGridChannelPolicy(this.eventGridPolicy) };
   }
 
   /** Replaces where deliveries go (real HTTP, in-process handlers). */
@@ -137,7 +116,7 @@ export class Outbox {
     this.sink = sink;
   }
 
-  /** Queues `event` for `destination` and starts delivering it if the queue was idle. */
+  /** Queues `event` for `destination` and sends it unless its lane holds it back. */
   enqueue(input: Omit<EventRecord, "sequence" | "state" | "attempts" | "createdAt">, headers: Record<string, string>): EventRecord {
     // Field by field: `{ ...input, more }` takes V8 (Node 20) a microsecond for each field after the spread.
     const record: EventRecord = {
@@ -157,11 +136,21 @@ export class Outbox {
     this.pending++;
     if (this.pending > this.counts.maxPendingSeen) this.counts.maxPendingSeen = this.pending;
     this.trimLog();
-    const queue = this.queues.get(record.destination);
-    if (queue) queue.push({ record, headers });
-    else this.queues.set(record.destination, [{ record, headers }]);
-    this.notify(record);
-    this.pump(record.destination);
+    const key = this.ordering.laneBy === "call" ? `${record.destination} ${record.callConnectionId ?? record.serverCallId ?? ""}` : record.destination;
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { key, waiting: [] }));
+    const queued: Queued = { record, headers, lane };
+    this.notify(record, QUEUED);
+    if (lane.held || lane.waiting.length > 0) {
+      lane.waiting.push(queued);
+      if (this.ordering.callOrderGraceMs !== Infinity) {
+        this.blocked.add(lane);
+        this.armGrace(this.ordering.callOrderGraceMs);
+      }
+    } else {
+      lane.held = queued;
+      this.send(queued);
+    }
     return record;
   }
 
@@ -175,8 +164,11 @@ export class Outbox {
     return this.log;
   }
 
-  /** Calls `listener` whenever an event is queued, fails an attempt, is delivered or dead-lettered. */
-  subscribe(listener: (record: EventRecord) => void): () => void {
+  /**
+   * Calls `listener` whenever an event is queued and after every attempt, with what became of
+   * it (delivered, retrying and after how long, dead-lettered).
+   */
+  subscribe(listener: DeliveryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -193,17 +185,19 @@ export class Outbox {
 
   /** What the outbox holds and has done since the last reset. */
   stats(): OutboxStats {
-    let oldest = Infinity;
-    for (const queue of this.queues.values()) if (queue[0] && queue[0].record.createdAt < oldest) oldest = queue[0].record.createdAt;
+    const log = this.log;
+    let i = Math.min(this.firstPendingHint, log.length);
+    while (i < log.length && log[i].state !== "pending") i++;
+    this.firstPendingHint = i;
     return {
-      retained: this.log.length,
+      retained: log.length,
       ...this.counts,
       pending: this.pending,
-      oldestPendingMs: oldest === Infinity ? 0 : Math.max(0, this.clock.now() - oldest),
+      oldestPendingMs: i < log.length ? Math.max(0, this.clock.now() - log[i].createdAt) : 0,
     };
   }
 
-  /** Resolves once every queue is empty and nothing is in flight. */
+  /** Resolves once every event was delivered or dead-lettered. */
   whenIdle(): Promise<void> {
     if (this.pendingCount() === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -212,11 +206,12 @@ export class Outbox {
   /** Drops every queued event and the log (the control plane's reset). */
   clear(): void {
     this.generation++;
-    for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
-    this.retryTimers.clear();
-    this.queues.clear();
-    this.busy.clear();
+    this.cancelTimers();
+    this.lanes.clear();
+    this.blocked.clear();
+    this.origins.clear();
     this.log.length = 0;
+    this.firstPendingHint = 0;
     this.sequence = 0;
     this.pending = 0;
     this.counts = { droppedFromLog: 0, delivered: 0, deadLettered: 0, maxPendingSeen: 0 };
@@ -229,23 +224,34 @@ export class Outbox {
    */
   stop(): void {
     this.stopped = true;
-    for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
-    this.retryTimers.clear();
+    this.cancelTimers();
   }
 
-  private pump(destination: string): void {
-    if (this.stopped || this.busy.has(destination) || this.retryTimers.has(destination)) return;
-    const queued = this.queues.get(destination)?.[0];
-    if (!queued) return;
-    const head = queued.record;
-    this.busy.add(destination);
+  private cancelTimers(): void {
+    for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
+    this.retryTimers.clear();
+    if (this.graceTimer) this.clock.cancel(this.graceTimer);
+    this.graceTimer = undefined;
+  }
+
+  /** One attempt of `queued`, once its origin has room for another delivery. */
+  private send(queued: Queued): void {
+    if (this.stopped) return;
+    const destination = queued.record.destination;
+    const originKey = this.ordering.maxInFlightPerOrigin === Infinity ? "" : originOf(destination);
+    let origin = this.origins.get(originKey);
+    if (!origin) this.origins.set(originKey, (origin = { inFlight: 0, ready: [] }));
+    if (origin.inFlight >= this.ordering.maxInFlightPerOrigin) {
+      origin.ready.push(queued);
+      return;
+    }
+    origin.inFlight++;
     const generation = this.generation;
     const attempt: DeliveryAttempt = { at: this.clock.now() };
-    head.attempts.push(attempt);
-    const delivery = outgoing(destination, queued.headers, [head.event]);
+    queued.record.attempts.push(attempt);
     let sent: Promise<DeliveryResult>;
     try {
-      sent = this.sink(delivery);
+      sent = this.sink(outgoing(destination, queued.headers, [queued.record.event]));
     } catch (error) {
       sent = Promise.reject(error);
     }
@@ -253,40 +259,74 @@ export class Outbox {
       (result) => {
         if (generation !== this.generation) return;
         attempt.status = result.status;
-        this.afterAttempt(head, result.status >= 200 && result.status < 300, retryable(result.status), result.retryAfterMs);
+        this.afterAttempt(queued, origin, attempt, result.status >= 200 && result.status < 300, result.status, result.retryAfterMs);
       },
       (error: unknown) => {
         if (generation !== this.generation) return;
         attempt.error = error instanceof Error ? error.message : String(error);
-        this.afterAttempt(head, false, true, undefined);
+        this.afterAttempt(queued, origin, attempt, false, undefined, undefined);
       },
     );
   }
 
-  private afterAttempt(record: EventRecord, ok: boolean, canRetry: boolean, retryAfterMs: number | undefined): void {
-    const destination = record.destination;
-    this.busy.delete(destination);
-    if (ok || !canRetry || record.attempts.length >= this.policy.maxAttempts) {
+  private afterAttempt(queued: Queued, origin: OriginLoad, attempt: DeliveryAttempt, ok: boolean, status: number | undefined, retryAfterMs: number | undefined): void {
+    origin.inFlight--;
+    const next = origin.ready.shift();
+    if (next) this.send(next);
+    const record = queued.record;
+    const channel = this.channels[record.channel];
+    const delay = ok ? 0 : channel.delayBefore(record.attempts.length + 1, retryAfterMs);
+    const done =
+      ok ||
+      (status !== undefined && !channel.retryable(status)) ||
+      record.attempts.length >= channel.maxAttempts ||
+      this.clock.now() + delay - record.createdAt > channel.timeToLiveMs;
+    if (done) {
       record.state = ok ? "delivered" : "deadLettered";
       this.pending--;
       this.counts[ok ? "delivered" : "deadLettered"]++;
-      const queue = this.queues.get(destination);
-      queue?.shift();
-      if (queue?.length === 0) this.queues.delete(destination);
-      this.notify(record);
-      this.pump(destination);
+      this.notify(record, { kind: "attempted", attempt, outcome: record.state });
+      if (queued.lane.held === queued) this.release(queued.lane);
       this.settleIdle();
       return;
     }
+    this.notify(record, { kind: "attempted", attempt, outcome: "retrying", retryInMs: delay });
     if (this.stopped) return;
-    const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (record.attempts.length - 1));
-    const delay = retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), this.policy.maxDelayMs) : backoff;
-    this.notify(record);
     const timer = this.clock.schedule(delay, () => {
-      this.retryTimers.delete(destination);
-      this.pump(destination);
-    }, `retry ${record.type} to ${destination}`);
-    this.retryTimers.set(destination, timer);
+      this.retryTimers.delete(queued);
+      this.send(queued);
+    }, `retry ${record.type} to ${record.destination}`);
+    this.retryTimers.set(queued, timer);
+  }
+
+  /** The lane's held event settled: its next event goes. */
+  private release(lane: Lane): void {
+    const next = lane.waiting.shift();
+    lane.held = next;
+    if (lane.waiting.length === 0) this.blocked.delete(lane);
+    if (next) this.send(next);
+    else if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
+  }
+
+  /** Sends every waiting event that has waited the grace, and looks again when the next one will have. */
+  private armGrace(delayMs: number): void {
+    if (this.graceTimer || this.stopped) return;
+    this.graceTimer = this.clock.schedule(delayMs, () => {
+      this.graceTimer = undefined;
+      const grace = this.ordering.callOrderGraceMs;
+      const now = this.clock.now();
+      let soonest = Infinity;
+      for (const lane of this.blocked) {
+        while (lane.waiting.length > 0 && lane.waiting[0].record.createdAt + grace <= now) {
+          const next = lane.waiting.shift()!;
+          lane.held = next;
+          this.send(next);
+        }
+        if (lane.waiting.length === 0) this.blocked.delete(lane);
+        else soonest = Math.min(soonest, lane.waiting[0].record.createdAt + grace);
+      }
+      if (soonest !== Infinity) this.armGrace(Math.max(1, soonest - now));
+    }, "call order grace");
   }
 
   /**
@@ -307,10 +347,11 @@ export class Outbox {
       kept.push(record);
     }
     this.log = kept;
+    this.firstPendingHint = 0;
   }
 
-  private notify(record: EventRecord): void {
-    for (const listener of this.listeners) listener(record);
+  private notify(record: EventRecord, change: DeliveryChange): void {
+    for (const listener of this.listeners) listener(record, change);
   }
 
   private settleIdle(): void {
@@ -319,6 +360,14 @@ export class Outbox {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+const QUEUED: DeliveryChange = { kind: "queued" };
+
+/** `scheme://host:port` of a URL, by its slashes: no URL parsing per event. */
+function originOf(url: string): string {
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  return path === -1 ? url : url.slice(0, path);
 }
 
 /**
@@ -340,9 +389,4 @@ function outgoing(url: string, headers: Record<string, string>, events: readonly
 /** The fields that are set: an `undefined` option keeps its default. */
 function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** 408, 429 and 5xx are worth another attempt; other 4xx mean the app refused the event. */
-function retryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }

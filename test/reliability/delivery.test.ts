@@ -27,11 +27,16 @@ async function control(emulator: Emulator, path: string) {
 }
 
 describe("delivery policy", () => {
-  test("defaults: five attempts, 100 ms doubling, 10 s per attempt, reported by GET /emulator/info", async () => {
+  test("defaults: five attempts, 100 ms doubling, 30 s per attempt, Event Grid's 30 attempts and 1,440 minutes, reported by GET /emulator/info", async () => {
     const { emulator } = virtual(undefined, () => 200);
     const info = await control(emulator, "/emulator/info");
-    expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 10_000, eventLogLimit: 10_000, maxBacklog: 10_000 });
+    const eventGrid = { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1_440 };
+    expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 30_000, eventLogLimit: 10_000, maxBacklog: 10_000, eventGrid });
     expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
+    // On the real clock, each event goes on its own: its call's previous one holds it 250 ms at most.
+    const real = createEmulator({ seed: 1 });
+    expect(real.info().delivery).toMatchObject({ timeoutMs: 30_000, eventGrid, callOrderGraceMs: 250, maxInFlightPerOrigin: 64 });
+    await real.close();
   });
 
   test("retries with the configured back-off, then dead-letters the event with every attempt in GET /emulator/events", async () => {
@@ -142,6 +147,30 @@ describe("one slow endpoint never delays another", () => {
     release();
     await emulator.whenIdle();
     expect(emulator.events().every((e) => e.state === "delivered")).toBe(true);
+  });
+
+  test("a silent handler holds its call's next event back for the call-order grace, not for its timeout", async () => {
+    emulator = createEmulator({ selfCheck: true, seed: 7 });
+    const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+    const app = new AppEndpoint();
+    let answer!: () => void;
+    const silent = new Promise<number>((resolve) => (answer = () => resolve(200)));
+    app.answer = (event) => (event.type === "CallConnected" ? silent : 200);
+    await app.listen();
+    apps.push(app);
+    const { callConnectionProperties } = await client.createCall({ targetParticipant: target(4) }, app.url("/cb"));
+    const id = callConnectionProperties.callConnectionId!;
+    await app.waitFor("ParticipantsUpdated", id);
+    // CallConnected's only attempt is still open (30 s timeout), and ParticipantsUpdated went anyway.
+    const [connected] = emulator.events();
+    expect(connected).toMatchObject({ type: "Microsoft.Communication.CallConnected", state: "pending", attempts: [{ at: expect.any(Number) }] });
+    expect(app.arrivals.map((a) => a.type)).toEqual(["ParticipantsUpdated"]);
+    answer();
+    await emulator.whenIdle();
+    expect(emulator.events().map((e) => [e.type, e.state, e.attempts.length])).toEqual([
+      ["Microsoft.Communication.CallConnected", "delivered", 1],
+      ["Microsoft.Communication.ParticipantsUpdated", "delivered", 1],
+    ]);
   });
 
   test("an attempt the endpoint does not answer within the per-attempt timeout is retried", async () => {
