@@ -1,5 +1,5 @@
 import type { Agent } from "undici";
-import type { DeliverySink } from "../engine/outbox.js";
+import { DeliveryTimeoutError, type DeliverySink } from "../engine/outbox.js";
 
 /**
  * An attempt fails, and is retried, when connecting to the app's endpoint, its answer's
@@ -62,9 +62,9 @@ export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { 
       return { status: response.statusCode, body, retryAfterMs };
     } catch (error) {
       const name = (error as Error).name;
-      if (name === "ConnectTimeoutError" || name === "HeadersTimeoutError" || name === "BodyTimeoutError") {
-        throw new Error(`no answer within ${timeoutMs} ms (delivery timeout)`);
-      }
+      // Not connected in time: the app never got the event. Connected but not answered: it did.
+      if (name === "ConnectTimeoutError") throw new Error(`could not connect within ${timeoutMs} ms (delivery timeout)`);
+      if (name === "HeadersTimeoutError" || name === "BodyTimeoutError") throw new DeliveryTimeoutError(`no answer within ${timeoutMs} ms (delivery timeout)`);
       throw error;
     }
   };

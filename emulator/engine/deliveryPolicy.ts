@@ -52,6 +52,8 @@ export interface ChannelPolicy {
   maxAttempts: number;
   /** Published this long ago, an event is dead-lettered instead of retried. */
   timeToLiveMs: number;
+  /** True when an attempt the endpoint did not answer within the timeout is tried again. */
+  retriesTimeouts: boolean;
   /** True when a failed attempt that got `status` is worth another. */
   retryable(status: number): boolean;
   /** The wait before attempt `next` (2 for the first retry), given the app's `Retry-After`. */
@@ -59,13 +61,24 @@ export interface ChannelPolicy {
 }
 
 /**
- * Callbacks: 408, 429 and 5xx are worth another attempt; other 4xx mean the app refused the
- * event. Doubling back-off, a `Retry-After` honoured up to the longest wait.
+ * Rule (assumed): a callback the app's endpoint does not answer within the timeout is not
+ * posted again; it is dead-lettered (the app did get it). The service documents nothing, but
+ * its own live-transcription sample never answers a callback, and its flow (CallConnected
+ * starts a recording) would fail on a second CallConnected 30 s into every call. Event Grid
+ * retries a timeout, as documented.
+ */
+export const CALLBACK_TIMEOUT_RETRIED = false;
+
+/**
+ * Callbacks: 408, 429 and 5xx are worth another attempt, and so is an endpoint that cannot
+ * be reached; other 4xx mean the app refused the event. Doubling back-off, a `Retry-After`
+ * honoured up to the longest wait.
  */
 export function callbackChannelPolicy(policy: RetryPolicy): ChannelPolicy {
   return {
     maxAttempts: policy.maxAttempts,
     timeToLiveMs: Infinity,
+    retriesTimeouts: CALLBACK_TIMEOUT_RETRIED,
     retryable: (status) => status === 408 || status === 429 || status >= 500,
     delayBefore(next, retryAfterMs) {
       if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 0), policy.maxDelayMs);
@@ -80,6 +93,8 @@ export function eventGridChannelPolicy(policy: EventGridRetryPolicy): ChannelPol
   return {
     maxAttempts: policy.maxDeliveryAttempts,
     timeToLiveMs: policy.eventTimeToLiveInMinutes * MINUTE,
+    // "If the endpoint hasn't responded within 30 seconds, the message is queued for retry."
+    retriesTimeouts: true,
     retryable: (status) => !EVENT_GRID_NO_RETRY_STATUSES.has(status),
     delayBefore: (next) => schedule[Math.min(next - 2, schedule.length - 1)],
   };

@@ -98,3 +98,11 @@ export type DeliveryChange =
 
 /** A listener of the outbox: every event queued, and every attempt with its outcome. */
 export type DeliveryListener = (record: EventRecord, change: DeliveryChange) => void;
+
+/**
+ * What a sink throws when the app's endpoint did not answer within the per-attempt timeout:
+ * whether that attempt is tried again is the channel's rule.
+ */
+export class DeliveryTimeoutError extends Error {
+  override name = "DeliveryTimeoutError";
+}

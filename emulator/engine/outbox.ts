@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from "./clock.js";
 import {
   DEFAULT_OUTBOX_LIMITS,
+  DeliveryTimeoutError,
   type Delivery,
   type DeliveryAttempt,
   type DeliveryChange,
@@ -27,6 +28,7 @@ import {
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./deliveryPolicy.js";
 export {
   DEFAULT_OUTBOX_LIMITS,
+  DeliveryTimeoutError,
   type Delivery,
   type DeliveryAttempt,
   type DeliveryChange,
@@ -264,12 +266,13 @@ export class Outbox {
       (error: unknown) => {
         if (generation !== this.generation) return;
         attempt.error = error instanceof Error ? error.message : String(error);
-        this.afterAttempt(queued, origin, attempt, false, undefined, undefined);
+        const timedOut = error instanceof DeliveryTimeoutError;
+        this.afterAttempt(queued, origin, attempt, false, undefined, undefined, timedOut);
       },
     );
   }
 
-  private afterAttempt(queued: Queued, origin: OriginLoad, attempt: DeliveryAttempt, ok: boolean, status: number | undefined, retryAfterMs: number | undefined): void {
+  private afterAttempt(queued: Queued, origin: OriginLoad, attempt: DeliveryAttempt, ok: boolean, status: number | undefined, retryAfterMs: number | undefined, timedOut = false): void {
     origin.inFlight--;
     const next = origin.ready.shift();
     if (next) this.send(next);
@@ -279,6 +282,7 @@ export class Outbox {
     const done =
       ok ||
       (status !== undefined && !channel.retryable(status)) ||
+      (timedOut && !channel.retriesTimeouts) ||
       record.attempts.length >= channel.maxAttempts ||
       this.clock.now() + delay - record.createdAt > channel.timeToLiveMs;
     if (done) {

@@ -173,20 +173,37 @@ describe("one slow endpoint never delays another", () => {
     ]);
   });
 
-  test("an attempt the endpoint does not answer within the per-attempt timeout is retried", async () => {
-    emulator = createEmulator({ selfCheck: true, seed: 5, delivery: { timeoutMs: 50, baseDelayMs: 1, maxDelayMs: 1 } });
+  test("a callback the endpoint does not answer within the per-attempt timeout is dead-lettered, not posted again; an unreachable one is retried", async () => {
+    emulator = createEmulator({ selfCheck: true, seed: 5, delivery: { timeoutMs: 1_000, maxAttempts: 1_000, baseDelayMs: 1, maxDelayMs: 1 } });
     const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
     const app = new AppEndpoint();
     let never!: () => void;
-    app.answer = (_event, attempt) => (attempt === 1 ? new Promise<number>((resolve) => (never = () => resolve(200))) : 200);
+    app.answer = (event, attempt) => (event.type === "CallConnected" && attempt === 1 ? new Promise<number>((resolve) => (never = () => resolve(200))) : 200);
     await app.listen();
     apps.push(app);
     const { callConnectionProperties } = await client.createCall({ targetParticipant: target(3) }, app.url("/cb"));
     await app.waitFor("ParticipantsUpdated", callConnectionProperties.callConnectionId!);
     await emulator.whenIdle();
-    const [connected] = emulator.events();
-    expect(connected.attempts[0].error).toBe("no answer within 50 ms (delivery timeout)");
-    expect(connected.attempts[1].status).toBe(200);
+    const [connected, updated] = emulator.events();
+    expect(connected).toMatchObject({ state: "deadLettered", attempts: [{ error: "no answer within 1000 ms (delivery timeout)" }] });
+    expect(app.posts.get(connected.id)).toBe(1);
+    expect(updated.state).toBe("delivered");
     never();
+    // An endpoint that refuses the connection never got the event: that one is tried again.
+    app.answer = () => 200;
+    await app.kill();
+    const second = await client.createCall({ targetParticipant: target(5) }, app.url("/cb"));
+    const refused = new Promise<void>((resolve) => {
+      const stop = emulator!.engine.outbox.subscribe((record, change) => {
+        if (change.kind === "attempted" && change.outcome === "retrying" && record.callConnectionId === second.callConnectionProperties.callConnectionId) (stop(), resolve());
+      });
+    });
+    await refused;
+    await app.listen();
+    await app.waitFor("ParticipantsUpdated", second.callConnectionProperties.callConnectionId!);
+    await emulator.whenIdle();
+    const [reconnected] = emulator.events({ callConnectionId: second.callConnectionProperties.callConnectionId });
+    expect(reconnected.state).toBe("delivered");
+    expect(reconnected.attempts[0].error).toMatch(/ECONNREFUSED/);
   });
 });

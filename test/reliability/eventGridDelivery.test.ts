@@ -1,16 +1,19 @@
 import { describe, expect, test } from "vitest";
 import { createEmulator } from "../../emulator/emulator.js";
 import { EVENT_GRID_RETRY_SCHEDULE_MS } from "../../emulator/engine/deliveryPolicy.js";
+import { DeliveryTimeoutError } from "../../emulator/engine/outbox.js";
 
 const WEBHOOK = "https://app.test/eventgrid";
 
 /** An emulator on the virtual clock with one validated Event Grid webhook that answers IncomingCall with `reply(attempt)`. */
-async function withWebhook(reply: (attempt: number) => number, delivery = {}) {
+async function withWebhook(reply: (attempt: number) => number | Error, delivery = {}) {
   const emulator = createEmulator({ seed: 8, clock: "virtual", selfCheck: true, delivery });
   let attempts = 0;
   emulator.onCallback(WEBHOOK, ({ headers, events }) => {
     if (headers["aeg-event-type"] === "SubscriptionValidation") return { status: 200, body: { validationResponse: events[0].data.validationCode } };
-    return { status: reply(++attempts) };
+    const answer = reply(++attempts);
+    if (answer instanceof Error) throw answer;
+    return { status: answer };
   });
   expect((await emulator.subscribe(WEBHOOK)).state).toBe("active");
   emulator.placeIncomingCall({ from: "4:+14255550123", to: "4:+18005550100" });
@@ -43,5 +46,11 @@ describe("Event Grid delivery, as Event Grid retries", () => {
     const { incoming, gaps } = await withWebhook((attempt) => (attempt < 3 ? 404 : 200));
     expect(incoming).toMatchObject({ state: "delivered", attempts: [{ status: 404 }, { status: 404 }, { status: 200 }] });
     expect(gaps).toEqual([10_000, 30_000]);
+  });
+
+  test("posts an IncomingCall the webhook did not answer within the timeout again 10 s later (the app answers it twice, as on Azure)", async () => {
+    const { incoming, gaps } = await withWebhook((attempt) => (attempt === 1 ? new DeliveryTimeoutError("no answer within 30000 ms (delivery timeout)") : 200));
+    expect(incoming).toMatchObject({ state: "delivered", attempts: [{ error: "no answer within 30000 ms (delivery timeout)" }, { status: 200 }] });
+    expect(gaps).toEqual([10_000]);
   });
 });
