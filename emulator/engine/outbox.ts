@@ -1,18 +1,5 @@
 import type { Clock, TimerHandle } from "./clock.js";
-import {
-  DEFAULT_OUTBOX_LIMITS,
-  DeliveryTimeoutError,
-  type Delivery,
-  type DeliveryAttempt,
-  type DeliveryChange,
-  type DeliveryListener,
-  type DeliveryResult,
-  type DeliverySink,
-  type EventChannel,
-  type EventRecord,
-  type OutboxLimits,
-  type OutboxStats,
-} from "./deliveryRecords.js";
+import { DeliveryLanes, OriginSlots } from "./deliveryLanes.js";
 import {
   callbackChannelPolicy,
   DEFAULT_EVENT_GRID_RETRY_POLICY,
@@ -26,40 +13,115 @@ import {
 } from "./deliveryPolicy.js";
 
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./deliveryPolicy.js";
-export {
-  DEFAULT_OUTBOX_LIMITS,
-  DeliveryTimeoutError,
-  type Delivery,
-  type DeliveryAttempt,
-  type DeliveryChange,
-  type DeliveryListener,
-  type DeliveryResult,
-  type DeliverySink,
-  type EventChannel,
-  type EventRecord,
-  type OutboxLimits,
-  type OutboxStats,
-} from "./deliveryRecords.js";
+
+/** One HTTP POST the outbox asks its sink to make. */
+export interface Delivery {
+  url: string;
+  headers: Record<string, string>;
+  /** The JSON array as sent; the outbox writes it out when a sink first reads it. */
+  readonly body: string;
+  /**
+   * The body's events as the outbox holds them (never to be changed): an in-process handler
+   * gets a copy of these rather than a parse of `body`.
+   */
+  readonly events?: readonly Record<string, unknown>[];
+}
+
+/** What the app's endpoint answered (or `error` when it could not be reached). */
+export interface DeliveryResult {
+  status: number;
+  body?: string;
+  /** From a `Retry-After` header, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/** Sends one delivery; rejects when the endpoint cannot be reached. Real HTTP or in-process. */
+export type DeliverySink = (delivery: Delivery) => Promise<DeliveryResult>;
+
+/** Which channel an event travels on. */
+export type EventChannel = "callback" | "eventGrid";
+
+/** Delivery attempt of one event. */
+export interface DeliveryAttempt {
+  at: number;
+  status?: number;
+  error?: string;
+}
+
+/** One event in the log: what was sent, where, and what became of it. */
+export interface EventRecord {
+  /** Position in the whole log, from 1. */
+  sequence: number;
+  id: string;
+  type: string;
+  channel: EventChannel;
+  destination: string;
+  callConnectionId?: string;
+  serverCallId?: string;
+  /** The event object (CloudEvent or Event Grid event) as POSTed inside a JSON array. */
+  event: Record<string, unknown>;
+  createdAt: number;
+  state: "pending" | "delivered" | "deadLettered";
+  attempts: DeliveryAttempt[];
+}
+
+/** How much the outbox keeps. */
+export interface OutboxLimits {
+  /** Delivered and dead-lettered events kept in the log; older ones are dropped and counted. */
+  eventLogLimit: number;
+  /** Events waiting for delivery, all destinations together, before new actions are refused (429). */
+  maxBacklog: number;
+}
+
+/**
+ * Rule (assumed): the log keeps the newest 10,000 settled events (a 1,000-call run fits) and
+ * at most 10,000 events may wait for delivery; both bound memory under any load.
+ */
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { eventLogLimit: 10_000, maxBacklog: 10_000 };
+
+/** Counters of the outbox since the last reset, for `GET /emulator/info`. */
+export interface OutboxStats {
+  /** Events in the log now. */
+  retained: number;
+  /** Settled events dropped from the log to keep it under `eventLogLimit`. */
+  droppedFromLog: number;
+  delivered: number;
+  deadLettered: number;
+  /** Events waiting for delivery (including those between retries). */
+  pending: number;
+  /** How long the oldest waiting event has waited, in ms (0 when none waits). */
+  oldestPendingMs: number;
+  /** Most events that ever waited at once. */
+  maxPendingSeen: number;
+}
+
+/** What became of an event: the second argument of an outbox listener. */
+export type DeliveryChange =
+  | { kind: "queued" }
+  | {
+      kind: "attempted";
+      /** The attempt just answered (or failed), also the last of `record.attempts`. */
+      attempt: DeliveryAttempt;
+      outcome: "delivered" | "retrying" | "deadLettered";
+      /** With `retrying`: the wait before the next attempt, in ms. */
+      retryInMs?: number;
+    };
+
+/** A listener of the outbox: every event queued, and every attempt with its outcome. */
+export type DeliveryListener = (record: EventRecord, change: DeliveryChange) => void;
+
+/**
+ * What a sink throws when the app's endpoint did not answer within the per-attempt timeout:
+ * whether that attempt is tried again is the channel's rule.
+ */
+export class DeliveryTimeoutError extends Error {
+  override name = "DeliveryTimeoutError";
+}
 
 /** An event the outbox holds until it settles, with the headers its POST carries. */
 interface Queued {
   record: EventRecord;
   headers: Record<string, string>;
-  lane: Lane;
-}
-
-/** Events that keep their order: one callback URL, or one call's events at one URL. */
-interface Lane {
-  key: string;
-  /** The latest event sent of this lane and not settled yet: the next one waits for it. */
-  held?: Queued;
-  waiting: Queued[];
-}
-
-/** Deliveries in flight to one origin, and those waiting for a place. */
-interface OriginLoad {
-  inFlight: number;
-  ready: Queued[];
 }
 
 /** What the outbox is built with; every field has a default. */
@@ -79,12 +141,9 @@ export interface OutboxOptions {
  * `ordering` says how long an event waits for the one before it (see {@link DeliveryOrdering}).
  */
 export class Outbox {
-  private readonly lanes = new Map<string, Lane>();
-  /** Lanes whose next event waits and may be released by the grace (a finite grace only). */
-  private readonly blocked = new Set<Lane>();
-  private readonly origins = new Map<string, OriginLoad>();
+  private readonly lanes: DeliveryLanes<Queued>;
+  private readonly slots: OriginSlots<Queued>;
   private readonly retryTimers = new Map<Queued, TimerHandle>();
-  private graceTimer?: TimerHandle;
   private log: EventRecord[] = [];
   /** No event before this index of the log is pending: records never go back to pending. */
   private firstPendingHint = 0;
@@ -111,6 +170,8 @@ export class Outbox {
     this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(options.limits ?? {}) };
     this.ordering = { ...SERIAL_ORDERING, ...defined(options.ordering ?? {}) };
     this.channels = { callback: callbackChannelPolicy(this.policy), eventGrid: eventGridChannelPolicy(this.eventGridPolicy) };
+    this.lanes = new DeliveryLanes(clock, this.ordering, (queued) => this.send(queued));
+    this.slots = new OriginSlots(this.ordering.maxInFlightPerOrigin);
   }
 
   /** Replaces where deliveries go (real HTTP, in-process handlers). */
@@ -138,21 +199,8 @@ export class Outbox {
     this.pending++;
     if (this.pending > this.counts.maxPendingSeen) this.counts.maxPendingSeen = this.pending;
     this.trimLog();
-    const key = this.ordering.laneBy === "call" ? `${record.destination} ${record.callConnectionId ?? record.serverCallId ?? ""}` : record.destination;
-    let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { key, waiting: [] }));
-    const queued: Queued = { record, headers, lane };
     this.notify(record, QUEUED);
-    if (lane.held || lane.waiting.length > 0) {
-      lane.waiting.push(queued);
-      if (this.ordering.callOrderGraceMs !== Infinity) {
-        this.blocked.add(lane);
-        this.armGrace(this.ordering.callOrderGraceMs);
-      }
-    } else {
-      lane.held = queued;
-      this.send(queued);
-    }
+    this.lanes.admit({ record, headers });
     return record;
   }
 
@@ -210,8 +258,7 @@ export class Outbox {
     this.generation++;
     this.cancelTimers();
     this.lanes.clear();
-    this.blocked.clear();
-    this.origins.clear();
+    this.slots.clear();
     this.log.length = 0;
     this.firstPendingHint = 0;
     this.sequence = 0;
@@ -226,28 +273,19 @@ export class Outbox {
    */
   stop(): void {
     this.stopped = true;
+    this.lanes.stop();
     this.cancelTimers();
   }
 
   private cancelTimers(): void {
     for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
     this.retryTimers.clear();
-    if (this.graceTimer) this.clock.cancel(this.graceTimer);
-    this.graceTimer = undefined;
   }
 
   /** One attempt of `queued`, once its origin has room for another delivery. */
   private send(queued: Queued): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.slots.take(queued)) return;
     const destination = queued.record.destination;
-    const originKey = this.ordering.maxInFlightPerOrigin === Infinity ? "" : originOf(destination);
-    let origin = this.origins.get(originKey);
-    if (!origin) this.origins.set(originKey, (origin = { inFlight: 0, ready: [] }));
-    if (origin.inFlight >= this.ordering.maxInFlightPerOrigin) {
-      origin.ready.push(queued);
-      return;
-    }
-    origin.inFlight++;
     const generation = this.generation;
     const attempt: DeliveryAttempt = { at: this.clock.now() };
     queued.record.attempts.push(attempt);
@@ -261,20 +299,19 @@ export class Outbox {
       (result) => {
         if (generation !== this.generation) return;
         attempt.status = result.status;
-        this.afterAttempt(queued, origin, attempt, result.status >= 200 && result.status < 300, result.status, result.retryAfterMs);
+        this.afterAttempt(queued, attempt, result.status >= 200 && result.status < 300, result.status, result.retryAfterMs);
       },
       (error: unknown) => {
         if (generation !== this.generation) return;
         attempt.error = error instanceof Error ? error.message : String(error);
         const timedOut = error instanceof DeliveryTimeoutError;
-        this.afterAttempt(queued, origin, attempt, false, undefined, undefined, timedOut);
+        this.afterAttempt(queued, attempt, false, undefined, undefined, timedOut);
       },
     );
   }
 
-  private afterAttempt(queued: Queued, origin: OriginLoad, attempt: DeliveryAttempt, ok: boolean, status: number | undefined, retryAfterMs: number | undefined, timedOut = false): void {
-    origin.inFlight--;
-    const next = origin.ready.shift();
+  private afterAttempt(queued: Queued, attempt: DeliveryAttempt, ok: boolean, status: number | undefined, retryAfterMs: number | undefined, timedOut = false): void {
+    const next = this.slots.release(queued);
     if (next) this.send(next);
     const record = queued.record;
     const channel = this.channels[record.channel];
@@ -290,7 +327,7 @@ export class Outbox {
       this.pending--;
       this.counts[ok ? "delivered" : "deadLettered"]++;
       this.notify(record, { kind: "attempted", attempt, outcome: record.state });
-      if (queued.lane.held === queued) this.release(queued.lane);
+      this.lanes.settled(queued);
       this.settleIdle();
       return;
     }
@@ -301,36 +338,6 @@ export class Outbox {
       this.send(queued);
     }, `retry ${record.type} to ${record.destination}`);
     this.retryTimers.set(queued, timer);
-  }
-
-  /** The lane's held event settled: its next event goes. */
-  private release(lane: Lane): void {
-    const next = lane.waiting.shift();
-    lane.held = next;
-    if (lane.waiting.length === 0) this.blocked.delete(lane);
-    if (next) this.send(next);
-    else if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
-  }
-
-  /** Sends every waiting event that has waited the grace, and looks again when the next one will have. */
-  private armGrace(delayMs: number): void {
-    if (this.graceTimer || this.stopped) return;
-    this.graceTimer = this.clock.schedule(delayMs, () => {
-      this.graceTimer = undefined;
-      const grace = this.ordering.callOrderGraceMs;
-      const now = this.clock.now();
-      let soonest = Infinity;
-      for (const lane of this.blocked) {
-        while (lane.waiting.length > 0 && lane.waiting[0].record.createdAt + grace <= now) {
-          const next = lane.waiting.shift()!;
-          lane.held = next;
-          this.send(next);
-        }
-        if (lane.waiting.length === 0) this.blocked.delete(lane);
-        else soonest = Math.min(soonest, lane.waiting[0].record.createdAt + grace);
-      }
-      if (soonest !== Infinity) this.armGrace(Math.max(1, soonest - now));
-    }, "call order grace");
   }
 
   /**
@@ -367,12 +374,6 @@ export class Outbox {
 }
 
 const QUEUED: DeliveryChange = { kind: "queued" };
-
-/** `scheme://host:port` of a URL, by its slashes: no URL parsing per event. */
-function originOf(url: string): string {
-  const path = url.indexOf("/", url.indexOf("//") + 2);
-  return path === -1 ? url : url.slice(0, path);
-}
 
 /**
  * A delivery of `events` whose body is written out once, when first read: an in-process
