@@ -34,7 +34,7 @@ describe("delivery policy", () => {
     expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 30_000, eventLogLimit: 10_000, maxBacklog: 10_000, eventGrid });
     expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
     // On the real clock, each event goes on its own: its call's previous one holds it 250 ms at most.
-    const real = createEmulator({ seed: 1 });
+    const real = createEmulator({ seed: 1, selfCheck: true });
     expect(real.info().delivery).toMatchObject({ timeoutMs: 30_000, eventGrid, callOrderGraceMs: 250, maxInFlightPerOrigin: 64 });
     await real.close();
   });
