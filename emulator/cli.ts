@@ -19,7 +19,11 @@ Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=
   --strict                     reject request fields the REST spec does not know
   --fetch-audio                fetch play files to time plays by their WAV length and fail bad ones
   --https                      serve TLS with a generated self-signed certificate
-  --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable)
+  --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable); an endpoint
+                               not up yet is validated again until it answers (up to 10 minutes)
+  --event-grid-filter <json>   Event Grid subscription filter for those webhooks, e.g.
+                               '{"advancedFilters":[{"operatorType":"StringNotBeginsWith","key":"data.to.rawId","values":["8"]}]}'
+  --phone-number <e164>        a number the resource owns (repeatable): calls to it raise IncomingCall
   --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info)
 
 Delivery of callbacks (README "Reliability"):
@@ -44,6 +48,8 @@ const OPTIONS = {
   "fetch-audio": { type: "boolean" },
   https: { type: "boolean" },
   "event-grid-webhook": { type: "string", multiple: true },
+  "event-grid-filter": { type: "string" },
+  "phone-number": { type: "string", multiple: true },
   "log-level": { type: "string" },
   "delivery-attempts": { type: "string" },
   "delivery-backoff-ms": { type: "string" },
@@ -71,6 +77,16 @@ function readOptions(argv: string[]) {
     return n;
   };
   const webhooks = values["event-grid-webhook"] ?? (env("event-grid-webhook") ? env("event-grid-webhook")!.split(",") : []);
+  const phoneNumbers = values["phone-number"] ?? (env("phone-number") ? env("phone-number")!.split(",").map((n) => n.trim()) : []);
+  const filterText = values["event-grid-filter"] ?? env("event-grid-filter");
+  let eventGridFilter: unknown;
+  if (filterText !== undefined) {
+    try {
+      eventGridFilter = JSON.parse(filterText);
+    } catch (error) {
+      throw new Error(`--event-grid-filter (or CALLSIM_EVENT_GRID_FILTER) must be JSON, Event Grid's subscription filter: ${(error as Error).message}`);
+    }
+  }
   return {
     help: values.help ?? false,
     host: values.host ?? env("host") ?? "127.0.0.1",
@@ -82,6 +98,8 @@ function readOptions(argv: string[]) {
     https: flag("https"),
     fetchAudio: flag("fetch-audio"),
     webhooks,
+    eventGridFilter,
+    phoneNumbers,
     logLevel: values["log-level"] ?? env("log-level") ?? "info",
     delivery: {
       maxAttempts: number("delivery-attempts", undefined, 1),
@@ -112,7 +130,13 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio });
+  let emulator: Emulator;
+  try {
+    emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio, phoneNumbers: options.phoneNumbers });
+  } catch (error) {
+    process.stderr.write(`callsim: --phone-number: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const certificate = options.https ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
   const info = await emulator.listen({
     host: options.host,
@@ -129,9 +153,17 @@ async function main(): Promise<void> {
     out(`recordings: HTTPS_PROXY=${info.url} lets the SDK download recording files from callsim`);
   }
   else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
+  if (options.phoneNumbers.length > 0) out(`phone numbers: ${options.phoneNumbers.join(", ")} (calls to them raise IncomingCall)`);
   out(`control plane: ${info.url}/emulator/info`);
   for (const endpoint of options.webhooks) {
-    const subscription = await emulator.engine.eventGrid.subscribe(endpoint, [], info.url);
+    let subscription;
+    try {
+      subscription = await emulator.engine.eventGrid.subscribe({ endpoint, filter: options.eventGridFilter }, info.url);
+    } catch (error) {
+      process.stderr.write(`callsim: --event-grid-filter: ${(error as Error).message}\n`);
+      await emulator.close();
+      process.exit(2);
+    }
     out(`event grid subscription ${subscription.id} -> ${endpoint}: ${subscription.state}${subscription.lastError ? ` (${subscription.lastError})` : ""}`);
   }
 

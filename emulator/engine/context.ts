@@ -8,6 +8,8 @@ import type { IdGenerator } from "./ids.js";
 import type { CallConnection, ServerCall } from "./model.js";
 import type { Outbox } from "./outbox.js";
 import type { RecordingStore } from "./recording/recordingStore.js";
+import type { IdentityDirectory } from "./identity/identities.js";
+import type { RoomDirectory } from "./rooms/rooms.js";
 import { CallStore } from "./store.js";
 import { World } from "./world.js";
 
@@ -33,6 +35,10 @@ export interface EngineContext {
   readonly eventGrid: EventGrid;
   /** Call recordings and their stored files. */
   readonly recordings: RecordingStore;
+  /** ACS users and their tokens (the Identity service). */
+  readonly identities: IdentityDirectory;
+  /** Rooms and their participants (the Rooms service). */
+  readonly rooms: RoomDirectory;
   /** Reads play files' audio, when fetching is enabled (none: the duration rule applies). */
   readonly audio?: AudioSource;
 }

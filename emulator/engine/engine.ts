@@ -21,13 +21,17 @@ import {
   type StartRecordingRequest,
 } from "./actions/recording.js";
 import { transferCall, type TransferRequest } from "./actions/transfer.js";
+import { moveParticipants, type MoveParticipantsRequest } from "./actions/moveParticipants.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, NotFoundError } from "./errors.js";
+import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
+import { IdentityDirectory } from "./identity/identities.js";
+import { RoomDirectory } from "./rooms/rooms.js";
 import { checkPartyInput } from "./media/callerInput.js";
 import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
@@ -63,6 +67,8 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
+  phoneNumbers?: string[];
 }
 
 /**
@@ -100,9 +106,23 @@ export function createEngine(options: EngineOptions) {
     appIdentity: ids.acsUserId(resourceId),
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
+    identities: new IdentityDirectory(clock, ids, resourceId),
+    rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
   };
   const view = callConnectionProperties;
+  const phoneNumbers = {
+    list: () => [...ctx.store.resourceNumbers],
+    add: (number: unknown) => {
+      const value = phoneNumberFromModel({ value: number }, "phoneNumber");
+      ctx.store.resourceNumbers.add(value);
+      return { phoneNumber: value };
+    },
+    remove: (number: string) => {
+      if (!ctx.store.resourceNumbers.delete(number)) throw new NotFoundError(`${number} is not one of the resource's phone numbers. GET /emulator/phone-numbers lists them.`, "phoneNumber");
+    },
+  };
+  for (const number of options.phoneNumbers ?? []) phoneNumbers.add(number);
 
   return {
     /** The engine's context, for in-process tools (scenarios, explorer). @internal */
@@ -130,6 +150,7 @@ export function createEngine(options: EngineOptions) {
     cancelAddParticipant: (callConnectionId: string, request: Parameters<typeof cancelAddParticipant>[2]) =>
       cancelAddParticipant(ctx, callConnectionId, request),
     muteParticipants: (callConnectionId: string, request: Parameters<typeof muteParticipants>[2]) => muteParticipants(ctx, callConnectionId, request),
+    moveParticipants: (callConnectionId: string, request: MoveParticipantsRequest) => moveParticipants(ctx, callConnectionId, request),
     getParticipant: (callConnectionId: string, rawId: string) => callParticipant(getParticipant(ctx, callConnectionId, rawId)),
     listParticipants: (callConnectionId: string, skip: number, top: number) => {
       const page = listParticipants(ctx, callConnectionId, skip, top);
@@ -145,6 +166,10 @@ export function createEngine(options: EngineOptions) {
     recordingFile: (documentId: string, part: RecordingFilePart) => recordingFileContent(ctx, ctx.recordings.document(documentId), part),
     /** Deletes a stored recording file (its deleteLocation). */
     deleteRecordingFile: (documentId: string) => deleteRecordingFile(ctx, documentId),
+    /** The Identity service: ACS users and their access tokens. */
+    identities: ctx.identities,
+    /** The Rooms service: rooms, their participants and validity windows. */
+    rooms: ctx.rooms,
     /** CallMedia: play, recognize, DTMF, hold, transcription, media streaming, and parties' live input. */
     media: createCallMedia(ctx),
 
@@ -161,6 +186,8 @@ export function createEngine(options: EngineOptions) {
       return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
     },
     parties: () => ctx.world.list(),
+    /** The phone numbers the resource owns: calls to them raise IncomingCall. */
+    phoneNumbers,
     placeIncomingCall: (input: IncomingCallInput) => {
       const record = placeIncomingCall(ctx, input);
       const call = ctx.store.call(record.serverCallId);
@@ -216,6 +243,8 @@ export function createEngine(options: EngineOptions) {
       ctx.outbox.clear();
       ctx.eventGrid.clear();
       ctx.recordings.clear();
+      ctx.identities.clear();
+      ctx.rooms.clear();
     },
   };
 }

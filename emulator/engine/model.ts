@@ -81,6 +81,12 @@ export interface Invitation {
   customCallingContext?: { voipHeaders: Record<string, string>; sipHeaders: Record<string, string> };
   transferee?: string;
   sourceCallerIdNumber?: string;
+  /** Offered to the app through IncomingCall (a number the resource owns, an ACS user): the world does not ring it. */
+  offeredToApp?: boolean;
+  /** Who the action asked for, when a redirect gave the invitation another target. */
+  invitedAs?: string;
+  /** Redirects this invitation went through. */
+  hops?: number;
   timeoutMs: number;
   timers: TimerHandle[];
   createdAt: number;

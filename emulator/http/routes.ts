@@ -1,8 +1,11 @@
 import { validateRequestBody } from "../../contracts/validator.js";
 import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
+import { createDataPlaneRoutes } from "./dataPlaneRoutes.js";
+import { IDENTITY_SERVICE } from "./identityOperations.js";
+import { ROOMS_SERVICE } from "./roomsOperations.js";
 import { BACKLOG_RETRY_AFTER_S, errorResponse, HttpError } from "./errors.js";
-import { NOT_YET_SERVED, OPERATIONS, type Operation, type OperationResult } from "./operations.js";
+import { OPERATIONS, type Operation, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
 import { headerValue, splitTarget } from "./requestParts.js";
 
@@ -53,9 +56,12 @@ export interface ServiceRoutesOptions {
  */
 export function createServiceRoutes(options: ServiceRoutesOptions): ((request: RouteRequest) => RouteResponse | undefined) & { reset(): void } {
   const repeats = new RepeatabilityCache<RouteResponse>(options.now);
+  // Identity and Rooms share the resource's endpoint (and the SDKs' connection string).
+  const dataPlane = createDataPlaneRoutes([IDENTITY_SERVICE, ROOMS_SERVICE], options);
   const serve = (request: RouteRequest): RouteResponse | undefined => {
     const { path, query } = splitTarget(request.url);
-    if (!path.startsWith("/calling/")) return undefined;
+    // Not in the Call Automation request log: its verdicts are against the Call Automation spec.
+    if (!path.startsWith("/calling/")) return dataPlane(request);
     let operationId: string | undefined;
     let response: RouteResponse;
     try {
@@ -101,7 +107,10 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
     return response;
   };
   /** Forgets remembered repeatable answers (the control plane's reset). */
-  const reset = () => repeats.clear();
+  const reset = () => {
+    repeats.clear();
+    dataPlane.reset();
+  };
   return Object.assign(serve, { reset });
 }
 
@@ -113,10 +122,6 @@ function match(method: string, path: string): { operation: Operation; params: st
     if (m) return { operation, params: m.slice(1) };
   }
   const pathKnown = OPERATIONS.some((operation) => operation.pattern.test(path));
-  const unserved = NOT_YET_SERVED.find((o) => o.method === method && o.pattern.test(path));
-  if (unserved) {
-    throw new HttpError("notImplemented", `callsim does not emulate ${unserved.operationId} (${method} ${path}) yet.`);
-  }
   if (pathKnown) throw new HttpError("methodNotAllowed", `${method} is not allowed on ${path}. See the Call Automation REST reference for the methods it takes.`);
   throw new HttpError("routeNotFound", `No Call Automation operation is served at ${method} ${path}. Check the path against the REST reference (api-version 2026-03-12).`);
 }

@@ -107,6 +107,8 @@ const ADAPT: Record<string, (world: World, params: Record<string, any>, body: an
     body.incomingCallContext = world.incomingCallContext();
   },
   async Connect(world, _params, body) {
+    // A room call needs a room made through the Rooms API: the example's room id is swapped for its id.
+    if (body.callLocator.roomId) body.callLocator.roomId = world.emulator.createRoom({ participants: { [OTHER]: { role: "Presenter" } } }).id;
     world.emulator.startCall({ participants: [OTHER], roomId: body.callLocator.roomId, groupCallId: body.callLocator.groupCallId });
   },
   async CallConnection_GetParticipant(world, params) {
@@ -116,6 +118,11 @@ const ADAPT: Record<string, (world: World, params: Record<string, any>, body: an
     params.callConnectionId = await world.connectedCall([...ids(body.transferee ?? {}), OTHER]);
   },
   async CallConnection_AddParticipant(world, params) {
+    params.callConnectionId = await world.connectedCall([OTHER]);
+  },
+  async CallConnection_MoveParticipants(world, params, body) {
+    // The participants to move are in another call, the one fromCall names.
+    body.fromCall = await world.connectedCall([...ids(body.targetParticipants), OTHER]);
     params.callConnectionId = await world.connectedCall([OTHER]);
   },
   async CallRecording_GetRecordingProperties(world, params) {

@@ -139,11 +139,4 @@ describe("bad input", () => {
     const response = await fetch(loose.url + path, { method: "POST", body: big, headers: { "content-type": "application/json" } });
     expect((await errorOf(response)).status).toBe(413);
   });
-
-  test("answers operations it does not emulate yet with 501 naming them", async () => {
-    const response = await fetch(loose.url + "/calling/callConnections/abc/participants:moveHere?api-version=2026-03-12", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
-    const error = await errorOf(response);
-    expect(error.status).toBe(501);
-    expect(error.message).toMatch(/MoveParticipants/);
-  });
 });

@@ -2,7 +2,8 @@ import { after, emit, takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError, InvalidCallStateError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
-import { invite, onInvitationSettled, settleSoon, type InvitationOutcome } from "../invitations.js";
+import { invite, onInvitationSettled, ringInWorld, settleSoon, type InvitationOutcome } from "../invitations.js";
+import { isResourceNumber, learnNumber, ownsNumber } from "../ownership.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection, IncomingCallRecord, Invitation, ServerCall } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
@@ -13,6 +14,15 @@ import { checkCallbackUri, customCallingContext, optionalString } from "../valid
  * 30 s (the docs name subcode 8587, "incoming call not answered within time", but no duration).
  */
 export const INCOMING_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Rule (assumed): the 70th redirect of one call fails it with 483/8521 "Too many hops". The
+ * docs name subcode 8521; 70 is SIP's recommended Max-Forwards (RFC 3261 §8.1.1.6), the hop
+ * budget a SIP-based service gives a call.
+ */
+export const MAX_REDIRECT_HOPS = 70;
+
+const NO_CUSTOM_CONTEXT = () => ({ voipHeaders: {}, sipHeaders: {} });
 
 /** What the control plane's `POST /emulator/incoming-calls` takes. */
 export interface IncomingCallInput {
@@ -32,11 +42,24 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
   // Checked before anything happens: they travel into the IncomingCall event as they are.
   const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
   const customContext = customCallingContext(input.customContext, "customContext") ?? { voipHeaders: {}, sipHeaders: {} };
-  if (identifierKind(input.to) === "phoneNumber") ctx.store.ownedNumbers.add(input.to.slice(2));
+  if (identifierKind(input.to) === "phoneNumber") learnNumber(ctx, input.to.slice(2));
   const call = openCall(ctx, "incoming");
   join(call, input.from);
   const invitation = invite(ctx, call, { target: input.to, purpose: "incoming", timeoutMs: INCOMING_CALL_TIMEOUT_MS });
-  return offer(ctx, call, invitation, input.from, { callerDisplayName, customContext });
+  return offer(ctx, call, invitation, input.from, { callerDisplayName, customContext }).record;
+}
+
+/**
+ * Invites `fields.target` for an action of the app (createCall, addParticipant, transfer).
+ * A number the resource was named with is offered to the app through IncomingCall, from
+ * `from`, instead of ringing a party in the world; the action's events follow the app's
+ * answer, rejection or redirect.
+ */
+export function inviteTarget(ctx: EngineContext, call: ServerCall, fields: Pick<Invitation, "target" | "purpose"> & Partial<Invitation>, from: string): Invitation {
+  const offeredToApp = isResourceNumber(ctx, fields.target);
+  const invitation = invite(ctx, call, { ...fields, offeredToApp });
+  if (offeredToApp) offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+  return invitation;
 }
 
 function offer(
@@ -45,7 +68,7 @@ function offer(
   invitation: Invitation,
   from: string,
   extra: { callerDisplayName?: string; customContext: IncomingCallRecord["customContext"] },
-): IncomingCallRecord {
+): { record: IncomingCallRecord; delivered: number } {
   const record: IncomingCallRecord = {
     incomingCallContext: ctx.ids.incomingCallContext({ cc: call.serverCallId, to: invitation.target }),
     serverCallId: call.serverCallId,
@@ -57,7 +80,7 @@ function offer(
     createdAt: ctx.clock.now(),
   };
   ctx.store.incoming.set(record.incomingCallContext, record);
-  ctx.eventGrid.publish(
+  const delivered = ctx.eventGrid.publish(
     "IncomingCall",
     `/caller/${from}/recipient/${invitation.target}`,
     {
@@ -71,7 +94,7 @@ function offer(
     },
     call.serverCallId,
   );
-  return record;
+  return { record, delivered };
 }
 
 /** Looks up and consumes an incomingCallContext: each is good for one answer, reject or redirect. */
@@ -161,7 +184,10 @@ export function rejectCall(ctx: EngineContext, request: { incomingCallContext: s
 /**
  * Redirects an IncomingCall; no event is published. A redirect to an ACS user or a number
  * the resource owns raises a new IncomingCall whose `to` is the target (DOC-ACTIONS);
- * any other target is rung in the world. @see RedirectCall
+ * any other target is rung in the world. An ACS user whose IncomingCall no subscription
+ * takes is rung in the world too (their own client answers). The
+ * {@link MAX_REDIRECT_HOPS}th redirect fails the call with 483/8521.
+ * @see RedirectCall
  */
 export function redirectCall(ctx: EngineContext, request: { incomingCallContext: string; target: unknown }): void {
   const target = rawIdFromModel(request.target, "target");
@@ -169,13 +195,33 @@ export function redirectCall(ctx: EngineContext, request: { incomingCallContext:
   const { record, invitation } = consume(ctx, request.incomingCallContext, "redirect");
   const call = ctx.store.call(record.serverCallId);
   if (!invitation || invitation.state !== "ringing" || call.ended) return;
+  const hops = (invitation.hops ?? 0) + 1;
+  if (hops >= MAX_REDIRECT_HOPS) {
+    settleSoon(ctx, invitation, "tooManyHops");
+    return;
+  }
   for (const timer of invitation.timers) ctx.clock.cancel(timer);
   invitation.state = "canceled";
-  const toApp = identifierKind(target) === "communicationUser" || ctx.store.ownedNumbers.has(target.slice(2));
+  const acsUser = identifierKind(target) === "communicationUser";
+  const toApp = acsUser || (identifierKind(target) === "phoneNumber" && ownsNumber(ctx, target.slice(2)));
   const purpose = invitation.purpose === "incoming" && !toApp ? "redirect" : invitation.purpose;
   const { invitationId: _id, timers: _t, state: _s, createdAt: _c, ...carried } = invitation;
-  const next = invite(ctx, call, { ...carried, target, purpose, timeoutMs: purpose === "incoming" ? INCOMING_CALL_TIMEOUT_MS : invitation.timeoutMs });
-  if (toApp) offer(ctx, call, next, record.from, { customContext: record.customContext });
+  const next = invite(ctx, call, {
+    ...carried,
+    target,
+    purpose,
+    offeredToApp: toApp,
+    invitedAs: invitation.invitedAs ?? invitation.target,
+    hops,
+    timeoutMs: purpose === "incoming" ? INCOMING_CALL_TIMEOUT_MS : invitation.timeoutMs,
+  });
+  if (!toApp) return;
+  const { delivered } = offer(ctx, call, next, record.from, { customContext: record.customContext });
+  if (delivered === 0 && acsUser) {
+    // Rule (assumed): nobody subscribed takes this user's calls, so their own client rings.
+    if (next.purpose === "incoming") next.purpose = "redirect";
+    ringInWorld(ctx, next);
+  }
 }
 
 onInvitationSettled("incoming", (ctx, invitation, outcome) => {
