@@ -30,7 +30,7 @@ Delivery of callbacks (README "Reliability"):
   --delivery-attempts <n>      attempts per event before it is dead-lettered (default 5)
   --delivery-backoff-ms <n>    wait before the second attempt, doubling after (default 100)
   --delivery-max-backoff-ms <n>  longest wait between attempts, also caps Retry-After (default 5000)
-  --delivery-timeout-ms <n>    per-attempt timeout (default 10000)
+  --delivery-timeout-ms <n>    per-attempt timeout (default 30000, as Event Grid)
   --event-log-limit <n>        settled events kept in GET /emulator/events (default 10000)
   --max-backlog <n>            events waiting for delivery before actions get 429 (default 10000)
   --shutdown-grace-ms <n>      on SIGTERM/SIGINT, how long pending events may still be delivered (default 2000)

@@ -7,7 +7,8 @@ import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
-import { createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import { CONNECTIONS_PER_ORIGIN, createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import { DEFAULT_CALL_ORDER_GRACE_MS, SERIAL_ORDERING, type DeliveryOrdering, type EventGridRetryPolicy } from "./engine/deliveryPolicy.js";
 import type { DeliverySink, EventRecord, OutboxLimits, RetryPolicy } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
@@ -101,8 +102,16 @@ export interface EmulatorOptions {
  * @example createEmulator({ delivery: { maxAttempts: 10, baseDelayMs: 50, timeoutMs: 2_000 } })
  */
 export interface DeliveryOptions extends Partial<RetryPolicy>, Partial<OutboxLimits> {
-  /** Per-attempt timeout of an HTTP delivery, in ms (default 10,000). */
+  /** Per-attempt timeout of an HTTP delivery, in ms (default 30,000, Event Grid's). */
   timeoutMs?: number;
+  /** How Event Grid webhooks are retried (default: Event Grid's 30 attempts, 1,440 minutes). */
+  eventGrid?: Partial<EventGridRetryPolicy>;
+  /**
+   * On the real clock, how long an event waits for its call's previous event to be answered
+   * before it is posted anyway (default 250 ms). On the virtual clock events go one at a time
+   * per callback URL, in order.
+   */
+  callOrderGraceMs?: number;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -144,6 +153,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
     sink: trackedSink,
     retryPolicy: { maxAttempts: delivery.maxAttempts, baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
     outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
+    eventGridRetryPolicy: delivery.eventGrid,
+    deliveryOrdering: deliveryOrdering(clockKind, delivery),
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
@@ -160,7 +171,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     apiVersions: SUPPORTED_API_VERSIONS,
     seed,
     clock: clockKind,
-    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
+    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits, eventGrid: engine.outbox.eventGridPolicy, ...orderingInfo(engine.outbox.ordering) },
     events: engine.outbox.stats(),
     calls: engine.context.store.counts(),
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
@@ -364,6 +375,22 @@ export function createEmulator(options: EmulatorOptions = {}) {
       await httpSink.close();
     },
   };
+}
+
+/**
+ * The virtual clock keeps one delivery at a time per callback URL, in order (what tests and
+ * the explorer step through); the real clock posts each event on its own, as the service
+ * does, up to as many at once per origin as the HTTP sink has connections.
+ */
+function deliveryOrdering(clock: "real" | "virtual", delivery: DeliveryOptions): DeliveryOrdering {
+  if (clock === "virtual") return SERIAL_ORDERING;
+  return { laneBy: "call", callOrderGraceMs: delivery.callOrderGraceMs ?? DEFAULT_CALL_ORDER_GRACE_MS, maxInFlightPerOrigin: CONNECTIONS_PER_ORIGIN };
+}
+
+/** The ordering as `GET /emulator/info` shows it: its limits where it has them (the real clock). */
+function orderingInfo(ordering: DeliveryOrdering): Pick<EmulatorInfo["delivery"], "callOrderGraceMs" | "maxInFlightPerOrigin"> {
+  if (ordering.laneBy === "destination") return {};
+  return { callOrderGraceMs: ordering.callOrderGraceMs, maxInFlightPerOrigin: ordering.maxInFlightPerOrigin };
 }
 
 /** An emulator made by {@link createEmulator}. */

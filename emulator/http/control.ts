@@ -1,5 +1,6 @@
 import type { Engine } from "../engine/engine.js";
 import type { OutboxLimits, OutboxStats, RetryPolicy } from "../engine/outbox.js";
+import type { EventGridRetryPolicy } from "../engine/deliveryPolicy.js";
 import { InvalidArgumentError } from "../engine/errors.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
@@ -13,7 +14,14 @@ export interface EmulatorInfo {
   seed: number;
   clock: "real" | "virtual";
   /** The delivery policy in force. */
-  delivery: RetryPolicy & OutboxLimits & { timeoutMs: number };
+  delivery: RetryPolicy &
+    OutboxLimits & {
+      timeoutMs: number;
+      eventGrid: EventGridRetryPolicy;
+      /** On the real clock: how long an event waits for its call's previous one, and deliveries in flight per origin. */
+      callOrderGraceMs?: number;
+      maxInFlightPerOrigin?: number;
+    };
   /** The event log and the delivery backlog: retained, dropped, delivered, dead-lettered, pending and its wait. */
   events: OutboxStats;
   /** Live and ended calls held now, and ended calls forgotten to stay within the retention. */
