@@ -25,6 +25,7 @@ import { partyHangUp, startExternalCall, type ExternalCallInput } from "./action
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
+import { checkRawId } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
@@ -140,6 +141,7 @@ export function createEngine(options: EngineOptions) {
 
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
+      checkRawId(rawId, "rawId");
       const behavior = (settings.behavior ?? "answer") as PartyBehavior;
       if (!PARTY_BEHAVIORS.includes(behavior)) {
         throw new InvalidArgumentError("behavior", `behavior must be one of ${PARTY_BEHAVIORS.join(", ")}.`);

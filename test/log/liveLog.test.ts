@@ -7,7 +7,7 @@ import { attachLiveLog } from "../../emulator/log/liveLog.js";
 
 /** An emulator on the virtual clock with the live log attached, writing JSON records into `records`. */
 function loggedEmulator(level: "info" | "debug" = "info") {
-  const emulator = createEmulator({ clock: "virtual", seed: 3, delivery: { maxAttempts: 2 } });
+  const emulator = createEmulator({ clock: "virtual", seed: 3, selfCheck: "throw", delivery: { maxAttempts: 2 } });
   const records: Array<Record<string, any>> = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
