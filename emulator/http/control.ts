@@ -5,7 +5,7 @@ import { checkRawId } from "../engine/identifiers.js";
 import { readControlBody } from "./controlBody.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
-import { splitTarget } from "./requestParts.js";
+import { safeDecode, splitTarget } from "./requestParts.js";
 
 /** What `GET /emulator/info` reports. */
 export interface EmulatorInfo {
@@ -131,12 +131,4 @@ function object(body: unknown): any {
 
 function route(method: string, pattern: string, status: number, handle: Handler, fields?: readonly string[]): ControlRoute {
   return { method, pattern: new RegExp(pattern), status, handle, ...(fields ? { fields } : {}) };
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }

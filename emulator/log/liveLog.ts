@@ -3,7 +3,7 @@ import type { Emulator } from "../emulator.js";
 import type { EventRecord } from "../engine/outbox.js";
 import type { Exchange } from "../http/exchangeWatch.js";
 import { judgeRequest } from "../http/requestLog.js";
-import { splitTarget } from "../http/requestParts.js";
+import { safeDecode, splitTarget } from "../http/requestParts.js";
 
 /** What the live log reads from an emulator: its answers and its outbox. */
 export type LiveLogSource = Pick<Emulator, "watch" | "engine">;
@@ -33,7 +33,7 @@ function logExchange(logger: Logger, { request, response, ms }: Exchange): void 
   if (path.startsWith("/emulator/")) {
     // Reads (a dashboard polling GET /emulator/events) would drown the actions.
     const level = status >= 400 ? "warn" : request.method === "GET" ? "debug" : "info";
-    logger[level]({ kind: "control", method: request.method, path: decodePath(path), status, ms: took, ...(error ? { error } : {}) }, `${request.method} ${decodePath(path)} ${status}`);
+    logger[level]({ kind: "control", method: request.method, path: safeDecode(path), status, ms: took, ...(error ? { error } : {}) }, `${request.method} ${safeDecode(path)} ${status}`);
     return;
   }
   if (!path.startsWith("/calling/")) {
@@ -53,8 +53,8 @@ function logExchange(logger: Logger, { request, response, ms }: Exchange): void 
       ...(operationId ? { operationId } : {}),
       method: request.method,
       path,
-      ...(callConnectionId ? { callConnectionId: decodeURIComponent(callConnectionId) } : {}),
-      ...(recordingId ? { recordingId: decodeURIComponent(recordingId) } : {}),
+      ...(callConnectionId ? { callConnectionId: safeDecode(callConnectionId) } : {}),
+      ...(recordingId ? { recordingId: safeDecode(recordingId) } : {}),
       status,
       ms: took,
       ...(error ? { error } : {}),
@@ -99,14 +99,6 @@ function errorMessage(body: RouteBody): string | undefined {
     return typeof message === "string" ? message : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
   }
 }
 
