@@ -17,7 +17,10 @@ export type LiveLogSource = Pick<Emulator, "watch" | "engine">;
  */
 export function attachLiveLog(emulator: LiveLogSource, logger: Logger): () => void {
   const maxAttempts = emulator.engine.outbox.policy.maxAttempts;
-  const stopWatching = emulator.watch((exchange) => logExchange(logger, exchange));
+  const stopWatching = emulator.watch((exchange) => {
+    logExchange(logger, exchange);
+    if (exchange.response.status === 201 && exchange.request.method === "POST" && splitTarget(exchange.request.url).path === "/emulator/incoming-calls") warnIfUnheard(emulator, logger);
+  });
   const stopEvents = emulator.engine.outbox.subscribe((record) => logEvent(logger, record, maxAttempts));
   return () => {
     stopWatching();
@@ -62,6 +65,12 @@ function logExchange(logger: Logger, { request, response, ms }: Exchange): void 
     },
     `${operation} ${status}`,
   );
+}
+
+/** An incoming call placed with no subscription reaches nobody: say so where the user looks. */
+function warnIfUnheard(emulator: LiveLogSource, logger: Logger): void {
+  const listening = emulator.engine.eventGrid.list().some((s) => s.state === "active" && (s.eventTypes.length === 0 || s.eventTypes.includes("IncomingCall")));
+  if (!listening) logger.warn({ kind: "notice" }, "IncomingCall reached no Event Grid subscriber (POST /emulator/subscriptions, or --event-grid-webhook): answer it with the incomingCallContext of the response");
 }
 
 function logEvent(logger: Logger, record: EventRecord, maxAttempts: number): void {

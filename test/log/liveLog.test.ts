@@ -84,6 +84,12 @@ describe("live log", () => {
     expect(debug.records.filter((r) => r.kind === "control")).toEqual([expect.objectContaining({ level: 20, method: "GET", status: 200 })]);
   });
 
+  test("warns when an incoming call reaches no Event Grid subscriber", async () => {
+    const { emulator, records } = loggedEmulator();
+    await emulator.handle({ method: "POST", url: "/emulator/incoming-calls", headers: {}, rawBody: '{"from":"4:+14255550123","to":"4:+18005550100"}', protocol: "http" });
+    expect(records.at(-1)).toMatchObject({ level: 40, kind: "notice", msg: expect.stringMatching(/^IncomingCall reached no Event Grid subscriber/) });
+  });
+
   test("stops when told to, and costs nothing once stopped", async () => {
     const { emulator, client, records, stop } = loggedEmulator();
     emulator.onCallback("https://app.test/", () => undefined);
