@@ -25,7 +25,11 @@ Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=
   --https                      serve TLS with a generated self-signed certificate
   --cert <file> --key <file>   serve TLS with your own PEM certificate and key (implies --https)
   --pwd <passphrase>           passphrase of an encrypted --key
-  --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable)
+  --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable); an endpoint
+                               not up yet is validated again until it answers (up to 10 minutes)
+  --event-grid-filter <json>   Event Grid subscription filter for those webhooks, e.g.
+                               '{"advancedFilters":[{"operatorType":"StringNotBeginsWith","key":"data.to.rawId","values":["8"]}]}'
+  --phone-number <e164>        a number the resource owns (repeatable): calls to it raise IncomingCall
   --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info: every
                                request, delivery, retry, dead letter and control-plane action)
   --log-format <format>        text (default; coloured on a terminal) or json (pino's JSON lines)
@@ -59,6 +63,8 @@ const OPTIONS = {
   key: { type: "string" },
   pwd: { type: "string" },
   "event-grid-webhook": { type: "string", multiple: true },
+  "event-grid-filter": { type: "string" },
+  "phone-number": { type: "string", multiple: true },
   "log-level": { type: "string" },
   "log-format": { type: "string" },
   "delivery-attempts": { type: "string" },
@@ -88,6 +94,16 @@ function readOptions(argv: string[]) {
     return n;
   };
   const webhooks = values["event-grid-webhook"] ?? (env("event-grid-webhook") ? env("event-grid-webhook")!.split(",") : []);
+  const phoneNumbers = values["phone-number"] ?? (env("phone-number") ? env("phone-number")!.split(",").map((n) => n.trim()) : []);
+  const filterText = values["event-grid-filter"] ?? env("event-grid-filter");
+  let eventGridFilter: unknown;
+  if (filterText !== undefined) {
+    try {
+      eventGridFilter = JSON.parse(filterText);
+    } catch (error) {
+      throw new Error(`--event-grid-filter (or CALLSIM_EVENT_GRID_FILTER) must be JSON, Event Grid's subscription filter: ${(error as Error).message}`);
+    }
+  }
   const cert = values.cert ?? env("cert");
   const key = values.key ?? env("key");
   if ((cert === undefined) !== (key === undefined)) throw new Error(`--cert and --key go together: give both PEM files (got only ${cert === undefined ? "--key" : "--cert"}).`);
@@ -104,6 +120,8 @@ function readOptions(argv: string[]) {
     ownCertificate: cert !== undefined && key !== undefined ? { certPath: cert, keyPath: key, passphrase: values.pwd ?? env("pwd") } : undefined,
     fetchAudio: flag("fetch-audio"),
     webhooks,
+    eventGridFilter,
+    phoneNumbers,
     logLevel: parseLogLevel(values["log-level"] ?? env("log-level") ?? "info"),
     logFormat: parseLogFormat(values["log-format"] ?? env("log-format") ?? "text"),
     delivery: {
@@ -143,7 +161,13 @@ async function main(): Promise<void> {
   const logger = createCliLogger({ level: options.logLevel, format: options.logFormat });
   // A JSON log stays JSON from its first line: the banner becomes records too.
   const out = options.logFormat === "json" ? (line: string, fields: Record<string, unknown> = {}) => logger.info(fields, line) : (line: string) => void process.stdout.write(`${line}\n`);
-  const emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio });
+  let emulator: Emulator;
+  try {
+    emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio, phoneNumbers: options.phoneNumbers });
+  } catch (error) {
+    process.stderr.write(`callsim: --phone-number: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const own = options.ownCertificate ? await loadOwnCertificate(options.ownCertificate) : undefined;
   const certificate = options.https && !own ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
   const tls = own ?? certificate;
@@ -164,9 +188,17 @@ async function main(): Promise<void> {
   } else if (own) {
     out(`tls: your certificate ${options.ownCertificate!.certPath}${own.subjectAltName ? ` (${own.subjectAltName})` : ""}`, { cert: options.ownCertificate!.certPath });
   } else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
+  if (options.phoneNumbers.length > 0) out(`phone numbers: ${options.phoneNumbers.join(", ")} (calls to them raise IncomingCall)`);
   out(`control plane: ${info.url}/emulator/info`);
   for (const endpoint of options.webhooks) {
-    const subscription = await emulator.engine.eventGrid.subscribe(endpoint, [], info.url);
+    let subscription;
+    try {
+      subscription = await emulator.engine.eventGrid.subscribe({ endpoint, filter: options.eventGridFilter }, info.url);
+    } catch (error) {
+      process.stderr.write(`callsim: --event-grid-filter: ${(error as Error).message}\n`);
+      await emulator.close();
+      process.exit(2);
+    }
     out(`event grid subscription ${subscription.id} -> ${endpoint}: ${subscription.state}${subscription.lastError ? ` (${subscription.lastError})` : ""}`);
   }
 

@@ -18,8 +18,12 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
+import type { EventOrder } from "./engine/eventOrder.js";
+import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
+import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
+import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
 import { watchExchanges, type ExchangeWatcher } from "./http/exchangeWatch.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
@@ -80,6 +84,17 @@ export interface EmulatorOptions {
    * 16-bit 16 kHz WAV fails as the service fails it. Off by default: files play 1 s.
    */
   fetchAudio?: boolean;
+  /**
+   * Which of CallConnected and the first ParticipantsUpdated a kind of leg hears first, where
+   * real runs disagree. Defaults: the most recent recordings (DEFAULT_EVENT_ORDER).
+   * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
+   */
+  eventOrder?: Partial<EventOrder>;
+  /**
+   * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
+   * redirect to one of them raises IncomingCall instead of ringing a party in the world.
+   */
+  phoneNumbers?: string[];
 }
 
 /**
@@ -136,6 +151,9 @@ export function createEmulator(options: EmulatorOptions = {}) {
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
+    eventOrder: options.eventOrder,
+    phoneNumbers: options.phoneNumbers,
+    shapeEvent: shapeCallbackEventData,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
@@ -197,7 +215,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   async function serveControl(request: RouteRequest): Promise<RouteResponse> {
     let response = await control(request);
     if (!response) {
-      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, the control plane under /emulator/.`));
+      const { status, body } = errorResponse(new HttpError("routeNotFound", `Nothing is served at ${request.method} ${request.url}. Call Automation lives under /calling/, Identity under /identities, Rooms under /rooms, the control plane under /emulator/.`));
       response = { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
     }
     // The control plane has no spec, but its errors speak the service's error shape.
@@ -274,16 +292,30 @@ export function createEmulator(options: EmulatorOptions = {}) {
     assertSelfCheck: () => selfCheck?.assertClean(),
     /**
      * How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`), and what
-     * it keys or says, in order, each time a recognition listens to it.
+     * it keys or says, in order, each time a recognition listens to it. `leftToApps`: it never
+     * answers by itself, only through an app answering its IncomingCall.
      * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
+     * @example emulator.setParty("8:acs:<resource>_<user>", { behavior: "leftToApps" })
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
-    /** Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`). */
-    subscribe: (webhook: string, eventTypes: string[] = []) => engine.eventGrid.subscribe(webhook, eventTypes, endpoint),
+    /**
+     * Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`);
+     * `filter` is Event Grid's own subscription filter.
+     * @example emulator.subscribe(url, [], { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawId", values: ["8"] }] })
+     */
+    subscribe: (webhook: string, eventTypes: string[] = [], filter?: EventGridFilter) => engine.eventGrid.subscribe({ endpoint: webhook, eventTypes, filter }, endpoint),
     /** A caller in the world calls the app: IncomingCall to subscribers (`POST /emulator/incoming-calls`). */
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */
     startCall: (input: ExternalCallInput) => engine.startCall(input),
+    /**
+     * Creates a room as `RoomsClient.createRoom` does (`POST /rooms`), participants by rawId;
+     * only they may join its calls, within its validity window.
+     * @example const { id } = emulator.createRoom({ participants: { [user]: { role: "Presenter" } } })
+     */
+    createRoom: (request: CreateRoomRequest = {}) => engine.rooms.create(request),
+    /** Creates an ACS user as `CommunicationIdentityClient.createUser` does (`POST /identities`); answers its rawId. */
+    createUser: () => engine.identities.create().identity.id,
     /** A simulated party leaves a call (`POST /emulator/calls/{serverCallId}/participants/{rawId}:hangUp`). */
     hangUpParty: (serverCallId: string, rawId: string) => engine.partyHangUp(serverCallId, rawId),
     /**
@@ -324,14 +356,14 @@ export function createEmulator(options: EmulatorOptions = {}) {
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
       const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel, logger: listenOptions.logger });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
-      if (listenOptions.https) attachConnectTunnel(app.server, listenOptions.https);
+      const tunnels = listenOptions.https ? attachConnectTunnel(app.server, listenOptions.https) : undefined;
       const host = listenOptions.host ?? "127.0.0.1";
       await app.listen({ host, port: listenOptions.port ?? 10010, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : listenOptions.port;
       const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
       endpoint = `${listenOptions.https ? "https" : "http"}://${shownHost}:${port}`;
-      closeServer = () => app.close();
+      closeServer = () => (tunnels?.closeAll(), app.close());
       return { ...info(), url: endpoint };
     },
 

@@ -167,6 +167,30 @@ describe.skipIf(!existsSync(cli))("callsim command", () => {
       child.kill("SIGKILL");
     }
   });
+
+  test("names the resource's phone numbers with --phone-number, as the control plane lists them", async () => {
+    const numbered = await start(["--port", "0", "--phone-number", "+18005550100", "--phone-number", "+18005550111"]);
+    try {
+      expect(numbered.lines).toContain("phone numbers: +18005550100, +18005550111 (calls to them raise IncomingCall)");
+      const endpoint = numbered.lines[0].replace("callsim listening on ", "");
+      expect(await (await fetch(`${endpoint}/emulator/phone-numbers`)).json()).toEqual(["+18005550100", "+18005550111"]);
+    } finally {
+      numbered.child.kill("SIGKILL");
+    }
+  });
+
+  test.each([
+    [["--phone-number", "18005550100"], /--phone-number: .*E\.164/],
+    [["--event-grid-webhook", "http://127.0.0.1:9/hook", "--event-grid-filter", "{not json"], /--event-grid-filter .*must be JSON/],
+    [["--event-grid-webhook", "http://127.0.0.1:9/hook", "--event-grid-filter", '{"advancedFilters":[{"operatorType":"Nope","key":"data.x"}]}'], /--event-grid-filter: filter\.advancedFilters\[0\]\.operatorType must be one of/],
+  ])("refuses %j with exit code 2, saying what to fix", async (args, message) => {
+    const child = spawn(process.execPath, [cli, "--port", "0", ...args], { stdio: "pipe" });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
 });
 
 /** Runs the CLI to its exit and collects what it printed. */

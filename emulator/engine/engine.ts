@@ -21,14 +21,18 @@ import {
   type StartRecordingRequest,
 } from "./actions/recording.js";
 import { transferCall, type TransferRequest } from "./actions/transfer.js";
+import { moveParticipants, type MoveParticipantsRequest } from "./actions/moveParticipants.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
-import { takeFault, type EngineContext } from "./context.js";
-import { InvalidArgumentError } from "./errors.js";
-import { checkRawId } from "./identifiers.js";
+import { takeFault, type EngineContext, type EventShaper } from "./context.js";
+import { InvalidArgumentError, NotFoundError } from "./errors.js";
+import { checkRawId, phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
+import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
+import { IdentityDirectory } from "./identity/identities.js";
+import { RoomDirectory } from "./rooms/rooms.js";
 import { checkPartyInput } from "./media/callerInput.js";
 import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
@@ -59,6 +63,12 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Overrides of DEFAULT_EVENT_ORDER: which of CallConnected and the first roster a kind of leg hears first. */
+  eventOrder?: Partial<EventOrder>;
+  /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
+  phoneNumbers?: string[];
+  /** Fits callback events to each connection's api-version; without it every event is sent as built. */
+  shapeEvent?: EventShaper;
 }
 
 /**
@@ -91,9 +101,25 @@ export function createEngine(options: EngineOptions) {
     appIdentity: ids.acsUserId(resourceId),
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
+    identities: new IdentityDirectory(clock, ids, resourceId),
+    rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
+    shapeEvent: options.shapeEvent,
+    eventOrder: eventOrder(options.eventOrder),
   };
   const view = callConnectionProperties;
+  const phoneNumbers = {
+    list: () => [...ctx.store.resourceNumbers],
+    add: (number: unknown) => {
+      const value = phoneNumberFromModel({ value: number }, "phoneNumber");
+      ctx.store.resourceNumbers.add(value);
+      return { phoneNumber: value };
+    },
+    remove: (number: string) => {
+      if (!ctx.store.resourceNumbers.delete(number)) throw new NotFoundError(`${number} is not one of the resource's phone numbers. GET /emulator/phone-numbers lists them.`, "phoneNumber");
+    },
+  };
+  for (const number of options.phoneNumbers ?? []) phoneNumbers.add(number);
 
   return {
     /** The engine's context, for in-process tools (scenarios, explorer). @internal */
@@ -121,6 +147,7 @@ export function createEngine(options: EngineOptions) {
     cancelAddParticipant: (callConnectionId: string, request: Parameters<typeof cancelAddParticipant>[2]) =>
       cancelAddParticipant(ctx, callConnectionId, request),
     muteParticipants: (callConnectionId: string, request: Parameters<typeof muteParticipants>[2]) => muteParticipants(ctx, callConnectionId, request),
+    moveParticipants: (callConnectionId: string, request: MoveParticipantsRequest) => moveParticipants(ctx, callConnectionId, request),
     getParticipant: (callConnectionId: string, rawId: string) => callParticipant(getParticipant(ctx, callConnectionId, rawId)),
     listParticipants: (callConnectionId: string, skip: number, top: number) => {
       const page = listParticipants(ctx, callConnectionId, skip, top);
@@ -136,6 +163,10 @@ export function createEngine(options: EngineOptions) {
     recordingFile: (documentId: string, part: RecordingFilePart) => recordingFileContent(ctx, ctx.recordings.document(documentId), part),
     /** Deletes a stored recording file (its deleteLocation). */
     deleteRecordingFile: (documentId: string) => deleteRecordingFile(ctx, documentId),
+    /** The Identity service: ACS users and their access tokens. */
+    identities: ctx.identities,
+    /** The Rooms service: rooms, their participants and validity windows. */
+    rooms: ctx.rooms,
     /** CallMedia: play, recognize, DTMF, hold, transcription, media streaming, and parties' live input. */
     media: createCallMedia(ctx),
 
@@ -153,6 +184,8 @@ export function createEngine(options: EngineOptions) {
       return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
     },
     parties: () => ctx.world.list(),
+    /** The phone numbers the resource owns: calls to them raise IncomingCall. */
+    phoneNumbers,
     placeIncomingCall: (input: IncomingCallInput) => {
       const record = placeIncomingCall(ctx, input);
       const call = ctx.store.call(record.serverCallId);
@@ -208,6 +241,8 @@ export function createEngine(options: EngineOptions) {
       ctx.outbox.clear();
       ctx.eventGrid.clear();
       ctx.recordings.clear();
+      ctx.identities.clear();
+      ctx.rooms.clear();
     },
   };
 }

@@ -17,6 +17,8 @@ export type CallbackEventName =
   | "RemoveParticipantFailed"
   | "CancelAddParticipantSucceeded"
   | "CancelAddParticipantFailed"
+  | "MoveParticipantSucceeded"
+  | "MoveParticipantFailed"
   | "ParticipantsUpdated"
   | "RecordingStateChanged"
   | "StartRecordingFailed"

@@ -132,6 +132,7 @@ function base64(text: string): string {
   return btoa(binary);
 }
 
-function base64Url(text: string): string {
+/** Base64url (no padding) of UTF-8 text, as JWT segments are written. */
+export function base64Url(text: string): string {
   return base64(text).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 }

@@ -4,7 +4,7 @@ import type { Invitation, InvitationPurpose, ServerCall } from "./model.js";
 import { DEFAULT_RING_MS } from "./world.js";
 
 /** How an invitation ended. */
-export type InvitationOutcome = "accepted" | "decline" | "busy" | "forbidden" | "unreachable" | "timedOut" | "canceled";
+export type InvitationOutcome = "accepted" | "decline" | "busy" | "forbidden" | "unreachable" | "timedOut" | "tooManyHops" | "canceled";
 
 /**
  * Rule (assumed): an invitation with no timeout of its own rings for 60 s. The spec bounds
@@ -23,6 +23,8 @@ export const INVITATION_FAILURES: Record<Exclude<InvitationOutcome, "accepted" |
   forbidden: { code: 403, subCode: 8538, reason: "The callee rejected the call as forbidden." },
   timedOut: { code: 408, subCode: 8541, reason: "The callee did not answer before the invitation timed out." },
   unreachable: { code: 480, subCode: 8544, reason: "The callee could not be reached." },
+  // 8521 "Too many hops" is documented (ERROR-CODES.md); 483 is SIP's Too Many Hops (RFC 3261 §21.4.22).
+  tooManyHops: { code: 483, subCode: 8521, reason: "Too many hops: the call was redirected too many times." },
 };
 
 /** ResultInformation for a failed invitation, in the message format real events use. */
@@ -59,17 +61,24 @@ export function invite(
     ...fields,
   };
   ctx.store.invitations.set(invitation.invitationId, invitation);
+  invitation.timers.push(ctx.clock.schedule(invitation.timeoutMs, () => settleInvitation(ctx, invitation, "timedOut"), `timedOut ${invitation.target}`));
+  // The app, not the world, decides on calls offered to it.
+  if (invitation.purpose === "incoming" || invitation.offeredToApp) return invitation;
+  ringInWorld(ctx, invitation);
+  return invitation;
+}
+
+/** The target's party in the world reacts to the invitation, as its behaviour says. */
+export function ringInWorld(ctx: EngineContext, invitation: Invitation): void {
   const party = ctx.world.party(invitation.target);
   const schedule = (delayMs: number, outcome: InvitationOutcome) =>
     invitation.timers.push(ctx.clock.schedule(delayMs, () => settleInvitation(ctx, invitation, outcome), `${outcome} ${invitation.target}`));
-  schedule(invitation.timeoutMs, "timedOut");
-  // The app, not the world, decides on calls offered to it.
-  if (invitation.purpose === "incoming") return invitation;
+  // The party does nothing by itself: only an app answering its IncomingCall settles the invitation.
+  if (party.behavior === "leftToApps") return;
   if (party.behavior === "answer") schedule(party.delayMs ?? DEFAULT_RING_MS, "accepted");
   else if (party.behavior === "noAnswer") {
     if (party.delayMs !== undefined) schedule(party.delayMs, "timedOut");
   } else schedule(party.delayMs ?? DEFAULT_RING_MS, party.behavior);
-  return invitation;
 }
 
 /** Ends a ringing invitation with `outcome` and runs its purpose's handler; later outcomes are ignored. */

@@ -33,7 +33,7 @@ export interface ServerCall {
   participants: Map<string, Participant>;
   /** The app's connections to this call, in the order they were made. */
   connectionIds: string[];
-  /** ParticipantsUpdated counts across the whole call, not per connection (REC-NET). */
+  /** The roster version: ParticipantsUpdated carries it, the same on every leg for the same change (REC-NET). */
   sequenceNumber: number;
   ended: boolean;
   startedAt: number;
@@ -81,6 +81,12 @@ export interface Invitation {
   customCallingContext?: { voipHeaders: Record<string, string>; sipHeaders: Record<string, string> };
   transferee?: string;
   sourceCallerIdNumber?: string;
+  /** Offered to the app through IncomingCall (a number the resource owns, an ACS user): the world does not ring it. */
+  offeredToApp?: boolean;
+  /** Who the action asked for, when a redirect gave the invitation another target. */
+  invitedAs?: string;
+  /** Redirects this invitation went through. */
+  hops?: number;
   timeoutMs: number;
   timers: TimerHandle[];
   createdAt: number;

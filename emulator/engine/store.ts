@@ -14,8 +14,13 @@ export class CallStore {
   readonly connections = new Map<string, CallConnection>();
   readonly invitations = new Map<string, Invitation>();
   readonly incoming = new Map<string, IncomingCallRecord>();
-  /** Phone numbers the emulated resource owns: a redirect to one raises a new IncomingCall. */
+  /** Phone numbers the emulated resource owns, learned from use: a redirect to one raises a new IncomingCall. */
   readonly ownedNumbers = new Set<string>();
+  /**
+   * Phone numbers the resource was named with (`--phone-number`, `PUT /emulator/phone-numbers/{number}`):
+   * a call to one raises IncomingCall. Configuration, so a reset keeps them.
+   */
+  readonly resourceNumbers = new Set<string>();
   /** Ended calls, oldest first. */
   private ended: string[] = [];
   /** Ended calls forgotten to stay within the retention. */

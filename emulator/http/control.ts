@@ -58,20 +58,25 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     }, []),
     route("GET", "^/emulator/parties$", 200, () => engine.parties()),
     route("PUT", "^/emulator/parties/([^/]+)$", 200, ({ params, body }) => engine.setParty(params[0], object(body)), ["behavior", "delayMs", "input"]),
+    route("GET", "^/emulator/phone-numbers$", 200, () => engine.phoneNumbers.list()),
+    route("PUT", "^/emulator/phone-numbers/([^/]+)$", 200, ({ params }) => engine.phoneNumbers.add(params[0])),
+    route("DELETE", "^/emulator/phone-numbers/([^/]+)$", 204, ({ params }) => engine.phoneNumbers.remove(params[0])),
     route("GET", "^/emulator/subscriptions$", 200, () => engine.eventGrid.list()),
     route("POST", "^/emulator/subscriptions$", 201, async ({ body, baseUrl }) => {
-      const { endpoint, eventTypes } = object(body);
+      const { endpoint, eventTypes, filter } = object(body);
       if (typeof endpoint !== "string" || !/^https?:\/\//.test(endpoint)) {
         throw new InvalidArgumentError("endpoint", "endpoint is required: the http(s) URL of your Event Grid webhook.");
       }
       if (eventTypes !== undefined && (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== "string"))) {
         throw new InvalidArgumentError("eventTypes", "eventTypes must be an array of event type names, e.g. [\"Microsoft.Communication.IncomingCall\"].");
       }
-      return engine.eventGrid.subscribe(endpoint, eventTypes ?? [], baseUrl);
-    }, ["endpoint", "eventTypes"]),
+      return engine.eventGrid.subscribe({ endpoint, eventTypes, filter }, baseUrl);
+    }, ["endpoint", "eventTypes", "filter"]),
     route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code") ?? "")),
     route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body)), ["from", "to", "callerDisplayName", "customContext"]),
     route("GET", "^/emulator/calls$", 200, () => engine.calls()),
+    route("GET", "^/emulator/rooms$", 200, () => engine.rooms.snapshot()),
+    route("GET", "^/emulator/identities$", 200, () => engine.identities.list()),
     route("POST", "^/emulator/calls$", 201, ({ body }) => engine.startCall(object(body)), ["participants", "groupCallId", "roomId"]),
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):hangUp$", 204, ({ params }) => engine.partyHangUp(params[0], checkRawId(params[1], "rawId")), []),
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):dtmf$", 200, ({ params, body }) => engine.media.partyPressesKeys(params[0], checkRawId(params[1], "rawId"), object(body).tones), ["tones"]),

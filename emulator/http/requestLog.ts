@@ -1,4 +1,5 @@
-import { matchOperation, SPEC_HEADER_PARAMETERS, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
+import { isApiVersion } from "../../contracts/apiVersions.js";
+import { hasOperation, matchOperation, SPEC_HEADER_PARAMETERS, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 import { splitTarget } from "./requestParts.js";
 
@@ -90,5 +91,9 @@ function verdict(operationId: string, request: LoggedRequest["request"], query: 
   } catch (error) {
     return [...out, { path: "", message: `is not JSON (${(error as Error).message})` }];
   }
-  return [...out, ...validateRequestBody(operationId, body, { strict: true })];
+  // Judged by the spec of the api-version the request named (the newest when it named none callsim serves).
+  const named = query.get("api-version");
+  const apiVersion = named && isApiVersion(named) ? named : undefined;
+  if (apiVersion && !hasOperation(operationId, apiVersion)) return [...out, { path: "", message: `is not an operation of api-version ${apiVersion}` }];
+  return [...out, ...validateRequestBody(operationId, body, { strict: true, apiVersion })];
 }

@@ -104,7 +104,7 @@ describe("Repeatability-Request-ID and Repeatability-First-Sent", () => {
 });
 
 describe("the SDK sends both headers on every repeatable operation", () => {
-  test("createCall, answer, redirect, reject, connect, terminate, transfer, add, remove, mute, cancelAdd, sendDtmfTones", async () => {
+  test("createCall, answer, redirect, reject, connect, terminate, transfer, add, remove, mute, cancelAdd, move, sendDtmfTones", async () => {
     const inProcess = createEmulator({ selfCheck: true, seed: 9, clock: "virtual" });
     const seen: Array<{ path: string; id?: string; firstSent?: string }> = [];
     const inner = inProcess.httpClient();
@@ -125,6 +125,9 @@ describe("the SDK sends both headers on every repeatable operation", () => {
     await connection.cancelAddParticipantOperation(added.invitationId!);
     await connection.getCallMedia().sendDtmfTones([DtmfTone.One], user(2));
     await connection.muteParticipant(user(1));
+    const other = await client.createCall({ targetParticipant: user(7) }, cb);
+    await inProcess.settle();
+    await connection.moveParticipants([user(7)], other.callConnectionProperties.callConnectionId!);
     await connection.removeParticipant(user(1));
     await connection.transferCallToParticipant(user(5), { transferee: user(2) }).catch(() => undefined);
     const leg = await client.connectCall({ kind: "serverCallLocator", id: group.callConnectionProperties.serverCallId! }, cb);

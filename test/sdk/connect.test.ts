@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { roomsClientFor } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("connect over %s", (transport) => {
@@ -32,8 +33,9 @@ describe.each(TRANSPORTS)("connect over %s", (transport) => {
     });
 
     test("joins a room call by its room call locator", async () => {
-      await h.control("POST", "/emulator/calls", { participants: [alice], roomId: "99434917639286209" });
-      const result = await h.client.connectCall({ kind: "roomCallLocator", id: "99434917639286209" }, h.callbackUri);
+      const room = await roomsClientFor(h).createRoom({ participants: [{ id: { communicationUserId: alice }, role: "Presenter" }] });
+      await h.control("POST", "/emulator/calls", { participants: [alice], roomId: room.id });
+      const result = await h.client.connectCall({ kind: "roomCallLocator", id: room.id }, h.callbackUri);
       const roster = await h.waitForEvent("ParticipantsUpdated", result.callConnectionProperties.callConnectionId!);
       expect(roster.participants).toHaveLength(2);
     });

@@ -4,6 +4,7 @@ import { resultInformation } from "../events.js";
 import { connectLeg, join, openConnection } from "../lifecycle.js";
 import type { CallConnection, ServerCall } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
+import { roomRefusal } from "../rooms/roomAdmission.js";
 import { checkCallbackUri, optionalString } from "../validation.js";
 import { failTerminally } from "./incomingCall.js";
 
@@ -36,16 +37,22 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     source: ctx.appIdentity,
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
-  if (fault || !found) {
+  configureMedia(connection, request, () => ctx.ids.uuid());
+  // Rule (assumed): a room outside its validity window refuses the app too (403/7504, ConnectFailed).
+  const closed = found?.roomId ? roomRefusal(ctx.rooms, found.roomId, undefined, ctx.clock.now()) : undefined;
+  if (fault || !found || closed) {
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
-      : resultInformation(404, 8522, `No call was found for ${key} ${value}. Start one with POST /emulator/calls first.`);
+      : closed
+        ? resultInformation(403, 7504, closed.message)
+        : resultInformation(404, 8522, `No call was found for ${key} ${value}. Start one with POST /emulator/calls first.`);
     after(ctx, 0, () => failTerminally(ctx, connection, "ConnectFailed", result));
     return connection;
   }
+  // The app's identity may already be in the call (its other leg): then only this leg hears the roster.
+  const rosterChanges = !call.participants.has(ctx.appIdentity);
   join(call, ctx.appIdentity, connection.callConnectionId);
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "connect", rosterChanges ? { include: [connection] } : { only: [connection] }));
   return connection;
 }
 

@@ -2,7 +2,9 @@ import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } f
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { isPhoneNumber, phoneNumberFromModel, rawIdFromModel } from "../identifiers.js";
-import { invitationFailure, invite, onInvitationSettled } from "../invitations.js";
+import { invitationFailure, onInvitationSettled } from "../invitations.js";
+import { learnNumber } from "../ownership.js";
+import { inviteTarget } from "./incomingCall.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
@@ -41,7 +43,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
   const source = request.source?.id !== undefined ? rawIdFromModel({ communicationUser: request.source }, "source") : undefined;
   const fault = takeFault(ctx, "createCall");
 
-  if (sourceCallerIdNumber) ctx.store.ownedNumbers.add(sourceCallerIdNumber);
+  if (sourceCallerIdNumber) learnNumber(ctx, sourceCallerIdNumber);
   const call = openCall(ctx, "createCall");
   const appRawId = source ?? ctx.appIdentity;
   const connection = openConnection(ctx, call, {
@@ -54,7 +56,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     sourceDisplayName: optionalString(request.sourceDisplayName, "sourceDisplayName"),
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   join(call, appRawId, connection.callConnectionId);
 
   if (fault) {
@@ -62,13 +64,13 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     return connection;
   }
   for (const target of targets) {
-    invite(ctx, call, {
+    inviteTarget(ctx, call, {
       target,
       purpose: "createCall",
       callConnectionId: connection.callConnectionId,
       operationContext: connection.operationContext,
       sourceCallerIdNumber,
-    });
+    }, sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : appRawId);
   }
   return connection;
 }
@@ -90,7 +92,7 @@ onInvitationSettled("createCall", (ctx, invitation, outcome) => {
   if (!connection) return;
   if (outcome === "accepted") {
     join(call, invitation.target);
-    if (connection.state === "connecting") connectLeg(ctx, call, connection);
+    if (connection.state === "connecting") connectLeg(ctx, call, connection, "createCall");
     else emitParticipantsUpdated(ctx, call);
     return;
   }

@@ -2,7 +2,8 @@ import { after, emit, takeFault, type EngineContext } from "../context.js";
 import { ConflictError, InvalidArgumentError, InvalidCallStateError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { checkRawId, identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
-import { invite, onInvitationSettled, settleSoon, type InvitationOutcome } from "../invitations.js";
+import { invite, onInvitationSettled, ringInWorld, settleSoon, type InvitationOutcome } from "../invitations.js";
+import { isResourceNumber, learnNumber, ownsNumber } from "../ownership.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
 import type { CallConnection, IncomingCallRecord, Invitation, ServerCall } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
@@ -13,6 +14,24 @@ import { checkCallbackUri, customCallingContext, optionalString } from "../valid
  * 30 s (the docs name subcode 8587, "incoming call not answered within time", but no duration).
  */
 export const INCOMING_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * AnswerFailed for an answer that lost the race to another endpoint (an emulated callee, or
+ * another answer): the code and text the Learn call-end table gives every endpoint but the one
+ * that accepted a call to a user (troubleshooting codes, 487/10003: "start call, add
+ * participant, transfer"). That it arrives as AnswerFailed is assumed.
+ */
+export const ANSWERED_ELSEWHERE = () =>
+  resultInformation(487, 10003, "Call was canceled for this user endpoint as it was accepted elsewhere, by another endpoint.");
+
+/**
+ * Rule (assumed): the 70th redirect of one call fails it with 483/8521 "Too many hops". The
+ * docs name subcode 8521; 70 is SIP's recommended Max-Forwards (RFC 3261 §8.1.1.6), the hop
+ * budget a SIP-based service gives a call.
+ */
+export const MAX_REDIRECT_HOPS = 70;
+
+const NO_CUSTOM_CONTEXT = () => ({ voipHeaders: {}, sipHeaders: {} });
 
 /** What the control plane's `POST /emulator/incoming-calls` takes. */
 export interface IncomingCallInput {
@@ -34,11 +53,30 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
   // Checked before anything happens: they travel into the IncomingCall event as they are.
   const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
   const customContext = customCallingContext(input.customContext, "customContext") ?? { voipHeaders: {}, sipHeaders: {} };
-  if (identifierKind(input.to) === "phoneNumber") ctx.store.ownedNumbers.add(input.to.slice(2));
+  if (identifierKind(input.to) === "phoneNumber") learnNumber(ctx, input.to.slice(2));
   const call = openCall(ctx, "incoming");
   join(call, input.from);
   const invitation = invite(ctx, call, { target: input.to, purpose: "incoming", timeoutMs: INCOMING_CALL_TIMEOUT_MS });
-  return offer(ctx, call, invitation, input.from, { callerDisplayName, customContext });
+  return offer(ctx, call, invitation, input.from, { callerDisplayName, customContext }).record;
+}
+
+/**
+ * Invites `fields.target` for an action of the app (createCall, addParticipant, transfer).
+ * A number the resource was named with is offered to the app through IncomingCall, from
+ * `from`, instead of ringing a party in the world; the action's events follow the app's
+ * answer, rejection or redirect. A call to an ACS identity raises IncomingCall too (Learn
+ * "Incoming call concepts": call, add participant, transfer; REC-NET: every ACS-to-ACS
+ * recording starts with the IncomingCall of the test's own createCall) while the user's party
+ * in the world still rings: the first answer wins, and an app answering later gets
+ * AnswerFailed (ANSWERED_ELSEWHERE). A party left to apps rings only through IncomingCall.
+ */
+export function inviteTarget(ctx: EngineContext, call: ServerCall, fields: Pick<Invitation, "target" | "purpose"> & Partial<Invitation>, from: string): Invitation {
+  const offeredToApp = isResourceNumber(ctx, fields.target);
+  const invitation = invite(ctx, call, { ...fields, offeredToApp });
+  if (offeredToApp || identifierKind(fields.target) === "communicationUser") {
+    offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+  }
+  return invitation;
 }
 
 /**
@@ -60,7 +98,7 @@ function offer(
   invitation: Invitation,
   from: string,
   extra: { callerDisplayName?: string; customContext: IncomingCallRecord["customContext"] },
-): IncomingCallRecord {
+): { record: IncomingCallRecord; delivered: number } {
   const record: IncomingCallRecord = {
     incomingCallContext: ctx.ids.incomingCallContext({ cc: call.serverCallId, to: invitation.target }),
     serverCallId: call.serverCallId,
@@ -72,7 +110,7 @@ function offer(
     createdAt: ctx.clock.now(),
   };
   ctx.store.incoming.set(record.incomingCallContext, record);
-  ctx.eventGrid.publish(
+  const delivered = ctx.eventGrid.publish(
     "IncomingCall",
     `/caller/${from}/recipient/${invitation.target}`,
     {
@@ -86,7 +124,7 @@ function offer(
     },
     call.serverCallId,
   );
-  return record;
+  return { record, delivered };
 }
 
 /** Looks up and consumes an incomingCallContext: each is good for one answer, reject or redirect. */
@@ -137,19 +175,25 @@ export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVe
     answeredBy,
     answeredFor: identifierKind(record.to) === "phoneNumber" ? record.to.slice(2) : undefined,
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   const stillRinging = !call.ended && invitation?.state === "ringing";
   if (fault || !stillRinging) {
     // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
-      : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
+      : invitation?.state === "accepted" && !call.ended
+        ? ANSWERED_ELSEWHERE()
+        : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
     after(ctx, 0, () => failTerminally(ctx, connection, "AnswerFailed", result));
     return connection;
   }
   join(call, appRawId, connection.callConnectionId);
   settleSoon(ctx, invitation!, "accepted");
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  // The app's own invitation (createCall, addParticipant, transfer): its settlement announces the
+  // new roster to the inviting leg; this leg hears that same roster, numbered alike (REC-NET
+  // PlayMultipleFilesSourcesWithPlayMediaTest: both legs' first roster is 1).
+  const roster = invitation!.purpose === "incoming" ? undefined : { only: [connection], step: 0 };
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "answer", roster));
   return connection;
 }
 
@@ -177,7 +221,10 @@ export function rejectCall(ctx: EngineContext, request: { incomingCallContext: s
 /**
  * Redirects an IncomingCall; no event is published. A redirect to an ACS user or a number
  * the resource owns raises a new IncomingCall whose `to` is the target (DOC-ACTIONS);
- * any other target is rung in the world. @see RedirectCall
+ * any other target is rung in the world. An ACS user whose IncomingCall no subscription
+ * takes is rung in the world too (their own client answers). The
+ * {@link MAX_REDIRECT_HOPS}th redirect fails the call with 483/8521.
+ * @see RedirectCall
  */
 export function redirectCall(ctx: EngineContext, request: { incomingCallContext: string; target: unknown }): void {
   const target = rawIdFromModel(request.target, "target");
@@ -185,13 +232,33 @@ export function redirectCall(ctx: EngineContext, request: { incomingCallContext:
   const { record, invitation } = consume(ctx, request.incomingCallContext, "redirect");
   const call = ctx.store.call(record.serverCallId);
   if (!invitation || invitation.state !== "ringing" || call.ended) return;
+  const hops = (invitation.hops ?? 0) + 1;
+  if (hops >= MAX_REDIRECT_HOPS) {
+    settleSoon(ctx, invitation, "tooManyHops");
+    return;
+  }
   for (const timer of invitation.timers) ctx.clock.cancel(timer);
   invitation.state = "canceled";
-  const toApp = identifierKind(target) === "communicationUser" || ctx.store.ownedNumbers.has(target.slice(2));
+  const acsUser = identifierKind(target) === "communicationUser";
+  const toApp = acsUser || (identifierKind(target) === "phoneNumber" && ownsNumber(ctx, target.slice(2)));
   const purpose = invitation.purpose === "incoming" && !toApp ? "redirect" : invitation.purpose;
   const { invitationId: _id, timers: _t, state: _s, createdAt: _c, ...carried } = invitation;
-  const next = invite(ctx, call, { ...carried, target, purpose, timeoutMs: purpose === "incoming" ? INCOMING_CALL_TIMEOUT_MS : invitation.timeoutMs });
-  if (toApp) offer(ctx, call, next, record.from, { customContext: record.customContext });
+  const next = invite(ctx, call, {
+    ...carried,
+    target,
+    purpose,
+    offeredToApp: toApp,
+    invitedAs: invitation.invitedAs ?? invitation.target,
+    hops,
+    timeoutMs: purpose === "incoming" ? INCOMING_CALL_TIMEOUT_MS : invitation.timeoutMs,
+  });
+  if (!toApp) return;
+  const { delivered } = offer(ctx, call, next, record.from, { customContext: record.customContext });
+  if (delivered === 0 && acsUser) {
+    // Rule (assumed): nobody subscribed takes this user's calls, so their own client rings.
+    if (next.purpose === "incoming") next.purpose = "redirect";
+    ringInWorld(ctx, next);
+  }
 }
 
 onInvitationSettled("incoming", (ctx, invitation, outcome) => {

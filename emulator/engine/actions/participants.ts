@@ -1,10 +1,13 @@
-import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
+import { after, emit, emitParticipantsUpdated, MEDIA_STATE_VERSION_STEP, takeFault, type EngineContext } from "../context.js";
 import { CallNotEstablishedError, InvalidArgumentError, NotFoundError } from "../errors.js";
 import { resultInformation, RESULT_OK } from "../events.js";
 import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
-import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, invite, onInvitationSettled, settleInvitation } from "../invitations.js";
+import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, onInvitationSettled, settleInvitation } from "../invitations.js";
+import { learnNumber } from "../ownership.js";
+import { inviteTarget } from "./incomingCall.js";
 import { join, leave } from "../lifecycle.js";
 import type { CallConnection, Participant } from "../model.js";
+import { admitToRoom } from "../rooms/roomAdmission.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 
 /** The connection, which must be connected for mid-call actions (8501 otherwise). */
@@ -52,9 +55,10 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
   if (call.participants.has(target)) {
     throw new InvalidArgumentError("participantToAdd", `${target} is already in the call.`);
   }
+  if (call.roomId) admitToRoom(ctx, call.roomId, target, "participantToAdd");
   const fault = takeFault(ctx, "addParticipant");
-  if (sourceCallerIdNumber) ctx.store.ownedNumbers.add(sourceCallerIdNumber);
-  const invitation = invite(ctx, call, {
+  if (sourceCallerIdNumber) learnNumber(ctx, sourceCallerIdNumber);
+  const invitation = inviteTarget(ctx, call, {
     target,
     purpose: "addParticipant",
     callConnectionId,
@@ -63,7 +67,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
     customCallingContext: context,
     sourceCallerIdNumber,
     timeoutMs: timeout ? timeout * 1000 : DEFAULT_INVITATION_TIMEOUT_MS,
-  });
+  }, sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : connection.appRawId);
   if (fault) {
     for (const timer of invitation.timers) ctx.clock.cancel(timer);
     invitation.state = "failed";
@@ -160,7 +164,7 @@ export function removeParticipant(
   return { operationContext };
 }
 
-/** Mutes participants; synchronous, with a roster update (REC-NET MuteParticipantTest). @see CallConnection_Mute */
+/** Mutes participants; synchronous, with a roster update that moves the version by 2 (REC-NET MuteParticipantTest). @see CallConnection_Mute */
 export function muteParticipants(ctx: EngineContext, callConnectionId: string, request: { targetParticipants: unknown[]; operationContext?: string }) {
   const connection = connectedConnection(ctx, callConnectionId);
   if (!Array.isArray(request.targetParticipants) || request.targetParticipants.length === 0) {
@@ -176,7 +180,7 @@ export function muteParticipants(ctx: EngineContext, callConnectionId: string, r
   });
   takeFault(ctx, "muteParticipants");
   for (const participant of targets) participant.isMuted = true;
-  after(ctx, 0, () => emitParticipantsUpdated(ctx, call));
+  after(ctx, 0, () => emitParticipantsUpdated(ctx, call, { step: MEDIA_STATE_VERSION_STEP }));
   return { operationContext: optionalString(request.operationContext, "operationContext") };
 }
 

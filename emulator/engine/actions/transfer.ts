@@ -2,7 +2,8 @@ import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } f
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
-import { invitationFailure, invite, onInvitationSettled } from "../invitations.js";
+import { invitationFailure, onInvitationSettled } from "../invitations.js";
+import { inviteTarget } from "./incomingCall.js";
 import { disconnectLeg, join } from "../lifecycle.js";
 import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
 import { connectedConnection } from "./participants.js";
@@ -55,7 +56,7 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
     request.sourceCallerIdNumber !== undefined ? phoneNumberFromModel(request.sourceCallerIdNumber, "sourceCallerIdNumber") : undefined;
   const fault = takeFault(ctx, "transferToParticipant");
   connection.state = "transferring";
-  const invitation = invite(ctx, call, {
+  const invitation = inviteTarget(ctx, call, {
     target,
     purpose: "transfer",
     transferee,
@@ -64,7 +65,7 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
     callbackUri,
     customCallingContext: context,
     sourceCallerIdNumber,
-  });
+  }, sourceCallerIdNumber ? `4:${sourceCallerIdNumber}` : transferee);
   if (fault) {
     for (const timer of invitation.timers) ctx.clock.cancel(timer);
     invitation.state = "failed";
@@ -101,7 +102,8 @@ onInvitationSettled("transfer", (ctx, invitation, outcome) => {
     },
     invitation.callbackUri,
   );
-  const others = [...call.participants.keys()].filter((rawId) => rawId !== connection.appRawId);
+  // The target may have joined already: the app answered its IncomingCall.
+  const others = [...call.participants.keys()].filter((rawId) => rawId !== connection.appRawId && rawId !== invitation.target);
   if (others.length <= 1) {
     // 1:1: the app hands the call over and leaves; the caller now talks to the target.
     call.participants.delete(connection.appRawId);

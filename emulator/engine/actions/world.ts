@@ -4,6 +4,7 @@ import { checkRawId, toIdentifierModel } from "../identifiers.js";
 import { settleInvitation } from "../invitations.js";
 import { join, leave, openCall } from "../lifecycle.js";
 import type { ServerCall } from "../model.js";
+import { admitToRoom } from "../rooms/roomAdmission.js";
 
 /** What `POST /emulator/calls` takes: a call started outside the app. */
 export interface ExternalCallInput {
@@ -30,6 +31,8 @@ export function startExternalCall(ctx: EngineContext, input: ExternalCallInput):
   if (input.roomId && ctx.store.findByRoomId(input.roomId)) {
     throw new InvalidArgumentError("roomId", `A call in room ${input.roomId} is already going on.`);
   }
+  // A room call is a call of a room created through the Rooms API, among the room's participants.
+  if (input.roomId) input.participants.forEach((rawId, i) => admitToRoom(ctx, input.roomId!, rawId, `participants[${i}]`));
   const origin = input.roomId ? "room" : input.groupCallId ? "group" : "external";
   const call = openCall(ctx, origin, { groupCallId: input.groupCallId, roomId: input.roomId });
   for (const rawId of input.participants) join(call, rawId);
