@@ -93,13 +93,13 @@ describe.each(TRANSPORTS)("strict input over %s", (transport) => {
 
   describe("placing an incoming call", () => {
     test("is refused with 409 while no subscription for IncomingCall is validated, naming each and why", async () => {
-      h.receiver.respondWith((r) => (r.headers["aeg-event-type"] === "SubscriptionValidation" ? { status: 500, body: "" } : undefined));
+      h.receiver.respondWith((r) => (r.headers["aeg-event-type"] === "SubscriptionValidation" ? { status: 403, body: "" } : undefined));
       const subscribed = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/broken") });
       h.receiver.respondWith(undefined);
       expect(subscribed.body.state).toBe("failed");
       const placed = await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: "4:+18005550100" });
       expect(placed.status).toBe(409);
-      expect(placed.body.error.message).toContain(`${subscribed.body.id} (${h.receiver.url("/broken")}) is failed: The endpoint answered 500 to the validation event`);
+      expect(placed.body.error.message).toContain(`${subscribed.body.id} (${h.receiver.url("/broken")}) is failed: The endpoint answered 403 to the validation event`);
       expect((await h.control("GET", "/emulator/calls")).body).toEqual([]);
     });
 
