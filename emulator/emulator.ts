@@ -2,6 +2,7 @@ import { createServiceRoutes, SUPPORTED_API_VERSIONS, type RouteRequest, type Ro
 import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
 import { errorResponse, HttpError } from "./http/errors.js";
 import { createFastifyTransport } from "./http/fastify.js";
+import type { FastifyBaseLogger } from "fastify";
 import { createRecordingContentRoutes } from "./http/recordingContent.js";
 import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
@@ -24,6 +25,7 @@ import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../con
 import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
+import { watchExchanges, type ExchangeWatcher } from "./http/exchangeWatch.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
 export interface FaultInput {
@@ -120,6 +122,8 @@ export interface ListenOptions {
   port?: number;
   https?: { key: string; cert: string };
   logLevel?: string;
+  /** A pino logger for the server's own lines (the CLI's, so that they share its format). */
+  logger?: FastifyBaseLogger;
 }
 
 /**
@@ -201,12 +205,16 @@ export function createEmulator(options: EmulatorOptions = {}) {
   });
   let closeServer: (() => Promise<void>) | undefined;
 
+  const watchers = new Set<ExchangeWatcher>();
+  const route = (request: RouteRequest) => service(request) ?? recordingContent(request) ?? serveControl(request);
+  const watched = watchExchanges(route, watchers);
+
   /**
    * Serves a request the service's route tables answer at once, without a promise; the
    * control plane may wait, and gets a promise.
    */
   function serve(request: RouteRequest): RouteResponse | Promise<RouteResponse> {
-    return service(request) ?? recordingContent(request) ?? serveControl(request);
+    return watchers.size === 0 ? route(request) : watched(request);
   }
 
   /** Serves one request through the route tables, always as a promise: what the in-process transports call. */
@@ -345,10 +353,19 @@ export function createEmulator(options: EmulatorOptions = {}) {
         .filter((e) => (!filter.callConnectionId || e.callConnectionId === filter.callConnectionId) && (!filter.type || e.type === filter.type || e.type === `Microsoft.Communication.${filter.type}`)),
     /** Resolves once every queued event was delivered or dead-lettered. */
     whenIdle: () => engine.outbox.whenIdle(),
+    /**
+     * Calls `watcher` after every request the emulator answers (Call Automation, recording
+     * files, control plane), with its answer and how long it took: what a live log shows.
+     * Returns the function that stops watching.
+     */
+    watch: (watcher: ExchangeWatcher): (() => void) => {
+      watchers.add(watcher);
+      return () => void watchers.delete(watcher);
+    },
 
     /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
-      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel, logger: listenOptions.logger });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
       const tunnels = listenOptions.https ? attachConnectTunnel(app.server, listenOptions.https) : undefined;
       const host = listenOptions.host ?? "127.0.0.1";

@@ -26,7 +26,7 @@ import { partyHangUp, startExternalCall, type ExternalCallInput } from "./action
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { phoneNumberFromModel } from "./identifiers.js";
+import { checkRawId, phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
@@ -182,6 +182,7 @@ export function createEngine(options: EngineOptions) {
 
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
+      checkRawId(rawId, "rawId");
       const behavior = (settings.behavior ?? "answer") as PartyBehavior;
       if (!PARTY_BEHAVIORS.includes(behavior)) {
         throw new InvalidArgumentError("behavior", `behavior must be one of ${PARTY_BEHAVIORS.join(", ")}.`);
