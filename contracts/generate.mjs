@@ -2,14 +2,17 @@
 // Generates contracts/generated/callAutomation.schema.json from the official REST spec:
 // every definition reachable from the Call Automation spec (and the Common and Event Grid
 // models it uses), every operation with its parameters and responses, and the callback and
-// Event Grid event models. Run: npm run contracts:generate (or with --check in CI).
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+// Event Grid event models. Beside it, contracts/generated/apiVersions.json: what each older
+// api-version has of them (contracts/spec/callautomation/versions/). Run: npm run
+// contracts:generate (or with --check in CI).
+import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const specDir = process.env.CALLSIM_SPEC_DIR ?? join(here, "..", "..", "shared", "reference");
+const specDir = process.env.CALLSIM_SPEC_DIR ?? join(here, "spec");
 const out = join(here, "generated", "callAutomation.schema.json");
+const versionsOut = join(here, "generated", "apiVersions.json");
 const check = process.argv.includes("--check");
 
 const files = {
@@ -18,8 +21,8 @@ const files = {
   eventGrid: join(specDir, "eventgrid", "Microsoft.Communication", "stable", "2018-01-01", "AzureCommunicationServices.json"),
 };
 if (!existsSync(files.callAutomation)) {
-  console.log(`contracts: spec not found at ${files.callAutomation}; skipping (set CALLSIM_SPEC_DIR to the reference folder).`);
-  process.exit(0);
+  console.error(`contracts: spec not found at ${files.callAutomation}; contracts/spec holds it (or set CALLSIM_SPEC_DIR to a folder of the same layout).`);
+  process.exit(1);
 }
 const load = (path) => JSON.parse(readFileSync(path, "utf8"));
 const spec = load(files.callAutomation);
@@ -96,16 +99,46 @@ for (const [type, model] of [["IncomingCall", "AcsIncomingCallEventData"], ["Cal
 }
 
 const bundle = { info: { spec: spec.info.version, generatedBy: "contracts/generate.mjs" }, definitions: Object.fromEntries(Object.keys(definitions).sort().map((k) => [k, definitions[k]])), operations, events, eventGridEvents };
-const text = `${JSON.stringify(bundle, null, 1)}\n`;
+
+/**
+ * Each older api-version as its version file lists it: its operations (with the statuses they
+ * answer on success), and for each model of
+ * the newest spec that it has, the fields it has. Models the newest spec does not have are left
+ * out (nothing callsim sends or reads can reach them); fields it does not have are kept.
+ */
+function olderVersions() {
+  const dir = join(specDir, "callautomation", "versions");
+  const versions = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const data = load(join(dir, file));
+    if (`${data.apiVersion}.json` !== file) throw new Error(`${file} describes api-version ${data.apiVersion}`);
+    for (const id of Object.keys(data.operations)) if (!operations[id]) throw new Error(`${file}: operation ${id} is not one of the newest spec`);
+    const models = Object.fromEntries(Object.keys(data.models).filter((name) => bundle.definitions[name]).sort().map((name) => [name, [...data.models[name]].sort()]));
+    const ops = Object.fromEntries(Object.keys(data.operations).sort().map((id) => [id, data.operations[id]]));
+    versions[data.apiVersion] = { source: `${data.source.repo} ${data.source.path} @ ${data.source.commit}`, operations: ops, models };
+  }
+  return versions;
+}
+/** JSON text with each list of plain values on one line. */
+function compactArrays(text) {
+  return text.replace(/\[\s*([^[\]{}]*?)\s*\]/g, (_, inner) => `[${inner.split(/,\s*/).join(", ")}]`);
+}
+const apiVersions = { newest: spec.info.version, older: olderVersions() };
+
+const outputs = [
+  [out, `${JSON.stringify(bundle, null, 1)}\n`],
+  [versionsOut, `${compactArrays(JSON.stringify(apiVersions, null, 1))}\n`],
+];
+const summary = `${Object.keys(operations).length} operations, ${Object.keys(events).length} callback events, ${Object.keys(definitions).length} definitions, ${Object.keys(apiVersions.older).length + 1} api-versions`;
 if (check) {
-  const current = existsSync(out) ? readFileSync(out, "utf8") : "";
-  if (current !== text) {
-    console.error("contracts: contracts/generated/callAutomation.schema.json is out of date with the spec; run npm run contracts:generate and commit it.");
+  const stale = outputs.filter(([path, text]) => (existsSync(path) ? readFileSync(path, "utf8") : "") !== text).map(([path]) => path.slice(here.length + 1));
+  if (stale.length > 0) {
+    console.error(`contracts: ${stale.join(" and ")} out of date with the spec; run npm run contracts:generate and commit.`);
     process.exit(1);
   }
-  console.log(`contracts: up to date (${Object.keys(operations).length} operations, ${Object.keys(events).length} callback events, ${Object.keys(definitions).length} definitions).`);
+  console.log(`contracts: up to date (${summary}).`);
 } else {
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, text);
-  console.log(`contracts: wrote ${out} (${Object.keys(operations).length} operations, ${Object.keys(events).length} callback events, ${Object.keys(definitions).length} definitions).`);
+  for (const [path, text] of outputs) writeFileSync(path, text);
+  console.log(`contracts: wrote ${out} and ${versionsOut} (${summary}).`);
 }

@@ -1,4 +1,5 @@
-import { validateCallbackEvent, validateErrorResponse, validateEventGridEvent, validateResponseBody, type ContractViolation } from "./validator.js";
+import { isApiVersion } from "./apiVersions.js";
+import { hasOperation, validateCallbackEvent, validateErrorResponse, validateEventGridEvent, validateResponseBody, type ContractViolation } from "./validator.js";
 
 /** A response or delivery that departs from the spec, with every field at fault. */
 export interface SelfCheckFinding {
@@ -47,7 +48,10 @@ export class SelfCheck {
   /** Checks a Call Automation response; `operationId` is absent when no operation matched. */
   response(operationId: string | undefined, request: { method: string; url: string }, response: CheckedResponse): SelfCheckFinding | undefined {
     const parsed = parse(response.body);
-    if (operationId) return this.keep("response", `${operationId} ${response.status}`, parsed.ok ? validateResponseBody(operationId, response.status, parsed.value) : parsed.violations);
+    // Held to the spec of the api-version the request named (the newest when it named none).
+    const apiVersion = new URLSearchParams(request.url.split("?")[1] ?? "").get("api-version") ?? undefined;
+    // An operation its api-version lacks was answered as a route that version does not serve.
+    if (operationId && (!apiVersion || !isApiVersion(apiVersion) || hasOperation(operationId, apiVersion))) return this.keep("response", `${operationId} ${response.status}`, parsed.ok ? validateResponseBody(operationId, response.status, parsed.value, { apiVersion }) : parsed.violations);
     return this.errorShape(request, response);
   }
 

@@ -1,4 +1,4 @@
-import generated from "./generated/callAutomation.schema.json" with { type: "json" };
+import { bundleFor, NEWEST_BUNDLE, type Bundle, type Schema } from "./apiVersions.js";
 
 /** One way a request, response or event departs from the spec. */
 export interface ContractViolation {
@@ -8,40 +8,14 @@ export interface ContractViolation {
   message: string;
 }
 
-type Schema = Record<string, any>;
-interface Bundle {
-  definitions: Record<string, Schema>;
-  operations: Record<
-    string,
-    {
-      method: string;
-      path: string;
-      body: { schema: Schema; required: boolean } | null;
-      parameters: Array<{ name: string; in: string; required: boolean; type: string; format?: string; enum?: string[] }>;
-      responses: Record<string, Schema | null>;
-    }
-  >;
-  events: Record<string, Schema>;
-  eventGridEvents: Record<string, Schema>;
+/** Which api-version's spec a check holds a message to; the newest (2026-03-12) when unset. */
+export interface VersionOption {
+  apiVersion?: string;
 }
-
-// The bundle is generated from the official spec by contracts/generate.mjs and checked in.
-const bundle = generated as unknown as Bundle;
 
 /** Who the check is for: requests may omit what only responses must carry. */
 type Mode = { strict: boolean; response: boolean };
 type Check = (value: unknown, path: string, out: ContractViolation[], mode: Mode) => void;
-
-const compiled = new Map<Schema, Check>();
-/** Models compiled as the base of a subtype (through its allOf): no dispatch, no unknown-field check. */
-const compiledAsBase = new Map<Schema, Check>();
-/** Discriminated models: base name → discriminator value → subtype name. */
-const subtypes = new Map<string, Map<string, string>>();
-for (const [name, schema] of Object.entries(bundle.definitions)) {
-  const value = schema["x-ms-discriminator-value"];
-  const base = (schema.allOf as Schema[] | undefined)?.find((s) => s.$ref)?.$ref?.split("/").pop();
-  if (value && base) subtypes.set(base, (subtypes.get(base) ?? new Map()).set(value, name));
-}
 
 /**
  * Rule (from the spec's own descriptions): `kind` and `rawId` of an identifier are "only
@@ -49,86 +23,120 @@ for (const [name, schema] of Object.entries(bundle.definitions)) {
  */
 const RESPONSE_ONLY_REQUIRED: Record<string, string[]> = { CommunicationIdentifierModel: ["kind", "rawId"] };
 
-function compile(schema: Schema, name?: string, asBase = false): Check {
-  const cache = asBase ? compiledAsBase : compiled;
-  const cached = cache.get(schema);
-  if (cached) return cached;
-  let check: Check = () => {};
-  cache.set(schema, (v, p, o, m) => check(v, p, o, m));
-  check = build(schema, name, asBase);
-  cache.set(schema, check);
-  return check;
+/** The checks of one bundle (one api-version's spec), each compiled once on first use. */
+class Checks {
+  private readonly compiled = new Map<Schema, Check>();
+  /** Models compiled as the base of a subtype (through its allOf): no dispatch, no unknown-field check. */
+  private readonly compiledAsBase = new Map<Schema, Check>();
+  /** Discriminated models: base name → discriminator value → subtype name. */
+  readonly subtypes = new Map<string, Map<string, string>>();
+
+  constructor(readonly bundle: Bundle) {
+    for (const [name, schema] of Object.entries(bundle.definitions)) {
+      const value = schema["x-ms-discriminator-value"];
+      const base = (schema.allOf as Schema[] | undefined)?.find((s) => s.$ref)?.$ref?.split("/").pop();
+      if (value && base) this.subtypes.set(base, (this.subtypes.get(base) ?? new Map()).set(value, name));
+    }
+  }
+
+  compile(schema: Schema, name?: string, asBase = false): Check {
+    const cache = asBase ? this.compiledAsBase : this.compiled;
+    const cached = cache.get(schema);
+    if (cached) return cached;
+    let check: Check = () => {};
+    cache.set(schema, (v, p, o, m) => check(v, p, o, m));
+    check = this.build(schema, name, asBase);
+    cache.set(schema, check);
+    return check;
+  }
+
+  ref(schema: Schema): { target: Schema; name: string } {
+    const name = String(schema.$ref).split("/").pop()!;
+    return { target: this.bundle.definitions[name], name };
+  }
+
+  private build(schema: Schema, name?: string, asBase = false): Check {
+    if (schema.$ref) {
+      const { target, name: refName } = this.ref(schema);
+      return this.compile(target, refName, asBase);
+    }
+    const checks: Check[] = [];
+    const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
+    // A subtype checks its base's fields itself: the base must not dispatch back to the subtype.
+    for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(this.compile(part, undefined, true));
+    const type = schema.type as string | undefined;
+    if (type === "string") checks.push((v, p, o) => typeof v !== "string" && o.push({ path: p, message: "must be a string" }));
+    if (type === "boolean") checks.push((v, p, o) => typeof v !== "boolean" && o.push({ path: p, message: "must be true or false" }));
+    if (type === "integer" || type === "number") {
+      const range = schema.minimum !== undefined || schema.maximum !== undefined ? ` between ${schema.minimum ?? "-∞"} and ${schema.maximum ?? "∞"}` : "";
+      checks.push((v, p, o) => {
+        const ok = typeof v === "number" && (type === "number" || Number.isInteger(v)) && !(schema.minimum !== undefined && v < schema.minimum) && !(schema.maximum !== undefined && v > schema.maximum);
+        if (!ok) o.push({ path: p, message: `must be ${type === "integer" ? "an integer" : "a number"}${range}` });
+      });
+    }
+    if (schema.enum) {
+      const allowed = new Set(schema.enum as unknown[]);
+      checks.push((v, p, o) => typeof v === "string" && !allowed.has(v) && o.push({ path: p, message: `must be one of ${[...allowed].join(", ")}` }));
+    }
+    if (type === "array" || schema.items) {
+      const item = this.compile(schema.items ?? {});
+      checks.push((v, p, o, m) => {
+        if (!Array.isArray(v)) return void o.push({ path: p, message: "must be an array" });
+        v.forEach((entry, i) => item(entry, `${p}[${i}]`, o, m));
+      });
+    }
+    if (type === "object" || schema.properties) {
+      const properties = Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([key, s]) => [key, this.compile(s)] as const);
+      const known = new Set(Object.keys(schema.properties ?? {}));
+      for (const part of (schema.allOf as Schema[] | undefined) ?? []) for (const key of Object.keys(this.ref(part).target?.properties ?? {})) known.add(key);
+      const required = (schema.required as string[] | undefined) ?? [];
+      const responseRequired = name ? RESPONSE_ONLY_REQUIRED[name] ?? [] : [];
+      const extra = typeof schema.additionalProperties === "object" ? this.compile(schema.additionalProperties) : undefined;
+      const variants = name && !asBase ? this.subtypes.get(name) : undefined;
+      const discriminator = schema.discriminator as string | undefined;
+      checks.push((v, p, o, m) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) return void o.push({ path: p, message: "must be an object" });
+        const record = v as Record<string, unknown>;
+        if (variants && discriminator && typeof record[discriminator] === "string") {
+          const sub = variants.get(record[discriminator] as string);
+          if (sub) return this.compile(this.bundle.definitions[sub], sub)(v, p, o, m);
+        }
+        for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
+        if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
+        for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
+        if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
+        if (m.strict && !asBase && !extra && schema.additionalProperties !== true) {
+          for (const key of Object.keys(record)) if (!known.has(key)) o.push({ path: at(p, key), message: `is not a field of ${name ?? "this object"}` });
+        }
+      });
+    }
+    return (v, p, o, m) => {
+      for (const check of checks) check(v, p, o, m);
+    };
+  }
 }
 
-function ref(schema: Schema): { target: Schema; name: string } {
-  const name = String(schema.$ref).split("/").pop()!;
-  return { target: bundle.definitions[name], name };
+const checksByVersion = new Map<Bundle, Checks>();
+
+/** The checks of `apiVersion`'s spec (the newest when unset or not served). */
+function checksFor(apiVersion?: string): Checks {
+  const bundle = apiVersion ? bundleFor(apiVersion) : NEWEST_BUNDLE;
+  let checks = checksByVersion.get(bundle);
+  if (!checks) checksByVersion.set(bundle, (checks = new Checks(bundle)));
+  return checks;
 }
 
-function build(schema: Schema, name?: string, asBase = false): Check {
-  if (schema.$ref) {
-    const { target, name: refName } = ref(schema);
-    return compile(target, refName, asBase);
-  }
-  const checks: Check[] = [];
-  const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
-  // A subtype checks its base's fields itself: the base must not dispatch back to the subtype.
-  for (const part of (schema.allOf as Schema[] | undefined) ?? []) checks.push(compile(part, undefined, true));
-  const type = schema.type as string | undefined;
-  if (type === "string") checks.push((v, p, o) => typeof v !== "string" && o.push({ path: p, message: "must be a string" }));
-  if (type === "boolean") checks.push((v, p, o) => typeof v !== "boolean" && o.push({ path: p, message: "must be true or false" }));
-  if (type === "integer" || type === "number") {
-    const range = schema.minimum !== undefined || schema.maximum !== undefined ? ` between ${schema.minimum ?? "-∞"} and ${schema.maximum ?? "∞"}` : "";
-    checks.push((v, p, o) => {
-      const ok = typeof v === "number" && (type === "number" || Number.isInteger(v)) && !(schema.minimum !== undefined && v < schema.minimum) && !(schema.maximum !== undefined && v > schema.maximum);
-      if (!ok) o.push({ path: p, message: `must be ${type === "integer" ? "an integer" : "a number"}${range}` });
-    });
-  }
-  if (schema.enum) {
-    const allowed = new Set(schema.enum as unknown[]);
-    checks.push((v, p, o) => typeof v === "string" && !allowed.has(v) && o.push({ path: p, message: `must be one of ${[...allowed].join(", ")}` }));
-  }
-  if (type === "array" || schema.items) {
-    const item = compile(schema.items ?? {});
-    checks.push((v, p, o, m) => {
-      if (!Array.isArray(v)) return void o.push({ path: p, message: "must be an array" });
-      v.forEach((entry, i) => item(entry, `${p}[${i}]`, o, m));
-    });
-  }
-  if (type === "object" || schema.properties) {
-    const properties = Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([key, s]) => [key, compile(s)] as const);
-    const known = new Set(Object.keys(schema.properties ?? {}));
-    for (const part of (schema.allOf as Schema[] | undefined) ?? []) for (const key of Object.keys(ref(part).target?.properties ?? {})) known.add(key);
-    const required = (schema.required as string[] | undefined) ?? [];
-    const responseRequired = name ? RESPONSE_ONLY_REQUIRED[name] ?? [] : [];
-    const extra = typeof schema.additionalProperties === "object" ? compile(schema.additionalProperties) : undefined;
-    const variants = name && !asBase ? subtypes.get(name) : undefined;
-    const discriminator = schema.discriminator as string | undefined;
-    checks.push((v, p, o, m) => {
-      if (typeof v !== "object" || v === null || Array.isArray(v)) return void o.push({ path: p, message: "must be an object" });
-      const record = v as Record<string, unknown>;
-      if (variants && discriminator && typeof record[discriminator] === "string") {
-        const sub = variants.get(record[discriminator] as string);
-        if (sub) return compile(bundle.definitions[sub], sub)(v, p, o, m);
-      }
-      for (const key of required) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required" });
-      if (m.response) for (const key of responseRequired) if (record[key] === undefined) o.push({ path: at(p, key), message: "is required in responses" });
-      for (const [key, check] of properties) if (record[key] !== undefined && record[key] !== null) check(record[key], at(p, key), o, m);
-      if (extra) for (const [key, value] of Object.entries(record)) if (!known.has(key)) extra(value, at(p, key), o, m);
-      if (m.strict && !asBase && !extra && schema.additionalProperties !== true) {
-        for (const key of Object.keys(record)) if (!known.has(key)) o.push({ path: at(p, key), message: `is not a field of ${name ?? "this object"}` });
-      }
-    });
-  }
-  return (v, p, o, m) => {
-    for (const check of checks) check(v, p, o, m);
-  };
-}
+const bundle = NEWEST_BUNDLE;
 
-function operation(operationId: string) {
-  const op = bundle.operations[operationId];
-  if (!op) throw new Error(`Unknown operationId ${operationId}; known: ${Object.keys(bundle.operations).join(", ")}.`);
+function operation(operationId: string, checks = checksFor()) {
+  const op = checks.bundle.operations[operationId];
+  if (!op) throw new Error(`Unknown operationId ${operationId}; known: ${Object.keys(checks.bundle.operations).join(", ")}.`);
   return op;
+}
+
+/** Whether `apiVersion`'s spec has the operation `operationId`. */
+export function hasOperation(operationId: string, apiVersion: string): boolean {
+  return Object.hasOwn(bundleFor(apiVersion).operations, operationId);
 }
 
 /**
@@ -139,12 +147,13 @@ function operation(operationId: string) {
  * // [{ path: "callbackUri", message: "is required" }, { path: "callbackUrl", message: "is not a field of CreateCallRequest" }]
  * @see reference/callautomation/2026-03-12/communicationservicescallautomation.json
  */
-export function validateRequestBody(operationId: string, body: unknown, options: { strict?: boolean } = {}): ContractViolation[] {
-  const op = operation(operationId);
+export function validateRequestBody(operationId: string, body: unknown, options: { strict?: boolean } & VersionOption = {}): ContractViolation[] {
+  const checks = checksFor(options.apiVersion);
+  const op = operation(operationId, checks);
   if (!op.body) return [];
   if (body === undefined || body === null) return op.body.required ? [{ path: "", message: "request body is required" }] : [];
   const out: ContractViolation[] = [];
-  compile(op.body.schema)(body, "", out, { strict: !!options.strict, response: false });
+  checks.compile(op.body.schema)(body, "", out, { strict: !!options.strict, response: false });
   return out;
 }
 
@@ -181,14 +190,15 @@ export function validateRequestParameters(operationId: string, request: { query:
  * output). `requireResponseOnlyFields: false` drops the identifier's "only required in
  * responses" fields, which the spec's own examples leave out.
  */
-export function validateResponseBody(operationId: string, status: number, body: unknown, options: { requireResponseOnlyFields?: boolean } = {}): ContractViolation[] {
-  const op = operation(operationId);
+export function validateResponseBody(operationId: string, status: number, body: unknown, options: { requireResponseOnlyFields?: boolean } & VersionOption = {}): ContractViolation[] {
+  const checks = checksFor(options.apiVersion);
+  const op = operation(operationId, checks);
   const key = String(status) in op.responses ? String(status) : status >= 400 && "default" in op.responses ? "default" : undefined;
   const schema = key === undefined ? undefined : op.responses[key];
   if (schema === undefined) return [{ path: "", message: `status ${status} is not a response of ${operationId} (spec: ${Object.keys(op.responses).join(", ")})` }];
   if (schema === null) return body === undefined || body === "" ? [] : [{ path: "", message: `${operationId} answers ${status} without a body` }];
   const out: ContractViolation[] = [];
-  compile(schema)(body, "", out, { strict: true, response: options.requireResponseOnlyFields ?? true });
+  checks.compile(schema)(body, "", out, { strict: true, response: options.requireResponseOnlyFields ?? true });
   return out;
 }
 
@@ -196,11 +206,12 @@ export function validateResponseBody(operationId: string, status: number, body: 
  * Checks a value against a model of the spec by name (`CallConnectionProperties`,
  * `CommunicationIdentifierModel`), as a request (`response: false`) or as callsim's own output.
  */
-export function validateDefinition(name: string, value: unknown, options: { strict?: boolean; response?: boolean } = {}): ContractViolation[] {
-  const schema = bundle.definitions[name];
-  if (!schema) throw new Error(`Unknown model ${name}; the spec defines ${Object.keys(bundle.definitions).length} models (see contracts/generated).`);
+export function validateDefinition(name: string, value: unknown, options: { strict?: boolean; response?: boolean } & VersionOption = {}): ContractViolation[] {
+  const checks = checksFor(options.apiVersion);
+  const schema = checks.bundle.definitions[name];
+  if (!schema) throw new Error(`Unknown model ${name}; the spec defines ${Object.keys(checks.bundle.definitions).length} models (see contracts/generated).`);
   const out: ContractViolation[] = [];
-  compile(schema, name)(value, "", out, { strict: options.strict ?? !!options.response, response: !!options.response });
+  checks.compile(schema, name)(value, "", out, { strict: options.strict ?? !!options.response, response: !!options.response });
   return out;
 }
 
@@ -213,7 +224,9 @@ export function validateErrorResponse(body: unknown): ContractViolation[] {
 const RECORDED_EXTRA_FIELDS = new Set(["version", "publicEventType"]);
 
 /**
- * Checks a callback CloudEvent: the CloudEvents 1.0 envelope and `data` by event type.
+ * Checks a callback CloudEvent: the CloudEvents 1.0 envelope and `data` by event type, against
+ * the spec of the api-version the event names in `data.version` (the newest when it names none
+ * callsim serves).
  * @example
  * // In an app's test: everything its handler was given is what the service may send.
  * for (const event of received) expect(validateCallbackEvent(event)).toEqual([]);
@@ -224,10 +237,11 @@ export function validateCallbackEvent(event: unknown): ContractViolation[] {
   if (out.length > 0 && (typeof e !== "object" || e === null)) return out;
   if (e.specversion !== undefined && e.specversion !== "1.0") out.push({ path: "specversion", message: "must be 1.0" });
   const name = typeof e.type === "string" ? e.type.replace(/^Microsoft\.Communication\./, "") : "";
-  const schema = bundle.events[name];
-  if (!schema) return [...out, { path: "type", message: `is not a callback event of the spec: ${e.type}` }];
+  const checks = checksFor(typeof e.data?.version === "string" ? e.data.version : undefined);
+  const schema = checks.bundle.events[name];
+  if (!schema) return [...out, { path: "type", message: `is not a callback event of the spec${e.data?.version ? ` (api-version ${e.data.version})` : ""}: ${e.type}` }];
   const { version: _v, publicEventType: _p, ...data } = (e.data ?? {}) as Record<string, unknown>;
-  compile(schema)(data, "data", out, { strict: true, response: true });
+  checks.compile(schema)(data, "data", out, { strict: true, response: true });
   for (const key of Object.keys(e.data ?? {})) if (RECORDED_EXTRA_FIELDS.has(key) && typeof e.data[key] !== "string") out.push({ path: `data.${key}`, message: "must be a string" });
   return out;
 }
@@ -242,7 +256,7 @@ export function validateEventGridEvent(event: unknown): ContractViolation[] {
   }
   const schema = bundle.eventGridEvents[String(e?.eventType).replace(/^Microsoft\.Communication\./, "")];
   if (!schema) return [...out, { path: "eventType", message: `is not an Event Grid event callsim knows: ${e?.eventType}` }];
-  compile(schema)(e.data, "data", out, { strict: true, response: true });
+  checksFor().compile(schema)(e.data, "data", out, { strict: true, response: true });
   return out;
 }
 

@@ -2,6 +2,7 @@ import { createServiceRoutes, SUPPORTED_API_VERSIONS, type RouteRequest, type Ro
 import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
 import { errorResponse, HttpError } from "./http/errors.js";
 import { createFastifyTransport } from "./http/fastify.js";
+import type { FastifyBaseLogger } from "fastify";
 import { createRecordingContentRoutes } from "./http/recordingContent.js";
 import { createOpenIdRoutes } from "./http/openIdRoutes.js";
 import { createCallbackSigner, DEFAULT_RESOURCE_ID } from "./delivery/callbackToken.js";
@@ -10,7 +11,8 @@ import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
-import { createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import { CONNECTIONS_PER_ORIGIN, createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import { DEFAULT_CALL_ORDER_GRACE_MS, SERIAL_ORDERING, type DeliveryOrdering, type EventGridRetryPolicy } from "./engine/deliveryPolicy.js";
 import type { DeliverySink, EventRecord, OutboxLimits, RetryPolicy } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
@@ -20,10 +22,13 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
+import type { EventOrder } from "./engine/eventOrder.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
+import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
+import { watchExchanges, type ExchangeWatcher } from "./http/exchangeWatch.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
 export interface FaultInput {
@@ -84,6 +89,12 @@ export interface EmulatorOptions {
    */
   fetchAudio?: boolean;
   /**
+   * Which of CallConnected and the first ParticipantsUpdated a kind of leg hears first, where
+   * real runs disagree. Defaults: the most recent recordings (DEFAULT_EVENT_ORDER).
+   * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
+   */
+  eventOrder?: Partial<EventOrder>;
+  /**
    * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
    * redirect to one of them raises IncomingCall instead of ringing a party in the world.
    */
@@ -108,8 +119,16 @@ export interface EmulatorOptions {
  * @example createEmulator({ delivery: { maxAttempts: 10, baseDelayMs: 50, timeoutMs: 2_000 } })
  */
 export interface DeliveryOptions extends Partial<RetryPolicy>, Partial<OutboxLimits> {
-  /** Per-attempt timeout of an HTTP delivery, in ms (default 10,000). */
+  /** Per-attempt timeout of an HTTP delivery, in ms (default 30,000, Event Grid's). */
   timeoutMs?: number;
+  /** How Event Grid webhooks are retried (default: Event Grid's 30 attempts, 1,440 minutes). */
+  eventGrid?: Partial<EventGridRetryPolicy>;
+  /**
+   * On the real clock, how long an event waits for its call's previous event to be answered
+   * before it is posted anyway (default 250 ms). On the virtual clock events go one at a time
+   * per callback URL, in order.
+   */
+  callOrderGraceMs?: number;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -118,6 +137,8 @@ export interface ListenOptions {
   port?: number;
   https?: { key: string; cert: string };
   logLevel?: string;
+  /** A pino logger for the server's own lines (the CLI's, so that they share its format). */
+  logger?: FastifyBaseLogger;
 }
 
 /**
@@ -154,10 +175,14 @@ export function createEmulator(options: EmulatorOptions = {}) {
     sink: trackedSink,
     retryPolicy: { maxAttempts: delivery.maxAttempts, baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
     outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
+    eventGridRetryPolicy: delivery.eventGrid,
+    deliveryOrdering: deliveryOrdering(clockKind, delivery),
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
+    eventOrder: options.eventOrder,
     phoneNumbers: options.phoneNumbers,
+    shapeEvent: shapeCallbackEventData,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
@@ -169,7 +194,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     seed,
     clock: clockKind,
     resourceId: signer.resourceId,
-    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
+    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits, eventGrid: engine.outbox.eventGridPolicy, ...orderingInfo(engine.outbox.ordering) },
     events: engine.outbox.stats(),
     calls: engine.context.store.counts(),
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
@@ -202,12 +227,16 @@ export function createEmulator(options: EmulatorOptions = {}) {
   });
   let closeServer: (() => Promise<void>) | undefined;
 
+  const watchers = new Set<ExchangeWatcher>();
+  const route = (request: RouteRequest) => openId(request) ?? service(request) ?? recordingContent(request) ?? serveControl(request);
+  const watched = watchExchanges(route, watchers);
+
   /**
    * Serves a request the service's route tables answer at once, without a promise; the
    * control plane may wait, and gets a promise.
    */
   function serve(request: RouteRequest): RouteResponse | Promise<RouteResponse> {
-    return openId(request) ?? service(request) ?? recordingContent(request) ?? serveControl(request);
+    return watchers.size === 0 ? route(request) : watched(request);
   }
 
   /** Serves one request through the route tables, always as a promise: what the in-process transports call. */
@@ -297,8 +326,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
     assertSelfCheck: () => selfCheck?.assertClean(),
     /**
      * How a simulated party reacts to invitations (`PUT /emulator/parties/{rawId}`), and what
-     * it keys or says, in order, each time a recognition listens to it.
+     * it keys or says, in order, each time a recognition listens to it. `leftToApps`: it never
+     * answers by itself, only through an app answering its IncomingCall.
      * @example emulator.setParty("4:+14255550123", { input: [{ dtmf: "1" }, { speech: "talk to an agent" }, { silence: true }] })
+     * @example emulator.setParty("8:acs:<resource>_<user>", { behavior: "leftToApps" })
      */
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /**
@@ -357,10 +388,19 @@ export function createEmulator(options: EmulatorOptions = {}) {
         .map((e) => forgedEventView(e, signer.forgeries)),
     /** Resolves once every queued event was delivered or dead-lettered. */
     whenIdle: () => engine.outbox.whenIdle(),
+    /**
+     * Calls `watcher` after every request the emulator answers (Call Automation, recording
+     * files, control plane), with its answer and how long it took: what a live log shows.
+     * Returns the function that stops watching.
+     */
+    watch: (watcher: ExchangeWatcher): (() => void) => {
+      watchers.add(watcher);
+      return () => void watchers.delete(watcher);
+    },
 
     /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
-      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel, logger: listenOptions.logger });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
       const tunnels = listenOptions.https ? attachConnectTunnel(app.server, listenOptions.https) : undefined;
       const host = listenOptions.host ?? "127.0.0.1";
@@ -387,6 +427,22 @@ export function createEmulator(options: EmulatorOptions = {}) {
       await httpSink.close();
     },
   };
+}
+
+/**
+ * The virtual clock keeps one delivery at a time per callback URL, in order (what tests and
+ * the explorer step through); the real clock posts each event on its own, as the service
+ * does, up to as many at once per origin as the HTTP sink has connections.
+ */
+function deliveryOrdering(clock: "real" | "virtual", delivery: DeliveryOptions): DeliveryOrdering {
+  if (clock === "virtual") return SERIAL_ORDERING;
+  return { laneBy: "call", callOrderGraceMs: delivery.callOrderGraceMs ?? DEFAULT_CALL_ORDER_GRACE_MS, maxInFlightPerOrigin: CONNECTIONS_PER_ORIGIN };
+}
+
+/** The ordering as `GET /emulator/info` shows it: its limits where it has them (the real clock). */
+function orderingInfo(ordering: DeliveryOrdering): Pick<EmulatorInfo["delivery"], "callOrderGraceMs" | "maxInFlightPerOrigin"> {
+  if (ordering.laneBy === "destination") return {};
+  return { callOrderGraceMs: ordering.callOrderGraceMs, maxInFlightPerOrigin: ordering.maxInFlightPerOrigin };
 }
 
 /** An emulator made by {@link createEmulator}. */

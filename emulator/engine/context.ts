@@ -1,7 +1,8 @@
 import type { Clock } from "./clock.js";
 import type { EventGrid } from "./eventGrid.js";
+import type { EventOrder } from "./eventOrder.js";
 import type { AudioSource } from "./media/audio.js";
-import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackEventName } from "./events.js";
+import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackCloudEvent, type CallbackEventName, type EventEnvelope } from "./events.js";
 import { InjectedFaultError } from "./errors.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import type { IdGenerator } from "./ids.js";
@@ -41,6 +42,35 @@ export interface EngineContext {
   readonly rooms: RoomDirectory;
   /** Reads play files' audio, when fetching is enabled (none: the duration rule applies). */
   readonly audio?: AudioSource;
+  /** Fits callback event data to the api-version it is sent for; `undefined` drops the event. */
+  readonly shapeEvent?: EventShaper;
+  /** Which of CallConnected and the first roster each kind of leg hears first. */
+  readonly eventOrder: EventOrder;
+}
+
+/**
+ * Fits a callback event's `data` (built as the newest spec has it) to the connection's
+ * api-version: `undefined` when that version has no such event.
+ */
+export type EventShaper = (apiVersion: string, name: CallbackEventName, data: Record<string, unknown>) => Record<string, unknown> | undefined;
+
+/** Sends a built callback event to `destination`, fitted to its api-version. */
+export function sendCallbackEvent(ctx: EngineContext, event: CallbackCloudEvent, name: CallbackEventName, envelope: EventEnvelope, destination: string): void {
+  const data = ctx.shapeEvent ? ctx.shapeEvent(envelope.apiVersion, name, event.data) : event.data;
+  if (!data) return;
+  event.data = data;
+  ctx.outbox.enqueue(
+    {
+      id: event.id,
+      type: event.type,
+      channel: "callback",
+      destination,
+      callConnectionId: envelope.callConnectionId || undefined,
+      serverCallId: envelope.serverCallId,
+      event: event as unknown as Record<string, unknown>,
+    },
+    { "content-type": "application/json" },
+  );
 }
 
 /** Runs `task` after `delayMs` on the engine's clock. */
@@ -65,27 +95,40 @@ export function emit(
     connection.disconnectedEmitted = true;
     connection.state = "disconnected";
   }
-  ctx.outbox.enqueue(
-    {
-      id: event.id,
-      type: event.type,
-      channel: "callback",
-      destination: destination ?? connection.callbackUri,
-      callConnectionId: connection.callConnectionId,
-      serverCallId: connection.serverCallId,
-      event: event as unknown as Record<string, unknown>,
-    },
-    { "content-type": "application/json" },
-  );
+  sendCallbackEvent(ctx, event, name, connection, destination ?? connection.callbackUri);
 }
 
-/** Sends each live connection of `call` the roster as it is now, numbered across the call. */
-export function emitParticipantsUpdated(ctx: EngineContext, call: ServerCall): void {
+/**
+ * Rule (REC-NET MuteParticipantTest, PlayMultipleFilesSourcesWithPlayMediaTest): a change to a
+ * participant's media state (muted, or on hold for a play) moves the roster version by 2, so
+ * the legs see 1, 3, 5; other roster changes move it by 1.
+ */
+export const MEDIA_STATE_VERSION_STEP = 2;
+
+/** Who hears a roster change, and how far it moves the call's roster version. */
+export interface RosterChange {
+  /** Legs still connecting that hear it too (a leg that joins hears its first roster before CallConnected). */
+  include?: CallConnection[];
+  /** Only these legs hear it: the change is one the others cannot see. */
+  only?: CallConnection[];
+  /** How far the version moves (default 1). */
+  step?: number;
+}
+
+/**
+ * Sends the roster as it is now to each connected leg of `call` (see {@link RosterChange}).
+ * `sequenceNumber` is the call's roster version, not a per-leg count: every leg sees the same
+ * number for the same change, and a leg's numbers skip the changes it does not hear
+ * (REC-NET: two legs got 1, 3, 5 for the same changes; a joining leg's first roster is 2).
+ */
+export function emitParticipantsUpdated(ctx: EngineContext, call: ServerCall, change: RosterChange = {}): void {
   const participants = [...call.participants.values()].map(participantModel);
-  for (const connection of ctx.store.liveConnections(call)) {
-    if (connection.state === "connecting" || connection.state === "disconnecting" || connection.state === "disconnected") continue;
-    call.sequenceNumber += 1;
-    emit(ctx, connection, "ParticipantsUpdated", { participants, sequenceNumber: call.sequenceNumber, resultInformation: RESULT_OK });
+  const legs = change.only ?? [...ctx.store.liveConnections(call).filter((c) => c.state !== "connecting"), ...(change.include ?? [])];
+  call.sequenceNumber += change.step ?? 1;
+  const fields = { participants, sequenceNumber: call.sequenceNumber, resultInformation: RESULT_OK };
+  for (const connection of new Set(legs)) {
+    if (connection.state === "disconnecting" || connection.state === "disconnected") continue;
+    emit(ctx, connection, "ParticipantsUpdated", fields);
   }
 }
 

@@ -24,10 +24,11 @@ import { transferCall, type TransferRequest } from "./actions/transfer.js";
 import { moveParticipants, type MoveParticipantsRequest } from "./actions/moveParticipants.js";
 import { partyHangUp, startExternalCall, type ExternalCallInput } from "./actions/world.js";
 import { ScopedClock, type Clock } from "./clock.js";
-import { takeFault, type EngineContext } from "./context.js";
+import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { phoneNumberFromModel } from "./identifiers.js";
+import { checkRawId, phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
+import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { IdentityDirectory } from "./identity/identities.js";
@@ -37,6 +38,7 @@ import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
 import { mediaView } from "./media/mediaState.js";
 import { Outbox, type DeliverySink, type OutboxLimits, type RetryPolicy } from "./outbox.js";
+import type { DeliveryOrdering, EventGridRetryPolicy } from "./deliveryPolicy.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
 import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
@@ -56,14 +58,22 @@ export interface EngineOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Event-log retention and the delivery backlog bound; unset fields keep their defaults. */
   outboxLimits?: Partial<OutboxLimits>;
+  /** How Event Grid webhooks are retried; unset fields keep Event Grid's defaults. */
+  eventGridRetryPolicy?: Partial<EventGridRetryPolicy>;
+  /** How events wait for each other; one at a time per callback URL unless told. */
+  deliveryOrdering?: Partial<DeliveryOrdering>;
   /** Ended calls kept before the oldest are forgotten (default 10,000). */
   endedCallRetention?: number;
   /** Scheme and host of recording file locations; defaults to {@link DEFAULT_RECORDING_STORAGE_ORIGIN}. */
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Overrides of DEFAULT_EVENT_ORDER: which of CallConnected and the first roster a kind of leg hears first. */
+  eventOrder?: Partial<EventOrder>;
   /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
   phoneNumbers?: string[];
+  /** Fits callback events to each connection's api-version; without it every event is sent as built. */
+  shapeEvent?: EventShaper;
 }
 
 /**
@@ -77,7 +87,12 @@ export function createEngine(options: EngineOptions) {
   const ids = createIdGenerator(options.seed);
   const clock = new ScopedClock(options.clock);
   const resourceId = ids.uuid();
-  const outbox = new Outbox(clock, options.sink, options.retryPolicy, options.outboxLimits);
+  const outbox = new Outbox(clock, options.sink, {
+    policy: options.retryPolicy,
+    eventGrid: options.eventGridRetryPolicy,
+    limits: options.outboxLimits,
+    ordering: options.deliveryOrdering,
+  });
   const resourceName = options.resourceName ?? "callsim";
   const eventGrid = new EventGrid(
     clock,
@@ -99,6 +114,8 @@ export function createEngine(options: EngineOptions) {
     identities: new IdentityDirectory(clock, ids, resourceId),
     rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
+    shapeEvent: options.shapeEvent,
+    eventOrder: eventOrder(options.eventOrder),
   };
   const view = callConnectionProperties;
   const phoneNumbers = {
@@ -165,6 +182,7 @@ export function createEngine(options: EngineOptions) {
 
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
+      checkRawId(rawId, "rawId");
       const behavior = (settings.behavior ?? "answer") as PartyBehavior;
       if (!PARTY_BEHAVIORS.includes(behavior)) {
         throw new InvalidArgumentError("behavior", `behavior must be one of ${PARTY_BEHAVIORS.join(", ")}.`);

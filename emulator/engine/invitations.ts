@@ -73,6 +73,8 @@ export function ringInWorld(ctx: EngineContext, invitation: Invitation): void {
   const party = ctx.world.party(invitation.target);
   const schedule = (delayMs: number, outcome: InvitationOutcome) =>
     invitation.timers.push(ctx.clock.schedule(delayMs, () => settleInvitation(ctx, invitation, outcome), `${outcome} ${invitation.target}`));
+  // The party does nothing by itself: only an app answering its IncomingCall settles the invitation.
+  if (party.behavior === "leftToApps") return;
   if (party.behavior === "answer") schedule(party.delayMs ?? DEFAULT_RING_MS, "accepted");
   else if (party.behavior === "noAnswer") {
     if (party.delayMs !== undefined) schedule(party.delayMs, "timedOut");

@@ -1,8 +1,9 @@
 import { stopCallRecording } from "./actions/recording.js";
-import { after, emit, emitParticipantsUpdated, type EngineContext } from "./context.js";
+import { after, emit, emitParticipantsUpdated, type EngineContext, type RosterChange } from "./context.js";
 import { connectionEventSource, resultInformation, type ResultInformation } from "./events.js";
 import { stopMedia } from "./media/mediaQueue.js";
 import { startStreamingOnConnect } from "./media/streaming.js";
+import type { LegOrigin } from "./eventOrder.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
 
 /** CallDisconnected for the leg whose API call ended the call (REC-NET, 2025). */
@@ -57,14 +58,19 @@ export function join(call: ServerCall, rawId: string, callConnectionId?: string)
 }
 
 /**
- * Marks a connecting leg connected and tells it so: CallConnected, then the roster to every
- * leg (DOC-ACTIONS: "two events are published": CallConnected, then ParticipantsUpdated).
+ * Marks a connecting leg connected and tells it so: CallConnected and its first roster, in the
+ * order legs of its `origin` hear them (DEFAULT_EVENT_ORDER). By default the roster is a
+ * change every leg hears; a leg that joined without changing who is in the call passes
+ * `{ only: [connection] }` (REC-NET: the creator leg heard no roster when a connectCall leg
+ * joined, and the joining leg's first roster was numbered 2).
  */
-export function connectLeg(ctx: EngineContext, call: ServerCall, connection: CallConnection): void {
+export function connectLeg(ctx: EngineContext, call: ServerCall, connection: CallConnection, origin: LegOrigin, roster: RosterChange = { include: [connection] }): void {
   if (connection.state !== "connecting" || call.ended) return;
+  const order = ctx.eventOrder[origin];
+  if (order === "rosterFirst") emitParticipantsUpdated(ctx, call, roster);
   connection.state = "connected";
   emit(ctx, connection, "CallConnected", { operationContext: connection.operationContext, resultInformation: { code: 200, subCode: 0, message: "" } });
-  emitParticipantsUpdated(ctx, call);
+  if (order === "connectedFirst") emitParticipantsUpdated(ctx, call, roster);
   startStreamingOnConnect(ctx, connection);
 }
 

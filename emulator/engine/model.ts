@@ -33,7 +33,7 @@ export interface ServerCall {
   participants: Map<string, Participant>;
   /** The app's connections to this call, in the order they were made. */
   connectionIds: string[];
-  /** ParticipantsUpdated counts across the whole call, not per connection (REC-NET). */
+  /** The roster version: ParticipantsUpdated carries it, the same on every leg for the same change (REC-NET). */
   sequenceNumber: number;
   ended: boolean;
   startedAt: number;

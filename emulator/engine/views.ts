@@ -1,5 +1,6 @@
 import { participantModel } from "./events.js";
 import { toIdentifierModel } from "./identifiers.js";
+import { existingMedia, type StreamingSubscription } from "./media/mediaState.js";
 import type { CallConnection, Participant } from "./model.js";
 
 /** `CallConnectionProperties` as the service returns it. */
@@ -18,8 +19,26 @@ export function callConnectionProperties(connection: CallConnection): Record<str
   if (connection.sourceDisplayName !== undefined) props.sourceDisplayName = connection.sourceDisplayName;
   props.correlationId = connection.correlationId;
   if (connection.answeredBy) props.answeredBy = { id: connection.answeredBy };
+  const media = existingMedia(connection);
+  if (media?.mediaStreaming.configured) props.mediaStreamingSubscription = mediaStreamingSubscription(media.mediaStreaming);
+  if (media?.transcription.configured) props.transcriptionSubscription = transcriptionSubscription(media.transcription);
   if (connection.answeredFor) props.answeredFor = { value: connection.answeredFor };
   return props;
+}
+
+/**
+ * `MediaStreamingSubscription`: present when the call was set up with mediaStreamingOptions.
+ * Rule (assumed): `active` while streaming runs, else `inactive`; callsim never reports `disabled`.
+ */
+function mediaStreamingSubscription(subscription: StreamingSubscription): Record<string, unknown> {
+  return { id: subscription.id, state: subscription.state, subscribedContentTypes: ["audio"] };
+}
+
+/** `TranscriptionSubscription`: present when the call was set up with transcriptionOptions. */
+function transcriptionSubscription(subscription: StreamingSubscription): Record<string, unknown> {
+  const result: Record<string, unknown> = { id: subscription.id, state: subscription.state, subscribedResultTypes: subscription.resultTypes ?? ["final"] };
+  if (subscription.locale !== undefined) result.locale = subscription.locale;
+  return result;
 }
 
 /** `CallParticipant` as the service returns it. */

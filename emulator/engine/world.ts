@@ -3,10 +3,14 @@
  * are busy, never answer or cannot be reached, each after a delay, and what they will key
  * or say once in a call.
  */
-export type PartyBehavior = "answer" | "decline" | "busy" | "noAnswer" | "unreachable";
+export type PartyBehavior = "answer" | "decline" | "busy" | "noAnswer" | "unreachable" | "leftToApps";
 
-/** All behaviours a party may be given, in the order the docs list them. */
-export const PARTY_BEHAVIORS: readonly PartyBehavior[] = ["answer", "decline", "busy", "noAnswer", "unreachable"];
+/**
+ * All behaviours a party may be given, in the order the docs list them. `leftToApps`: the
+ * party never answers by itself; only an app answering (or rejecting, redirecting) its
+ * IncomingCall settles an invitation to it, else the invitation times out.
+ */
+export const PARTY_BEHAVIORS: readonly PartyBehavior[] = ["answer", "decline", "busy", "noAnswer", "unreachable", "leftToApps"];
 
 /** Something a party will key or say when a recognition listens to it. */
 export type PartyInput = { dtmf: string } | { speech: string } | { silence: true };

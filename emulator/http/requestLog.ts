@@ -1,4 +1,5 @@
-import { matchOperation, SPEC_HEADER_PARAMETERS, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
+import { isApiVersion } from "../../contracts/apiVersions.js";
+import { hasOperation, matchOperation, SPEC_HEADER_PARAMETERS, validateRequestBody, validateRequestParameters, type ContractViolation } from "../../contracts/validator.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 import { splitTarget } from "./requestParts.js";
 
@@ -67,16 +68,19 @@ export class RequestLog {
 }
 
 function judge({ sequence, request, status }: LoggedRequest): RequestLogEntry {
+  const { operationId, violations } = judgeRequest(request);
+  return { sequence, ...(operationId ? { operationId } : {}), method: request.method, url: request.url, status, violations };
+}
+
+/**
+ * The spec's verdict on one Call Automation request: its operation (when the spec has one at
+ * that method and path) and what is wrong with it, checked strictly (unknown fields too).
+ */
+export function judgeRequest(request: Pick<RouteRequest, "method" | "url" | "headers" | "rawBody">): { operationId?: string; violations: ContractViolation[] } {
   const { path, query } = splitTarget(request.url);
   const operationId = matchOperation(request.method, path);
-  return {
-    sequence,
-    ...(operationId ? { operationId } : {}),
-    method: request.method,
-    url: request.url,
-    status,
-    violations: operationId ? verdict(operationId, request, query) : [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }],
-  };
+  if (!operationId) return { violations: [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }] };
+  return { operationId, violations: verdict(operationId, request, query) };
 }
 
 function verdict(operationId: string, request: LoggedRequest["request"], query: URLSearchParams): ContractViolation[] {
@@ -87,5 +91,9 @@ function verdict(operationId: string, request: LoggedRequest["request"], query: 
   } catch (error) {
     return [...out, { path: "", message: `is not JSON (${(error as Error).message})` }];
   }
-  return [...out, ...validateRequestBody(operationId, body, { strict: true })];
+  // Judged by the spec of the api-version the request named (the newest when it named none callsim serves).
+  const named = query.get("api-version");
+  const apiVersion = named && isApiVersion(named) ? named : undefined;
+  if (apiVersion && !hasOperation(operationId, apiVersion)) return [...out, { path: "", message: `is not an operation of api-version ${apiVersion}` }];
+  return [...out, ...validateRequestBody(operationId, body, { strict: true, apiVersion })];
 }

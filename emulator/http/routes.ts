@@ -1,4 +1,6 @@
-import { validateRequestBody } from "../../contracts/validator.js";
+import { API_VERSIONS, isApiVersion, versionsWithOperation } from "../../contracts/apiVersions.js";
+import { shapeRequestBody, shapeResponse } from "../../contracts/shape.js";
+import { hasOperation, validateRequestBody } from "../../contracts/validator.js";
 import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
 import { createDataPlaneRoutes } from "./dataPlaneRoutes.js";
@@ -30,8 +32,11 @@ export interface RouteResponse {
   body?: string | Uint8Array;
 }
 
-/** api-versions callsim answers: the pinned SDK's and the stable ones before it. */
-export const SUPPORTED_API_VERSIONS = ["2026-03-12", "2025-06-15", "2025-05-15", "2024-09-15"] as const;
+/**
+ * api-versions callsim answers, newest first: every one a published SDK sends, each served as
+ * its own spec describes it (contracts/spec/callautomation/versions).
+ */
+export const SUPPORTED_API_VERSIONS: readonly string[] = API_VERSIONS;
 
 /** Options of the Call Automation route table. */
 export interface ServiceRoutesOptions {
@@ -68,6 +73,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
       const { operation, params } = match(request.method, path);
       operationId = operation.operationId;
       const apiVersion = checkApiVersion(query);
+      checkOperationInVersion(operation.operationId, apiVersion);
       if (!options.loose) {
         const auth = verifyHmacRequest(request, options.accessKey, options.now());
         if (!auth.ok) throw new HttpError("unauthorized", auth.message);
@@ -84,7 +90,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
           `callsim's callback backlog is full: ${pending} events wait for delivery, the oldest for ${oldestPendingMs} ms. Let the app's callback endpoint catch up (see GET /emulator/info) and retry after ${BACKLOG_RETRY_AFTER_S} s.`,
         );
       } else {
-        const body = operation.hasBody ? parseBody(request.rawBody, operation.operationId, options.strict) : undefined;
+        const body = operation.hasBody ? parseBody(request.rawBody, operation.operationId, options.strict, apiVersion) : undefined;
         const result = operation.handle({
           engine: options.engine,
           body,
@@ -94,7 +100,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
           baseUrl: `${request.protocol}://${headerValue(request.headers, "host") ?? "localhost"}`,
           participantsPageSize: options.participantsPageSize,
         });
-        response = toResponse(result);
+        response = toResponse(shapeResponse(operation.operationId, result.status, result.body, apiVersion));
         if (repeatKey) response.headers[REPEATABILITY_RESULT_HEADER] = "accepted";
         if (repeatKey && response.status < 500) repeats.remember(repeatKey, response);
       }
@@ -131,7 +137,7 @@ function checkApiVersion(query: URLSearchParams): string {
   if (!apiVersion) {
     throw new HttpError("missingApiVersion", `The api-version query parameter is required. Use one of ${SUPPORTED_API_VERSIONS.join(", ")}.`, "api-version");
   }
-  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
+  if (!isApiVersion(apiVersion)) {
     throw new HttpError(
       "unsupportedApiVersion",
       `The api-version '${apiVersion}' is not supported. Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`,
@@ -141,20 +147,34 @@ function checkApiVersion(query: URLSearchParams): string {
   return apiVersion;
 }
 
-function parseBody(rawBody: string, operationId: string, strict: boolean): unknown {
+/**
+ * Rule (assumed): an operation the request's api-version does not have is answered as a path
+ * that version does not serve, 404, naming the first version that has it.
+ */
+function checkOperationInVersion(operationId: string, apiVersion: string): void {
+  if (hasOperation(operationId, apiVersion)) return;
+  const since = versionsWithOperation(operationId)[0];
+  throw new HttpError(
+    "routeNotFound",
+    `${operationId} is not part of api-version ${apiVersion}${since ? `: it is served from api-version ${since} on. Use an SDK that sends ${since} or newer` : ""}.`,
+    "api-version",
+  );
+}
+
+function parseBody(rawBody: string, operationId: string, strict: boolean, apiVersion: string): unknown {
   let body: unknown;
   try {
     body = rawBody.length === 0 ? undefined : JSON.parse(rawBody);
   } catch (error) {
     throw new HttpError("malformedJson", `The request body is not valid JSON (${(error as Error).message}). Send a JSON object.`);
   }
-  const violations = validateRequestBody(operationId, body, { strict });
+  const violations = validateRequestBody(operationId, body, { strict, apiVersion });
   if (violations.length > 0) {
     const first = violations[0];
     const others = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1, 4).map((v: { path: string }) => v.path || "body").join(", ")})` : "";
     throw new HttpError("invalidArgument", `${first.path ? `${first.path} ` : "The request body "}${first.message}${others}.`, first.path || undefined);
   }
-  return body;
+  return shapeRequestBody(operationId, body, apiVersion);
 }
 
 function toResponse(result: OperationResult): RouteResponse {

@@ -1,6 +1,6 @@
 /**
  * A small front-desk IVR in the style of the public Call Automation samples: it answers every
- * incoming call and plays a menu while listening for a key. "1" brings in an agent; once the
+ * call to its number and plays a menu while listening for a key. "1" brings in an agent; once the
  * agent is there it leaves the caller and the agent to talk (hangs up its own leg); when no
  * agent answers it transfers the caller to the overflow line. "2", another key or silence gets
  * a goodbye and the call ends. Events arrive on two routes of one fetch handler, so it runs
@@ -52,6 +52,9 @@ export function createFrontDesk(options: FrontDeskOptions) {
         return Response.json({ validationResponse: event.data.validationCode });
       }
       if (event.eventType === "Microsoft.Communication.IncomingCall") {
+        // The service raises IncomingCall for every call to the resource's identities, the
+        // app's own invitation of the agent included: that one is the agent's to answer.
+        if (event.data.to.rawId !== `4:${options.callerIdNumber}`) continue;
         const answer = await options.client.answerCall(event.data.incomingCallContext, callbackUri, { operationContext: "front-desk" });
         const id = answer.callConnectionProperties.callConnectionId!;
         connections.set(id, answer.callConnection);

@@ -14,14 +14,14 @@ function connectTo(
   return {
     name,
     title,
-    source: "reference/callautomation/EVENT-SEQUENCES.md §3 [DOC-ACTIONS \"Connect to a call\"]",
+    source: "reference/callautomation/EVENT-SEQUENCES.md §3 [DOC-ACTIONS \"Connect to a call\"]; order: recorded-events findings (a), the roster before CallConnected on 4/4 connectCall legs",
     async steps(ctx) {
       const started = ctx.emulator.startCall({ participants: people, ...start(ctx) });
       const { callConnectionProperties } = await ctx.client.connectCall(locator(started), ctx.callbackUri);
       ctx.track("app", callConnectionProperties.callConnectionId!);
-      await ctx.waitFor("ParticipantsUpdated", "app");
+      await ctx.waitFor("CallConnected", "app");
     },
-    expected: { app: ["CallConnected 200/0", "ParticipantsUpdated"] },
+    expected: { app: ["ParticipantsUpdated", "CallConnected 200/0"] },
   };
 }
 

@@ -20,7 +20,7 @@ export const hangUpSelf: Scenario = {
 export const hangUpForEveryone: Scenario = {
   name: "hang-up-for-everyone",
   title: "Terminate for everyone: 7000 on the leg that asked, 5001 on the app's other leg",
-  source: "reference/callautomation/EVENT-SEQUENCES.md §10 [REC-NET CreateCallToAcsConnectCallAndHangupForEveryoneTest.json]",
+  source: "reference/callautomation/EVENT-SEQUENCES.md §10 [REC-NET CreateCallToAcsConnectCallAndHangupForEveryoneTest.json: the connectCall leg hears its roster before CallConnected, the first leg hears no roster for it]",
   async steps(ctx) {
     const callConnection = await connectedGroupCall(ctx, 2);
     const { serverCallId } = await callConnection.getCallConnectionProperties();
@@ -30,8 +30,8 @@ export const hangUpForEveryone: Scenario = {
     await callConnection.hangUp(true);
   },
   expected: {
-    app: ["CallConnected", "ParticipantsUpdated", "ParticipantsUpdated", "ParticipantsUpdated", "CallDisconnected 200/7000"],
-    second: ["CallConnected", "ParticipantsUpdated", "CallDisconnected 200/5001"],
+    app: ["CallConnected", "ParticipantsUpdated", "ParticipantsUpdated", "CallDisconnected 200/7000"],
+    second: ["ParticipantsUpdated", "CallConnected", "CallDisconnected 200/5001"],
   },
 };
 

@@ -6,6 +6,7 @@ import { answerIncoming, answerIncomingFromUser, redirectIncoming, rejectIncomin
 import { outboundAnswered } from "./outboundAnswered.js";
 import { outboundBusy, outboundDeclined, outboundNoAnswer, outboundUnreachable } from "./outboundFailed.js";
 import { addParticipantFailed, addParticipantSucceeded, addParticipantTimedOut, cancelAddParticipant, removeLastOther, removeParticipant } from "./participants.js";
+import { playToParticipant } from "./playToParticipant.js";
 import { transferInGroup, transferOneToOne } from "./transfer.js";
 
 /** Every documented sequence callsim runs, success and failure. */
@@ -35,4 +36,5 @@ export const SCENARIOS: readonly Scenario[] = [
   hangUpSelf,
   hangUpForEveryone,
   otherPartyHangsUp,
+  playToParticipant,
 ];

@@ -36,6 +36,24 @@ describe("checks for apps", () => {
     emulator.assertSelfCheck();
   });
 
+  test("judges a logged request by the spec of the api-version it named", async () => {
+    const emulator = createEmulator({ clock: "virtual", loose: true, selfCheck: "throw" });
+    emulator.onCallback(() => true, () => undefined);
+    const body = { targets: [{ communicationUser: { id: agent } }], callbackUri: "https://app.test/cb", transcriptionOptions: { transportType: "websocket", locale: "en-US" } };
+    const send = (url: string, payload: unknown) => emulator.handle({ method: "POST", url, headers: { host: "callsim.test" }, rawBody: JSON.stringify(payload), protocol: "https" });
+    await send("/calling/callConnections?api-version=2026-03-12", body);
+    await send("/calling/callConnections?api-version=2024-04-15", body);
+    await send("/calling/callConnections/abc:hold?api-version=2024-04-15", { targetParticipant: { communicationUser: { id: agent } } });
+    const log: RequestLogEntry[] = emulator.requests();
+    expect(log.map(({ status, violations }) => ({ status, violations }))).toEqual([
+      { status: 201, violations: [] },
+      { status: 201, violations: [{ path: "transcriptionOptions", message: "is not a field of CreateCallRequest" }] },
+      { status: 404, violations: [{ path: "", message: "is not an operation of api-version 2024-04-15" }] },
+    ]);
+    await emulator.settle();
+    emulator.assertSelfCheck();
+  });
+
   test("judges a logged request's header parameters as sent, whatever the transport later does with its headers", async () => {
     const emulator = createEmulator({ clock: "virtual", loose: true, selfCheck: "throw" });
     const headers: Record<string, string> = { host: "callsim.test", "repeatability-request-id": "not-a-uuid", "repeatability-first-sent": new Date().toUTCString() };

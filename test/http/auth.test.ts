@@ -1,6 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createCommunicationAccessKeyCredentialPolicy } from "@azure/communication-common";
@@ -12,6 +11,7 @@ import {
   type AuthResult,
   type SignedRequest,
 } from "../../emulator/http/auth.js";
+import { WIRE_CAPTURE_FILE } from "../support/spec.js";
 
 /** The key the wire capture was made with. */
 const CAPTURE_KEY = Buffer.from("test-key-0123456789").toString("base64");
@@ -20,10 +20,6 @@ const OTHER_KEY = Buffer.from("some-other-key").toString("base64");
 const ENDPOINT = "http://127.0.0.1:39093";
 const MINUTE = 60_000;
 
-const CAPTURE_PATH = fileURLToPath(
-  new URL("../../../shared/reference/callautomation/sdk-1.6.0-wire-capture.json", import.meta.url),
-);
-const hasCapture = existsSync(CAPTURE_PATH);
 
 interface CaptureEntry {
   method: string;
@@ -32,9 +28,7 @@ interface CaptureEntry {
   body?: unknown;
 }
 
-const captureEntries: CaptureEntry[] = hasCapture
-  ? (JSON.parse(readFileSync(CAPTURE_PATH, "utf8")) as { log: CaptureEntry[] }).log
-  : [];
+const captureEntries: CaptureEntry[] = (JSON.parse(readFileSync(WIRE_CAPTURE_FILE, "utf8")) as { log: CaptureEntry[] }).log;
 
 /** Runs a request through the SDK's own signing policy and returns it as the emulator would receive it. */
 async function signWithSdk(method: "GET" | "POST" | "DELETE", url: string, body?: string): Promise<SignedRequest> {
@@ -70,7 +64,7 @@ const CREATE_BODY = JSON.stringify({
   callbackUri: "https://app.example/cb",
 });
 
-describe.skipIf(!hasCapture)("verifyHmacRequest against the SDK 1.6.0 wire capture", () => {
+describe("verifyHmacRequest against the SDK 1.6.0 wire capture", () => {
   test.each(captureEntries.map((entry) => [`${entry.method} ${entry.url}`, entry] as const))(
     "the captured signature of %s verifies",
     (_name, entry) => {

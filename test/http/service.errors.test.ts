@@ -1,5 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { API_VERSIONS } from "../../contracts/apiVersions.js";
 import { DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
@@ -56,12 +57,20 @@ describe("api-version", () => {
     expect(error.message).toMatch(/2026-03-12/);
   });
 
-  test.each(["2024-09-15", "2025-05-15", "2025-06-15", "2026-03-12"])("accepts api-version %s and stamps it on the call's events", async (version) => {
+  test.each(API_VERSIONS)("accepts api-version %s and stamps it on the call's events", async (version) => {
     const response = await signed(h.url, "POST", `/calling/callConnections?api-version=${version}`, createBody({ callbackUri: h.callbackUri }));
     expect(response.status).toBe(201);
     const { callConnectionId } = await response.json();
     const connected = await h.receiver.waitFor((e) => e.type.endsWith("CallConnected") && e.data.callConnectionId === callConnectionId, "CallConnected");
     expect(connected.data.version).toBe(version);
+  });
+  test("answers an operation the request's api-version does not have with 404 naming the first version that has it", async () => {
+    const created = await signed(h.url, "POST", "/calling/callConnections?api-version=2026-03-12", createBody({ callbackUri: h.callbackUri }));
+    const { callConnectionId } = await created.json();
+    const body = JSON.stringify({ targetParticipant: { rawId: "8:acs:r_u1" } });
+    const error = await errorOf(await signed(h.url, "POST", `/calling/callConnections/${callConnectionId}:hold?api-version=2024-04-15`, body));
+    expect(error).toMatchObject({ status: 404, code: "NotFound", target: "api-version" });
+    expect(error.message).toBe("CallMedia_Hold is not part of api-version 2024-04-15: it is served from api-version 2024-09-15 on. Use an SDK that sends 2024-09-15 or newer.");
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { subscribeEventGrid } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("incomingCall over %s", (transport) => {
@@ -9,8 +10,7 @@ describe.each(TRANSPORTS)("incomingCall over %s", (transport) => {
   afterAll(() => h.close());
   beforeEach(async () => {
     await h.reset();
-    const subscribed = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
-    expect(subscribed.body.state).toBe("active");
+    await subscribeEventGrid(h);
   });
 
   const caller = "4:+14255550123";

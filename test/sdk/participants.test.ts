@@ -184,10 +184,11 @@ describe.each(TRANSPORTS)("participants over %s", (transport) => {
       expect(values).toHaveLength(4);
     });
 
-    test("mutes an ACS participant, visible in the next roster", async () => {
+    test("mutes an ACS participant, visible in the next roster, numbered 3 after 1 as recorded", async () => {
+      // REC-NET MuteParticipantTest(+Async): seq 1, then seq 3 with isMuted.
       const { id, connection } = await connectedCall();
       await connection.muteParticipant({ communicationUserId: user(1) });
-      const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 2);
+      const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 3);
       expect(roster.participants.find((p: any) => p.identifier.communicationUserId === user(1))?.isMuted).toBe(true);
     });
   });

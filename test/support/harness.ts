@@ -39,6 +39,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * The client options that reach `h`'s emulator the way its own client does: loopback over
+ * plain HTTP for the server, the direct httpClient, or none (msw intercepts the real host).
+ * For another client: another SDK version, or one with a `sourceIdentity`.
+ */
+export function clientOptionsFor(h: Pick<Harness, "transport" | "emulator">): { allowInsecureConnection?: boolean; httpClient?: ReturnType<Emulator["httpClient"]> } {
+  if (h.transport === "server") return { allowInsecureConnection: true };
+  return h.transport === "direct" ? { httpClient: h.emulator.httpClient() } : {};
+}
+
 let mswServer: ReturnType<typeof setupServer> | undefined;
 
 /** Harnesses of the running test file, checked after each test. */

@@ -37,7 +37,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     source: ctx.appIdentity,
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   // Rule (assumed): a room outside its validity window refuses the app too (403/7504, ConnectFailed).
   const closed = found?.roomId ? roomRefusal(ctx.rooms, found.roomId, undefined, ctx.clock.now()) : undefined;
   if (fault || !found || closed) {
@@ -49,8 +49,10 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     after(ctx, 0, () => failTerminally(ctx, connection, "ConnectFailed", result));
     return connection;
   }
+  // The app's identity may already be in the call (its other leg): then only this leg hears the roster.
+  const rosterChanges = !call.participants.has(ctx.appIdentity);
   join(call, ctx.appIdentity, connection.callConnectionId);
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "connect", rosterChanges ? { include: [connection] } : { only: [connection] }));
   return connection;
 }
 

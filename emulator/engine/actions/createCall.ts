@@ -56,7 +56,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     sourceDisplayName: optionalString(request.sourceDisplayName, "sourceDisplayName"),
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   join(call, appRawId, connection.callConnectionId);
 
   if (fault) {
@@ -92,7 +92,7 @@ onInvitationSettled("createCall", (ctx, invitation, outcome) => {
   if (!connection) return;
   if (outcome === "accepted") {
     join(call, invitation.target);
-    if (connection.state === "connecting") connectLeg(ctx, call, connection);
+    if (connection.state === "connecting") connectLeg(ctx, call, connection, "createCall");
     else emitParticipantsUpdated(ctx, call);
     return;
   }

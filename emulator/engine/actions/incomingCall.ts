@@ -1,7 +1,7 @@
 import { after, emit, takeFault, type EngineContext } from "../context.js";
-import { InvalidArgumentError, InvalidCallStateError } from "../errors.js";
+import { ConflictError, InvalidArgumentError, InvalidCallStateError } from "../errors.js";
 import { resultInformation } from "../events.js";
-import { identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
+import { checkRawId, identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { invite, onInvitationSettled, ringInWorld, settleSoon, type InvitationOutcome } from "../invitations.js";
 import { isResourceNumber, learnNumber, ownsNumber } from "../ownership.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
@@ -14,6 +14,15 @@ import { checkCallbackUri, customCallingContext, optionalString } from "../valid
  * 30 s (the docs name subcode 8587, "incoming call not answered within time", but no duration).
  */
 export const INCOMING_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * AnswerFailed for an answer that lost the race to another endpoint (an emulated callee, or
+ * another answer): the code and text the Learn call-end table gives every endpoint but the one
+ * that accepted a call to a user (troubleshooting codes, 487/10003: "start call, add
+ * participant, transfer"). That it arrives as AnswerFailed is assumed.
+ */
+export const ANSWERED_ELSEWHERE = () =>
+  resultInformation(487, 10003, "Call was canceled for this user endpoint as it was accepted elsewhere, by another endpoint.");
 
 /**
  * Rule (assumed): the 70th redirect of one call fails it with 483/8521 "Too many hops". The
@@ -38,7 +47,9 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
     if (typeof input[field] !== "string" || input[field].length === 0) {
       throw new InvalidArgumentError(field, `${field} is required: a rawId such as 4:+14255550123 or 8:acs:<resource>_<user>.`);
     }
+    checkRawId(input[field], field);
   }
+  checkIncomingCallSubscriptions(ctx);
   // Checked before anything happens: they travel into the IncomingCall event as they are.
   const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
   const customContext = customCallingContext(input.customContext, "customContext") ?? { voipHeaders: {}, sipHeaders: {} };
@@ -53,13 +64,32 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
  * Invites `fields.target` for an action of the app (createCall, addParticipant, transfer).
  * A number the resource was named with is offered to the app through IncomingCall, from
  * `from`, instead of ringing a party in the world; the action's events follow the app's
- * answer, rejection or redirect.
+ * answer, rejection or redirect. A call to an ACS identity raises IncomingCall too (Learn
+ * "Incoming call concepts": call, add participant, transfer; REC-NET: every ACS-to-ACS
+ * recording starts with the IncomingCall of the test's own createCall) while the user's party
+ * in the world still rings: the first answer wins, and an app answering later gets
+ * AnswerFailed (ANSWERED_ELSEWHERE). A party left to apps rings only through IncomingCall.
  */
 export function inviteTarget(ctx: EngineContext, call: ServerCall, fields: Pick<Invitation, "target" | "purpose"> & Partial<Invitation>, from: string): Invitation {
   const offeredToApp = isResourceNumber(ctx, fields.target);
   const invitation = invite(ctx, call, { ...fields, offeredToApp });
-  if (offeredToApp) offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+  if (offeredToApp || identifierKind(fields.target) === "communicationUser") {
+    offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+  }
   return invitation;
+}
+
+/**
+ * Rule (assumed): an incoming call is refused (409) while the app has Event Grid subscriptions
+ * for IncomingCall and none of them is validated: Event Grid would deliver it to nobody, and
+ * the app would never hear of it. With no subscription at all the call is placed, and the
+ * answer's incomingCallContext is the way to answer it (a test that drives the app directly).
+ */
+function checkIncomingCallSubscriptions(ctx: EngineContext): void {
+  const subscriptions = ctx.eventGrid.list().filter((s) => s.eventTypes.length === 0 || s.eventTypes.includes("IncomingCall"));
+  if (subscriptions.length === 0 || subscriptions.some((s) => s.state === "active")) return;
+  const why = subscriptions.map((s) => `${s.id} (${s.endpoint}) is ${s.state === "failed" ? "failed" : "awaiting validation"}: ${s.lastError ?? "its endpoint has neither echoed the validationCode nor visited the validationUrl"}`);
+  throw new ConflictError(`No Event Grid subscription for IncomingCall is validated, so the call would reach nobody. ${why.join("; ")}. Fix the endpoint and subscribe again (POST /emulator/subscriptions).`, "subscriptions");
 }
 
 function offer(
@@ -128,7 +158,8 @@ export interface AnswerCallRequest {
 /** Answers an IncomingCall. @see AnswerCall in the 2026-03-12 spec */
 export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVersion: string): CallConnection {
   const callbackUri = checkCallbackUri(request.callbackUri, "callbackUri");
-  const answeredBy = request.answeredBy?.id !== undefined ? rawIdFromModel({ communicationUser: request.answeredBy }, "answeredBy") : undefined;
+  // Not held to the ACS user form: the spec's own AnswerCall example answers by "+11234567890".
+  const answeredBy = request.answeredBy?.id !== undefined ? optionalString(request.answeredBy.id, "answeredBy.id") || undefined : undefined;
   const operationContext = optionalString(request.operationContext, "operationContext");
   const fault = takeFault(ctx, "answerCall");
   const { record, invitation } = consume(ctx, request.incomingCallContext, "answer");
@@ -144,19 +175,25 @@ export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVe
     answeredBy,
     answeredFor: identifierKind(record.to) === "phoneNumber" ? record.to.slice(2) : undefined,
   });
-  configureMedia(connection, request);
+  configureMedia(connection, request, () => ctx.ids.uuid());
   const stillRinging = !call.ended && invitation?.state === "ringing";
   if (fault || !stillRinging) {
     // Rule (assumed): answering a call the caller already left fails as "call canceled" (487/8542).
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
-      : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
+      : invitation?.state === "accepted" && !call.ended
+        ? ANSWERED_ELSEWHERE()
+        : resultInformation(487, 8542, "The call was canceled by the caller before it was answered.");
     after(ctx, 0, () => failTerminally(ctx, connection, "AnswerFailed", result));
     return connection;
   }
   join(call, appRawId, connection.callConnectionId);
   settleSoon(ctx, invitation!, "accepted");
-  after(ctx, 0, () => connectLeg(ctx, call, connection));
+  // The app's own invitation (createCall, addParticipant, transfer): its settlement announces the
+  // new roster to the inviting leg; this leg hears that same roster, numbered alike (REC-NET
+  // PlayMultipleFilesSourcesWithPlayMediaTest: both legs' first roster is 1).
+  const roster = invitation!.purpose === "incoming" ? undefined : { only: [connection], step: 0 };
+  after(ctx, 0, () => connectLeg(ctx, call, connection, "answer", roster));
   return connection;
 }
 

@@ -1,4 +1,4 @@
-import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
+import { after, emit, emitParticipantsUpdated, MEDIA_STATE_VERSION_STEP, takeFault, type EngineContext } from "../context.js";
 import { CallNotEstablishedError, InvalidArgumentError, NotFoundError } from "../errors.js";
 import { resultInformation, RESULT_OK } from "../events.js";
 import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
@@ -164,7 +164,7 @@ export function removeParticipant(
   return { operationContext };
 }
 
-/** Mutes participants; synchronous, with a roster update (REC-NET MuteParticipantTest). @see CallConnection_Mute */
+/** Mutes participants; synchronous, with a roster update that moves the version by 2 (REC-NET MuteParticipantTest). @see CallConnection_Mute */
 export function muteParticipants(ctx: EngineContext, callConnectionId: string, request: { targetParticipants: unknown[]; operationContext?: string }) {
   const connection = connectedConnection(ctx, callConnectionId);
   if (!Array.isArray(request.targetParticipants) || request.targetParticipants.length === 0) {
@@ -180,7 +180,7 @@ export function muteParticipants(ctx: EngineContext, callConnectionId: string, r
   });
   takeFault(ctx, "muteParticipants");
   for (const participant of targets) participant.isMuted = true;
-  after(ctx, 0, () => emitParticipantsUpdated(ctx, call));
+  after(ctx, 0, () => emitParticipantsUpdated(ctx, call, { step: MEDIA_STATE_VERSION_STEP }));
   return { operationContext: optionalString(request.operationContext, "operationContext") };
 }
 

@@ -102,7 +102,8 @@ onInvitationSettled("transfer", (ctx, invitation, outcome) => {
     },
     invitation.callbackUri,
   );
-  const others = [...call.participants.keys()].filter((rawId) => rawId !== connection.appRawId);
+  // The target may have joined already: the app answered its IncomingCall.
+  const others = [...call.participants.keys()].filter((rawId) => rawId !== connection.appRawId && rawId !== invitation.target);
   if (others.length <= 1) {
     // 1:1: the app hands the call over and leaves; the caller now talks to the target.
     call.participants.delete(connection.appRawId);

@@ -69,7 +69,10 @@ function stop(ctx: EngineContext, operation: MediaOperation): void {
 export function stopMedia(ctx: EngineContext, connection: CallConnection): void {
   const media = existingMedia(connection);
   if (!media) return;
-  for (const operation of media.queue.splice(0)) stop(ctx, operation);
+  for (const operation of media.queue.splice(0)) {
+    stop(ctx, operation);
+    operation.stopped?.();
+  }
   media.continuousDtmf.clear();
   media.transcription.state = "inactive";
   media.mediaStreaming.state = "inactive";

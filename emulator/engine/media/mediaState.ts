@@ -16,6 +16,8 @@ export interface MediaOperation {
   start(): void;
   /** Sends its *Canceled event; the queue has already dropped it. */
   canceled(): void;
+  /** Undoes what it did to the call, without events for its own leg: the leg has ended. */
+  stopped?(): void;
   /** Set on a recognition: hands it live input from its target participant. */
   listener?: InputListener;
 }
@@ -46,6 +48,10 @@ export interface StreamingSubscription {
   startOnConnect?: boolean;
   state: "inactive" | "active";
   locale?: string;
+  /** The subscription's id in CallConnectionProperties, drawn when the call was set up with its options. */
+  id?: string;
+  /** Transcription only: `final`, and `intermediate` when the options enabled intermediate results. */
+  resultTypes?: Array<"final" | "intermediate">;
 }
 
 /** Everything the media side of one call connection holds. */
@@ -83,21 +89,25 @@ export function existingMedia(connection: CallConnection): ConnectionMedia | und
 
 /**
  * Records whether a call was set up with transcriptionOptions / mediaStreamingOptions
- * (CreateCall, AnswerCall, Connect): the start operations need them.
+ * (CreateCall, AnswerCall, Connect): the start operations need them, and the call's
+ * properties show each as a subscription with an id drawn from `newId`.
  */
-export function configureMedia(connection: CallConnection, request: { [field: string]: unknown }): void {
-  const transcription = request.transcriptionOptions as { locale?: unknown; startTranscription?: unknown } | undefined;
+export function configureMedia(connection: CallConnection, request: { [field: string]: unknown }, newId: () => string): void {
+  const transcription = request.transcriptionOptions as { locale?: unknown; startTranscription?: unknown; enableIntermediateResults?: unknown } | undefined;
   const streaming = request.mediaStreamingOptions as { startMediaStreaming?: unknown } | undefined;
   // Most calls use no media at all: their media state is made when a media action first needs it.
   if (!transcription && !streaming) return;
   const state = mediaOf(connection);
   if (transcription && typeof transcription === "object") {
     state.transcription.configured = true;
+    state.transcription.id = newId();
+    state.transcription.resultTypes = transcription.enableIntermediateResults === true ? ["final", "intermediate"] : ["final"];
     state.transcription.startOnConnect = transcription.startTranscription === true;
     if (typeof transcription.locale === "string") state.transcription.locale = transcription.locale;
   }
   if (streaming && typeof streaming === "object") {
     state.mediaStreaming.configured = true;
+    state.mediaStreaming.id = newId();
     state.mediaStreaming.startOnConnect = streaming.startMediaStreaming === true;
   }
 }

@@ -2,7 +2,7 @@ import { takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { rawIdFromModel } from "../identifiers.js";
-import type { CallConnection } from "../model.js";
+import type { CallConnection, Participant } from "../model.js";
 import { optionalString } from "../validation.js";
 import { mediaConnection, resultDestination } from "./mediaTargets.js";
 import { ACTION_COMPLETED, OPERATION_CANCELED } from "./mediaResults.js";
@@ -10,6 +10,7 @@ import { emitMedia, enqueue, finish } from "./mediaQueue.js";
 import type { MediaOperation } from "./mediaState.js";
 import { prepareSources, type SourcesOutcome } from "./audio.js";
 import { readPlaySources } from "./playSources.js";
+import { holdForPlay, releaseAfterPlay } from "./playHold.js";
 
 /** The PlayRequest fields callsim acts on. */
 export interface PlayRequest {
@@ -24,7 +25,8 @@ export interface PlayRequest {
 /**
  * Plays audio to everyone (empty `playTo`) or to some participants: PlayStarted, then
  * PlayCompleted after the sources' durations, or PlayFailed; a looped play runs until it is
- * canceled. @see CallMedia_Play
+ * canceled. Participants played to are on hold in the roster meanwhile (holdForPlay).
+ * @see CallMedia_Play
  */
 export function play(ctx: EngineContext, callConnectionId: string, request: PlayRequest): void {
   const connection = mediaConnection(ctx, callConnectionId);
@@ -37,6 +39,7 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
   const loop = request.playOptions?.loop === true;
   const fault = takeFault(ctx, "play");
   const fields = { operationContext };
+  let held: Participant[] = [];
   const operation: MediaOperation = {
     kind: "play",
     operationContext,
@@ -48,7 +51,11 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
       if (fault) return playing({ index: 0, result: resultInformation(fault.status, fault.subCode, fault.message) });
       prepareSources(sources, ctx.audio, playing);
     },
-    canceled: () => emitMedia(ctx, connection, "PlayCanceled", { ...fields, resultInformation: OPERATION_CANCELED() }, callbackUri),
+    canceled: () => {
+      emitMedia(ctx, connection, "PlayCanceled", { ...fields, resultInformation: OPERATION_CANCELED() }, callbackUri);
+      releaseAfterPlay(ctx, call, held);
+    },
+    stopped: () => releaseAfterPlay(ctx, call, held),
   };
   const playing = (outcome: SourcesOutcome) => {
     if (operation.state !== "running") return; // canceled while its files were read
@@ -57,11 +64,13 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
       finish(ctx, connection, operation);
       return;
     }
+    held = holdForPlay(ctx, call, targets);
     emitMedia(ctx, connection, "PlayStarted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
     if (loop) return; // runs until canceled, interrupted or the call ends
     const completed = () => {
       finish(ctx, connection, operation);
       emitMedia(ctx, connection, "PlayCompleted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
+      releaseAfterPlay(ctx, call, held);
     };
     operation.timers.push(ctx.clock.schedule(outcome.durationMs, completed, `PlayCompleted ${callConnectionId}`));
   };

@@ -1,5 +1,5 @@
 import { formatEventTime } from "../clock.js";
-import type { EngineContext } from "../context.js";
+import { sendCallbackEvent, type EngineContext } from "../context.js";
 import { buildCallbackEvent, connectionEventSource, RESULT_OK, type CallbackEventName, type EventEnvelope, type ResultInformation } from "../events.js";
 import type { RecordingDocument, Recording } from "./model.js";
 import { recordingChunk } from "./recordingFiles.js";
@@ -23,18 +23,7 @@ function emitRecordingEvent(ctx: EngineContext, recording: Recording, name: Call
     eventSource: recording.callConnectionId ? connectionEventSource(recording.callConnectionId) : `calling/recordings/${recording.recordingId}`,
   };
   const event = buildCallbackEvent(name, envelope, fields, ctx.ids.uuid(), ctx.clock.now());
-  ctx.outbox.enqueue(
-    {
-      id: event.id,
-      type: event.type,
-      channel: "callback",
-      destination: recording.callbackUri,
-      callConnectionId: recording.callConnectionId,
-      serverCallId: recording.serverCallId,
-      event: event as unknown as Record<string, unknown>,
-    },
-    { "content-type": "application/json" },
-  );
+  sendCallbackEvent(ctx, event, name, envelope, recording.callbackUri);
 }
 
 /** RecordingStateChanged with the recording's state as it is now. */
