@@ -4,7 +4,7 @@ import { FORGERY_KINDS, type Emulator, type ForgeryKind } from "../emulator/inde
 export interface ForgeryOutcome {
   kind: ForgeryKind;
   /** The app's answer to the forged callback (undefined when it could not be reached). */
-  status?: number;
+  status?: number | undefined;
   /** True when the app did not refuse it with 401 or 403. */
   accepted: boolean;
 }

@@ -22,7 +22,7 @@ export interface ForgeryInput {
 /** A planted forgery and how many callbacks it will still forge. */
 export interface Forgery {
   kind: ForgeryKind;
-  callConnectionId?: string;
+  callConnectionId?: string | undefined;
   remaining: number;
 }
 

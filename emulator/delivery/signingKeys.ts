@@ -43,5 +43,5 @@ export async function loadKey(pem: string): Promise<SigningKey> {
   const { kty, n, e } = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint({ kty: kty!, n: n!, e: e! });
   // The JWKS entry: the key's RFC 7638 thumbprint as its `kid`, `use: sig`, the algorithm.
-  return { privateKey, jwk: { kty, use: "sig", alg: CALLBACK_TOKEN_ALGORITHM, kid, n, e } };
+  return { privateKey, jwk: { kty: kty!, use: "sig", alg: CALLBACK_TOKEN_ALGORITHM, kid, n: n!, e: e! } };
 }

@@ -1,4 +1,6 @@
+import type { CallAutomationClient } from "@azure/communication-call-automation";
 import { setupServer } from "msw/node";
+import type { Emulator } from "callsim";
 import { afterAll, beforeAll } from "vitest";
 import { describe, expect, test } from "callsim/vitest";
 import { probeCallbackForgeries } from "../../scenarios/callbackForgeries.js";
@@ -10,11 +12,10 @@ const network = setupServer();
 beforeAll(() => network.listen({ onUnhandledRequest: "error" }));
 afterAll(() => network.close());
 
-type Fixtures = Parameters<Parameters<typeof test>[1]>[0];
 const target = { communicationUserId: "8:acs:r_u1" };
 
 /** Serves the emulator's hosts through msw and places calls whose callbacks go to `baseUrl`. */
-function wire({ emulator, client }: Pick<Fixtures, "emulator" | "client">, baseUrl: string) {
+function wire({ emulator, client }: { emulator: Emulator; client: CallAutomationClient }, baseUrl: string) {
   network.resetHandlers(...emulator.mswHandlers());
   return () => client.createCall({ targetParticipant: target }, `${baseUrl}/events`);
 }

@@ -41,7 +41,7 @@ export function createSecureCallbacks(options: SecureCallbacksOptions) {
         issuer,
         audience: options.audience,
         algorithms: ["RS256"],
-        currentDate: options.now?.(),
+        ...(options.now ? { currentDate: options.now() } : {}),
       });
     } catch {
       return new Response(null, { status: 401 });
