@@ -61,6 +61,8 @@ export { CALL_AUTOMATION_ISSUER, OPENID_CONFIGURATION_PATH, JWKS_PATH, CALLBACK_
 export { FORGERY_KINDS, REFUSAL_STATUSES, type ForgeryKind, type ForgeryInput, type Forgery, type ForgedEventView } from "./delivery/forgeries.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS, ExploreSetupError } from "../scenarios/explorer.js";
+export { probeCallbackForgeries } from "../scenarios/callbackForgeries.js";
+export type { ForgeryOutcome, ForgeryReport } from "../scenarios/callbackForgeries.js";
 export {
   validateRequestBody,
   validateRequestParameters,

@@ -1,9 +1,8 @@
 import type { CallAutomationClient } from "@azure/communication-call-automation";
 import { setupServer } from "msw/node";
-import type { Emulator } from "callsim";
 import { afterAll, beforeAll } from "vitest";
 import { describe, expect, test } from "callsim/vitest";
-import { probeCallbackForgeries } from "../../scenarios/callbackForgeries.js";
+import { probeCallbackForgeries, type Emulator } from "callsim";
 import { createSecureCallbacks } from "./app.js";
 import { createLaxCallbacks } from "./laxApp.js";
 
