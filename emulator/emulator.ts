@@ -236,6 +236,16 @@ export function createEmulator(options: EmulatorOptions = {}) {
       await engine.outbox.whenIdle();
     },
     /**
+     * Lets the next scheduled task run and the events it queued be delivered: on the virtual
+     * clock at once, on the real clock when it falls due. False when nothing was scheduled,
+     * so a test awaiting an event can tell that it will never come.
+     */
+    step: async (): Promise<boolean> => {
+      const ran = virtualClock ? await virtualClock.step() : (await engine.outbox.whenIdle(), await realClock!.nextRun());
+      await engine.outbox.whenIdle();
+      return ran;
+    },
+    /**
      * Delivers events for callback URLs starting with `prefix` to `handler`, in-process: no
      * socket. The handler gets what the service would POST; returning nothing means 200.
      */

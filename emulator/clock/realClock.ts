@@ -4,6 +4,8 @@ import type { Clock, TimerHandle } from "../engine/clock.js";
 export interface RealClock extends Clock {
   /** Resolves once every task already due (scheduled with no delay left) has run, including tasks those schedule. */
   settleDue(): Promise<void>;
+  /** Resolves true once the next task has run (or was cancelled); false at once when nothing is scheduled. */
+  nextRun(): Promise<boolean>;
 }
 
 interface Entry {
@@ -54,6 +56,11 @@ export function createRealClock(): RealClock {
       timers.delete(handle.id);
       // A cancelled task will never run: nobody should wait for it.
       if (entry.waiters) for (const resolve of entry.waiters) resolve();
+    },
+    async nextRun() {
+      if (timers.size === 0) return false;
+      await Promise.race([...timers.values()].map((t) => new Promise<void>((resolve) => (t.waiters ??= []).push(resolve))));
+      return true;
     },
     async settleDue() {
       for (;;) {
