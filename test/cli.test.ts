@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { CallAutomationClient } from "@azure/communication-call-automation";
@@ -21,7 +20,8 @@ function start(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams;
   });
 }
 
-describe.skipIf(!existsSync(cli))("callsim command", () => {
+// dist/ is rebuilt by the global setup (test/support/buildDist.ts) when a source changed.
+describe("callsim command", () => {
   let run: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
     run = await start(["--port", "0", "--seed", "42"]);

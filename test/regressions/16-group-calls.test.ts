@@ -14,7 +14,7 @@ describe.each(TRANSPORTS)("group calls over %s", (transport) => {
   beforeEach(() => h.reset());
 
   const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
-  const ids = (participants: Array<{ identifier?: { communicationUserId?: string } }>) => participants.map((p) => p.identifier?.communicationUserId);
+  const ids = (participants: CallParticipant[]) => participants.map((p) => (p.identifier as { communicationUserId?: string } | undefined)?.communicationUserId);
   const party = (n: number, settings: { behavior: string; delayMs?: number }) => h.control("PUT", `/emulator/parties/${encodeURIComponent(user(n))}`, settings);
 
   /** Highest roster version the leg has heard so far. */
@@ -47,8 +47,8 @@ describe.each(TRANSPORTS)("group calls over %s", (transport) => {
     await h.waitForEvent("CallTransferAccepted", id);
     // The roster version after the transfer: sequenceNumber grows with every change of the call's roster.
     const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber > before);
-    expect(ids(roster.participants as CallParticipant[])).toContain(user(1));
-    expect(ids(roster.participants as CallParticipant[])).not.toContain(user(2));
+    expect(ids(roster.participants)).toContain(user(1));
+    expect(ids(roster.participants)).not.toContain(user(2));
     const listed = (await connection.listParticipants()).values ?? [];
     expect(ids(listed)).toContain(user(1));
     expect(ids(listed)).not.toContain(user(2));

@@ -1,0 +1,32 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Vitest global setup: the CLI tests run the built `dist/`, so it is rebuilt first whenever a
+ * source is newer than the last build. Unchanged sources cost a scan of file times, not a build.
+ */
+const root = join(import.meta.dirname, "..", "..");
+const SOURCES = ["emulator", "scenarios", "contracts"];
+const CONFIGS = ["tsconfig.json", "tsconfig.build.json", "package.json"];
+/** Written by the build itself: deleting dist/ forgets it, so a fresh build follows. */
+const BUILD_INFO = join(root, "dist", ".tsbuildinfo");
+
+function newestSource(): number {
+  let newest = Math.max(...CONFIGS.map((file) => statSync(join(root, file)).mtimeMs));
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const dir of SOURCES) walk(join(root, dir));
+  return newest;
+}
+
+export default function setup(): void {
+  if (existsSync(BUILD_INFO) && statSync(BUILD_INFO).mtimeMs >= newestSource()) return;
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", BUILD_INFO], { cwd: root, stdio: "inherit" });
+}
