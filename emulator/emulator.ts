@@ -125,10 +125,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const requestLog = new RequestLog();
   // Events are checked where they leave the outbox, whatever carries them on.
   const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), router.sink(delivery)) : router.sink;
-  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(checkedSink(delivery)) : checkedSink;
+  // Both clocks count deliveries and file reads as pending work: step() waits for them, and so
+  // does settle() on the virtual clock.
+  const tracker = virtualClock ?? realClock!;
+  const trackedSink: DeliverySink = (delivery) => tracker.track(checkedSink(delivery));
   const fetchAudio = options.fetchAudio ? createFetchAudioSource() : undefined;
-  // On the virtual clock, settle() waits for a file being read as it waits for a delivery.
-  const audio = fetchAudio && virtualClock ? (uri: string) => virtualClock.track(fetchAudio(uri)) : fetchAudio;
+  const audio = fetchAudio && ((uri: string) => tracker.track(fetchAudio(uri)));
   const engine: Engine = createEngine({
     clock,
     seed,

@@ -34,7 +34,7 @@ describe("a signature with one changed character", () => {
   });
 
   test("is answered 401 with the service's error shape by the route table", async () => {
-    const emulator = createEmulator({ seed: 1, clock: "virtual", accessKey: KEY, endpoint: ENDPOINT });
+    const emulator = createEmulator({ seed: 1, clock: "virtual", accessKey: KEY, endpoint: ENDPOINT, selfCheck: "throw" });
     const url = "/calling/callConnections/abc/participants?api-version=2026-03-12";
     const good = signHmacRequest({ method: "GET", url: `${ENDPOINT}${url}` }, KEY, new Date()); // authentication reads the wall clock
     const goodSignature = /Signature=(.*)$/.exec(good.authorization)![1];
