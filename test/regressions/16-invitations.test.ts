@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { INVITATION_FAILURES } from "../../emulator/engine/invitations.js";
+import { DEFAULT_INVITATION_TIMEOUT_MS, INVITATION_FAILURES } from "../../emulator/engine/invitations.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 // Issue 16: how invitations end was barely asserted: the forbidden outcome's codes, the state
@@ -39,14 +39,15 @@ describe.each(TRANSPORTS)("invitation outcomes over %s", (transport) => {
     expect(failed.resultInformation?.subCode).toBe(INVITATION_FAILURES.forbidden.subCode);
     expect(failed.resultInformation?.message).toContain(`4:${resourceNumber}`);
     expect(failed.resultInformation?.message).toContain(INVITATION_FAILURES.forbidden.reason);
+    expect(failed.resultInformation?.message?.split("Underlying reason: ")[1]).toMatch(/forbidden/i);
     expect((await invitationTo(`4:${resourceNumber}`)).state).toBe("failed");
   });
 
   test.each([
-    ["decline", "decline"],
-    ["busy", "busy"],
-    ["unreachable", "unreachable"],
-  ] as const)("a participant who will %s fails addParticipant with a non-2xx code and a text naming them, as the service words it", async (behavior, outcome) => {
+    ["decline", "decline", /declined/i],
+    ["busy", "busy", /busy/i],
+    ["unreachable", "unreachable", /reached/i],
+  ] as const)("a participant who will %s fails addParticipant with a non-2xx code and a text naming them, as the service words it", async (behavior, outcome, why) => {
     await party(3, { behavior, delayMs: 10 });
     const { id, connection } = await connectedCall();
     await connection.addParticipant({ targetParticipant: { communicationUserId: user(3) } });
@@ -55,7 +56,28 @@ describe.each(TRANSPORTS)("invitation outcomes over %s", (transport) => {
     // Recorded traffic (CancelAddParticipantTestAsync): "addParticipants failed for participant <rawId>. Underlying reason: <why>".
     expect(failed.resultInformation?.message).toMatch(new RegExp(`^addParticipants failed for participant ${user(3)}\\. Underlying reason: `));
     expect(failed.resultInformation?.message).toContain(INVITATION_FAILURES[outcome].reason);
+    // The reason says why in words, not only as a code.
+    expect(failed.resultInformation?.message?.split("Underlying reason: ")[1]).toMatch(why);
     expect((await invitationTo(user(3))).state).toBe("failed");
+  });
+
+  test.each([
+    ["that never answers times out at the invitation's own timeout", { behavior: "noAnswer" }, 1],
+    ["whose phone rings out times out when it stops ringing, before the invitation's timeout", { behavior: "noAnswer", delayMs: 200 }, undefined],
+  ])("a participant %s: AddParticipantFailed saying so", async (_name, settings, invitationTimeoutInSeconds) => {
+    await party(3, settings);
+    const { id, connection } = await connectedCall();
+    await connection.addParticipant({ targetParticipant: { communicationUserId: user(3) } }, { invitationTimeoutInSeconds });
+    const failed = await h.waitForEvent("AddParticipantFailed", id);
+    expect(failed.resultInformation?.code).toBeGreaterThanOrEqual(400);
+    expect(failed.resultInformation?.message).toContain(user(3));
+    expect(failed.resultInformation?.message?.split("Underlying reason: ")[1]).toMatch(/did not answer|timed out/i);
+    const invitation = await invitationTo(user(3));
+    expect(invitation.state).toBe("failed");
+    // From CallConnected (the invitation went out after it) to the failure: at most the ringing time.
+    const at = (type: string) => Date.parse(h.receiver.events().find((e) => e.type === `Microsoft.Communication.${type}` && e.data.callConnectionId === id)!.time);
+    const rang = at("AddParticipantFailed") - at("CallConnected");
+    expect(rang).toBeLessThan(invitationTimeoutInSeconds ? invitationTimeoutInSeconds * 1000 + 1000 : DEFAULT_INVITATION_TIMEOUT_MS);
   });
 
   test("GET /emulator/calls keeps each invitation's state: ringing, then accepted", async () => {
@@ -89,5 +111,17 @@ describe.each(TRANSPORTS)("invitation outcomes over %s", (transport) => {
     const types = h.eventTypes(id);
     expect(types.slice(types.indexOf("CallDisconnected") + 1)).toEqual([]);
     expect(types).not.toContain("AddParticipantSucceeded");
+  });
+
+  test.runIf(transport !== "server")("a call offered to the app waits for the app: no party in the world answers it for the app", async () => {
+    // Even a party set to answer at once does not pick up a call offered to the app.
+    await h.control("PUT", `/emulator/parties/${encodeURIComponent(`4:${resourceNumber}`)}`, { behavior: "answer", delayMs: 0 });
+    const created = await h.client.createCall({ targetParticipant: { phoneNumber: resourceNumber }, sourceCallIdNumber: caller }, h.callbackUri);
+    const incoming = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall", "IncomingCall");
+    h.emulator.advance(30_000);
+    expect((await invitationTo(`4:${resourceNumber}`)).state).toBe("ringing");
+    const answered = await h.client.answerCall(incoming.data.incomingCallContext, h.callbackUri);
+    await h.waitForEvent("CallConnected", answered.callConnectionProperties.callConnectionId!);
+    await h.waitForEvent("CallConnected", created.callConnectionProperties.callConnectionId!);
   });
 });
