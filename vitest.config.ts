@@ -16,5 +16,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 20_000,
     pool: "forks",
+    setupFiles: ["test/support/assertions.ts"],
+    // The CLI tests run dist/: rebuilt when a source changed since the last build.
+    globalSetup: ["test/support/buildDist.ts"],
   },
 });

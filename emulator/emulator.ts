@@ -165,10 +165,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const signer = createCallbackSigner({ now: () => clock.now(), resourceId: options.resourceId, privateKeyPem: options.callbackSigningKey });
   const signedSink = options.signCallbacks === false ? router.sink : signer.signing(router.sink);
   const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), signedSink(delivery)) : signedSink;
-  const trackedSink: DeliverySink = virtualClock ? (delivery) => virtualClock.track(checkedSink(delivery)) : checkedSink;
+  // Both clocks count deliveries and file reads as pending work: step() waits for them, and so
+  // does settle() on the virtual clock.
+  const tracker = virtualClock ?? realClock!;
+  const trackedSink: DeliverySink = (delivery) => tracker.track(checkedSink(delivery));
   const fetchAudio = options.fetchAudio ? createFetchAudioSource() : undefined;
-  // On the virtual clock, settle() waits for a file being read as it waits for a delivery.
-  const audio = fetchAudio && virtualClock ? (uri: string) => virtualClock.track(fetchAudio(uri)) : fetchAudio;
+  const audio = fetchAudio && ((uri: string) => tracker.track(fetchAudio(uri)));
   const engine: Engine = createEngine({
     clock,
     seed,
@@ -286,6 +288,16 @@ export function createEmulator(options: EmulatorOptions = {}) {
       if (virtualClock) await virtualClock.settle(settleOptions);
       else await realClock!.settleDue();
       await engine.outbox.whenIdle();
+    },
+    /**
+     * Lets the next scheduled task run and the events it queued be delivered: on the virtual
+     * clock at once, on the real clock when it falls due. False when nothing was scheduled,
+     * so a test awaiting an event can tell that it will never come.
+     */
+    step: async (): Promise<boolean> => {
+      const ran = virtualClock ? await virtualClock.step() : (await engine.outbox.whenIdle(), await realClock!.nextRun());
+      await engine.outbox.whenIdle();
+      return ran;
     },
     /**
      * Delivers events for callback URLs starting with `prefix` to `handler`, in-process: no

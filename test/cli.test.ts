@@ -33,7 +33,8 @@ function start(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams;
   });
 }
 
-describe.skipIf(!existsSync(cli))("callsim command", () => {
+// dist/ is rebuilt by the global setup (test/support/buildDist.ts) when a source changed.
+describe("callsim command", () => {
   let run: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
     run = await start(["--port", "0", "--seed", "42"]);

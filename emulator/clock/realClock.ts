@@ -4,6 +4,10 @@ import type { Clock, TimerHandle } from "../engine/clock.js";
 export interface RealClock extends Clock {
   /** Resolves once every task already due (scheduled with no delay left) has run, including tasks those schedule. */
   settleDue(): Promise<void>;
+  /** Resolves true once the next task has run (or was cancelled) or tracked work settled; false at once when there is neither. */
+  nextRun(): Promise<boolean>;
+  /** Counts `work` (a delivery, a file being read) as pending until it settles; returns it. */
+  track<T>(work: Promise<T>): Promise<T>;
 }
 
 interface Entry {
@@ -21,6 +25,7 @@ interface Entry {
 export function createRealClock(): RealClock {
   let nextId = 0;
   const timers = new Map<number, Entry>();
+  const inFlight = new Set<Promise<unknown>>();
   const clock: RealClock = {
     now: () => Date.now(),
     schedule(delayMs, task) {
@@ -54,6 +59,19 @@ export function createRealClock(): RealClock {
       timers.delete(handle.id);
       // A cancelled task will never run: nobody should wait for it.
       if (entry.waiters) for (const resolve of entry.waiters) resolve();
+    },
+    async nextRun() {
+      if (timers.size === 0 && inFlight.size === 0) return false;
+      const tasks = [...timers.values()].map((t) => new Promise<void>((resolve) => (t.waiters ??= []).push(resolve)));
+      const work = [...inFlight].map((w) => w.then(noop, noop));
+      await Promise.race([...tasks, ...work]);
+      return true;
+    },
+    track(work) {
+      inFlight.add(work);
+      const done = () => inFlight.delete(work);
+      work.then(done, done);
+      return work;
     },
     async settleDue() {
       for (;;) {

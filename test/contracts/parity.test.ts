@@ -306,12 +306,13 @@ describe("parity with the official spec", () => {
     },
   );
 
-  test.each(operations.map((op) => [op.operationId, op] as const))("%s: its example request is accepted when callsim serves it", async (operationId, op) => {
+  test.for(operations.map((op) => [op.operationId, op] as const))("%s: its example request is accepted when callsim serves it", async ([operationId, op], ctx) => {
     const row = { operation: operationId, served: served.has(operationId) ? "yes" : "no", schema: bundle.operations[operationId] ? "yes" : "no", example: "—" };
     table.push(row);
+    // What cannot be checked is reported as skipped, not counted as passed.
     if (!served.has(operationId) || op.examples.length === 0) {
       row.example = op.examples.length === 0 ? "no example" : "—";
-      return;
+      ctx.skip(op.examples.length === 0 ? "the spec gives no example" : "callsim does not serve it");
     }
     const present = op.examples;
     row.example = "NO";

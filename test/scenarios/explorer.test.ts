@@ -36,12 +36,7 @@ describe("explore", () => {
     expect(result.failures).toBe(0);
   });
 
-  test("counts duplicates: every order with at most one copy of a delivered event", async () => {
-    const result = await explore({ app: answeringApp(() => ({}), () => undefined), seed: 1, duplicates: 1 });
-    expect(result.exhaustive).toBe(true);
-    expect(result.runs).toBeGreaterThan(6);
-    expect(result.failures).toBe(0);
-  });
+  // Duplicates: test/regressions/16-explorer.test.ts counts them against brute force.
 
   test("catches a handler that assumes CallConnected precedes ParticipantsUpdated", async () => {
     const app = answeringApp(

@@ -27,9 +27,13 @@ describe.each(TRANSPORTS)("connect over %s", (transport) => {
 
     test("joins a group call by its group call locator", async () => {
       const groupCallId = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
-      await h.control("POST", "/emulator/calls", { participants: [alice, bob], groupCallId });
+      const started = await h.control("POST", "/emulator/calls", { participants: [alice, bob], groupCallId });
       const result = await h.client.connectCall({ kind: "groupCallLocator", id: groupCallId }, h.callbackUri);
-      await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
+      const connected = await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
+      // The leg joined the call started with that group id, not a new one.
+      expect(connected.serverCallId).toBe(started.body.serverCallId);
+      const listed = (await result.callConnection.listParticipants()).values ?? [];
+      expect(listed.map((p) => (p.identifier as any).communicationUserId ?? (p.identifier as any).phoneNumber)).toEqual(expect.arrayContaining([alice, "+14255550123"]));
     });
 
     test("joins a room call by its room call locator", async () => {

@@ -30,6 +30,11 @@ export interface Harness {
   reset(): Promise<void>;
   /** Lets everything scheduled happen (virtual clock) and every queued event land. */
   settle(): Promise<void>;
+  /**
+   * Lets every scheduled task run (rings, retries) and every event land, on either clock:
+   * on the real clock it waits for each as it falls due.
+   */
+  drain(): Promise<void>;
   /** Calls the control plane and returns the parsed JSON answer. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Awaits a callback event of `type` for `callConnectionId`, parsed by the SDK's parser. */
@@ -71,7 +76,7 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
   if (transport === "server") {
     const info = await emulator.listen({ port: 0, logLevel: "silent" });
     client = new CallAutomationClient(info.connectionString, { allowInsecureConnection: true });
-    receiver = await startHttpReceiver();
+    receiver = await startHttpReceiver(emulator);
     baseUrl = info.url;
   } else {
     receiver = startInProcessReceiver(emulator);
@@ -108,6 +113,9 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
     control,
     async settle() {
       await emulator.settle();
+    },
+    async drain() {
+      while (await emulator.step());
     },
     async reset() {
       // Let deliveries already on the wire land first, so none arrives after the receiver is cleared.

@@ -30,10 +30,13 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** How long a wait for an event may take while the emulator still has work scheduled (a ring, a retry). */
+const WAIT_LIMIT_MS = 8_000;
+
 type Waiter = { match: (e: Record<string, any>, r: Received) => boolean; resolve: (e: Record<string, any>) => void };
 
 /** What both receivers share: the log, the replies and the waiters. */
-function createCore(base: string, pump?: () => Promise<boolean>) {
+function createCore(base: string, pump?: () => Promise<boolean>, realTime = true) {
   const received: Received[] = [];
   let waiters: Waiter[] = [];
   let reply: Reply;
@@ -65,18 +68,32 @@ function createCore(base: string, pump?: () => Promise<boolean>) {
       async waitFor(match: Waiter["match"], description: string) {
         const found = find(match);
         if (found) return found;
-        if (pump) {
-          // Virtual time: step the emulator's clock until the event comes or nothing is left.
-          while (await pump()) {
-            const hit = find(match);
-            if (hit) return hit;
-          }
-          throw new Error(`${description} never came: the emulator has nothing left to do. Received:\n  ${describeSeen()}`);
-        }
-        return new Promise<Record<string, any>>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const waiting = new Promise<Record<string, any>>((resolve, reject) => {
           waiters.push({ match, resolve });
-          AbortSignal.timeout(8_000).addEventListener("abort", () => reject(new Error(`Timed out waiting for ${description}. Received:\n  ${describeSeen()}`)));
+          // Virtual time has no wall-clock limit: stepping ends when the emulator has nothing left.
+          if (realTime) timer = setTimeout(() => reject(new Error(`Timed out waiting for ${description}. Received:\n  ${describeSeen()}`)), WAIT_LIMIT_MS);
         });
+        waiting.then(() => clearTimeout(timer), () => undefined);
+        if (!pump) return waiting;
+        // Step the emulator until the event comes or it has nothing left to do: a missing event
+        // fails at once, listing what did arrive, instead of after the time limit.
+        let settled = false;
+        const exhausted = (async () => {
+          for (;;) {
+            const more = await pump();
+            const hit = find(match);
+            if (hit || settled) return hit;
+            if (!more) throw new Error(`${description} never came: the emulator has nothing left to do. Received:\n  ${describeSeen()}`);
+          }
+        })();
+        try {
+          return await Promise.race([waiting, exhausted.then((hit) => hit ?? waiting)]);
+        } finally {
+          clearTimeout(timer);
+          settled = true;
+          waiters = waiters.filter((w) => w.match !== match);
+        }
       },
       respondWith(next: Reply) {
         reply = next;
@@ -85,8 +102,11 @@ function createCore(base: string, pump?: () => Promise<boolean>) {
   };
 }
 
-/** A real endpoint on 127.0.0.1 with a free port: the emulator reaches it over HTTP. */
-export async function startHttpReceiver(): Promise<Receiver> {
+/**
+ * A real endpoint on 127.0.0.1 with a free port: the emulator reaches it over HTTP. Given the
+ * emulator, a wait for an event fails as soon as the emulator has nothing left to do.
+ */
+export async function startHttpReceiver(emulator?: Emulator): Promise<Receiver> {
   let core!: ReturnType<typeof createCore>;
   const server: Server = createServer((req, res) => {
     let raw = "";
@@ -100,14 +120,14 @@ export async function startHttpReceiver(): Promise<Receiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  core = createCore(`http://127.0.0.1:${port}`);
+  core = createCore(`http://127.0.0.1:${port}`, emulator && (() => emulator.step()));
   return { ...core.receiver, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** An in-process endpoint: the emulator hands it events without a socket. */
 export function startInProcessReceiver(emulator: Emulator, base = "https://app.callsim.test"): Receiver {
   const clock = emulator.clock;
-  const core = createCore(base, clock ? () => clock.step() : undefined);
+  const core = createCore(base, clock ? () => clock.step() : undefined, !clock);
   const remove = emulator.onCallback(base, (request) => {
     const answer = core.accept({ path: ((url) => url.pathname + url.search)(new URL(request.url)), headers: request.headers, body: request.events, raw: request.body });
     return { status: answer.status, body: answer.body, headers: answer.headers };

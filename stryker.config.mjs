@@ -1,0 +1,52 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run mutation`): plants one-line bugs in the sources and checks that a
+ * test fails for each. Not part of `npm test`: a whole folder takes long on a small machine, so
+ * a run covers what MUTATE names (folders or files, comma-separated) or, with MUTATE_SINCE, only
+ * the sources changed since a git ref.
+ *
+ *   MUTATE=emulator/http npm run mutation
+ *   MUTATE=emulator/engine/outbox.ts MUTATION_TESTS=test/reliability/delivery.test.ts npm run mutation
+ *   MUTATE_SINCE=main npm run mutation
+ *
+ * MUTATION_TESTS narrows the test files run against each mutant (vitest.mutation.config.ts);
+ * without it, every test that imports the mutated file runs.
+ */
+import { execFileSync } from "node:child_process";
+
+const FOLDERS = ["emulator/engine", "emulator/http", "scenarios"];
+
+/** A folder becomes a glob of its TypeScript sources; a file stays itself. */
+const toGlob = (entry) => (entry.endsWith(".ts") ? entry : `${entry.replace(/\/$/, "")}/**/*.ts`);
+
+function mutated() {
+  if (process.env.MUTATE_SINCE) {
+    const changed = execFileSync("git", ["diff", "--name-only", "--diff-filter=AMR", process.env.MUTATE_SINCE, "--", ...FOLDERS], { encoding: "utf8" })
+      .split("\n")
+      .filter((file) => file.endsWith(".ts"));
+    if (changed.length === 0) throw new Error(`No source under ${FOLDERS.join(", ")} changed since ${process.env.MUTATE_SINCE}.`);
+    return changed;
+  }
+  const entries = process.env.MUTATE ? process.env.MUTATE.split(",").map((e) => e.trim()).filter(Boolean) : FOLDERS;
+  return entries.map(toGlob);
+}
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts" },
+  mutate: [...mutated(), "!**/*.d.ts"],
+  // The incremental file is this machine's memory of earlier runs: ignored by git (it changes on
+  // every run and would conflict between branches), reused by the next local run.
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  coverageAnalysis: "perTest",
+  // Two cores: one test process per core leaves room for the tests' own loopback servers.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
+  timeoutMS: 30_000,
+  reporters: ["clear-text", "progress", "html"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  thresholds: { high: 85, low: 80, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
