@@ -43,6 +43,8 @@ export { DEFAULT_RETRY_POLICY, DEFAULT_OUTBOX_LIMITS } from "./engine/outbox.js"
 export type { CallbackHandler, CallbackRequest, CallbackReply, FetchHandler, UrlMatcher } from "./delivery/inProcessSink.js";
 export type { PartyBehavior, PartyInput } from "./engine/world.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
+export type { Variants, VariantName } from "./engine/variants.js";
+export { VARIANT_CHOICES, DEFAULT_VARIANTS } from "./engine/variants.js";
 export type { InputHeard } from "./engine/media/callerInput.js";
 export { silentWav } from "./audio/wav.js";
 export { ERROR_CATALOG } from "./http/errors.js";

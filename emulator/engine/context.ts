@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { EventGrid } from "./eventGrid.js";
 import type { AudioSource } from "./media/audio.js";
-import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackEventName } from "./events.js";
+import { buildCallbackEvent, noteOf, participantModel, RESULT_OK, type CallbackEventName } from "./events.js";
 import { InjectedFaultError } from "./errors.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import type { IdGenerator } from "./ids.js";
@@ -9,6 +9,7 @@ import type { CallConnection, ServerCall } from "./model.js";
 import type { Outbox } from "./outbox.js";
 import type { RecordingStore } from "./recording/recordingStore.js";
 import { CallStore } from "./store.js";
+import type { VariantTable } from "./variants.js";
 import { World } from "./world.js";
 
 /**
@@ -35,6 +36,8 @@ export interface EngineContext {
   readonly recordings: RecordingStore;
   /** Reads play files' audio, when fetching is enabled (none: the duration rule applies). */
   readonly audio?: AudioSource;
+  /** Which of the recorded behaviours to send where real runs disagree (engine/variants.ts). */
+  readonly variants: VariantTable;
 }
 
 /** Runs `task` after `delayMs` on the engine's clock. */
@@ -68,6 +71,7 @@ export function emit(
       callConnectionId: connection.callConnectionId,
       serverCallId: connection.serverCallId,
       event: event as unknown as Record<string, unknown>,
+      note: noteOf(fields.resultInformation),
     },
     { "content-type": "application/json" },
   );

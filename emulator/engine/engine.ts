@@ -38,6 +38,7 @@ import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
+import { checkVariants, DEFAULT_VARIANTS, VariantTable, type Variants } from "./variants.js";
 import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
 
 /** What the engine is built from. */
@@ -58,6 +59,8 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
+  /** Where real runs disagree, which recorded behaviour to send (defaults: the most recent). */
+  variants?: Partial<Variants>;
 }
 
 /**
@@ -91,6 +94,7 @@ export function createEngine(options: EngineOptions) {
     eventGrid,
     recordings: new RecordingStore(options.recordingStorageOrigin ?? DEFAULT_RECORDING_STORAGE_ORIGIN),
     audio: options.audio,
+    variants: new VariantTable({ ...DEFAULT_VARIANTS, ...checkVariants(options.variants) }),
   };
   const view = callConnectionProperties;
 
@@ -176,6 +180,10 @@ export function createEngine(options: EngineOptions) {
       });
     },
     faults: () => ctx.faults.list(),
+    /** The variants in force (`GET /emulator/variants`). */
+    variants: () => ctx.variants.list(),
+    /** Picks recorded variants, e.g. `{ decline: "200/5002" }` (`PUT /emulator/variants`); a reset restores the emulator's own. */
+    setVariants: (input: unknown) => ctx.variants.set(input),
 
     /** Every call with its connections (and their media), participants, invitations and recordings. */
     calls: () =>
@@ -206,6 +214,7 @@ export function createEngine(options: EngineOptions) {
       ctx.outbox.clear();
       ctx.eventGrid.clear();
       ctx.recordings.clear();
+      ctx.variants.reset();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { after, takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
-import { resultInformation } from "../events.js";
+import { resultInformation, withNote } from "../events.js";
 import { connectLeg, join, openConnection } from "../lifecycle.js";
 import type { CallConnection, ServerCall } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
@@ -40,7 +40,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
   if (fault || !found) {
     const result = fault
       ? resultInformation(fault.status, fault.subCode, fault.message)
-      : resultInformation(404, 8522, `No call was found for ${key} ${value}. Start one with POST /emulator/calls first.`);
+      : withNote(resultInformation(404, 8522, "Call not found."), `No call was found for ${key} ${value}. Start one with POST /emulator/calls first.`);
     after(ctx, 0, () => failTerminally(ctx, connection, "ConnectFailed", result));
     return connection;
   }

@@ -31,7 +31,7 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
   }
   // Checked before anything happens: they travel into the IncomingCall event as they are.
   const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
-  const customContext = customCallingContext(input.customContext, "customContext") ?? { voipHeaders: {}, sipHeaders: {} };
+  const customContext = customCallingContext(input.customContext, "customContext");
   if (identifierKind(input.to) === "phoneNumber") ctx.store.ownedNumbers.add(input.to.slice(2));
   const call = openCall(ctx, "incoming");
   join(call, input.from);
@@ -51,7 +51,8 @@ function offer(
     serverCallId: call.serverCallId,
     from,
     to: invitation.target,
-    callerDisplayName: extra.callerDisplayName ?? (identifierKind(from) === "phoneNumber" ? from.slice(2) : ctx.ids.displayName()),
+    // A phone caller has no display name (DialogOperationsTest: callerDisplayName "").
+    callerDisplayName: extra.callerDisplayName ?? (identifierKind(from) === "phoneNumber" ? "" : ctx.ids.displayName()),
     customContext: extra.customContext,
     invitationId: invitation.invitationId,
     createdAt: ctx.clock.now(),
@@ -65,7 +66,8 @@ function offer(
       from: toIdentifierModel(record.from),
       serverCallId: record.serverCallId,
       callerDisplayName: record.callerDisplayName,
-      customContext: record.customContext,
+      // No customContext key when the caller sent none (recorded IncomingCall bodies have none).
+      ...(record.customContext ? { customContext: record.customContext } : {}),
       incomingCallContext: record.incomingCallContext,
       correlationId: call.correlationId,
     },
