@@ -1,6 +1,6 @@
 import { after, takeFault, type EngineContext } from "../context.js";
 import { ENDED_BY_API, terminatedByOtherLeg } from "../callEndings.js";
-import { endCall, leave } from "../lifecycle.js";
+import { disconnectLeg, endCall, leave } from "../lifecycle.js";
 import type { CallConnection } from "../model.js";
 
 /**
@@ -15,7 +15,13 @@ export function hangUp(ctx: EngineContext, callConnectionId: string): void {
   const call = ctx.store.callOf(connection);
   const ringingOut = connection.state === "connecting";
   connection.state = "disconnecting";
-  after(ctx, 0, () => (ringingOut ? endCall(ctx, call, terminated(ctx, connection)) : leave(ctx, call, connection.appRawId)));
+  after(ctx, 0, () => {
+    if (ringingOut) return endCall(ctx, call, terminated(ctx, connection));
+    // A leg that shares its identity with another app leg in the call (connectCall) is not a
+    // participant of its own: it goes alone and the roster stays.
+    if (call.participants.get(connection.appRawId)?.callConnectionId !== connection.callConnectionId) return disconnectLeg(ctx, connection, ENDED_BY_API());
+    leave(ctx, call, connection.appRawId);
+  });
 }
 
 /** Ends the call for everyone (POST :terminate). @see CallConnection_TerminateCall */
