@@ -258,7 +258,7 @@ const NOT_SERVED: Record<string, number> = {
 };
 
 async function replay(spec: Replay): Promise<Observed> {
-  const emulator = createEmulator({ seed: 13, clock: "virtual", variants: spec.variants });
+  const emulator = createEmulator({ seed: 13, clock: "virtual", variants: spec.variants, selfCheck: "throw" });
   emulator.onCallback("https://app.test/", () => undefined);
   emulator.engine.eventGrid.subscribeValidated("https://app.test/eventgrid");
   const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
@@ -281,6 +281,7 @@ async function replay(spec: Replay): Promise<Observed> {
   };
   try {
     await spec.run(run);
+    emulator.assertSelfCheck();
     const eventsOf = (id: string | undefined) =>
       id === undefined
         ? undefined
