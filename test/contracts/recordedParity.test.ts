@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { CallAutomationClient, type CallConnection } from "@azure/communication-call-automation";
+import { CallAutomationClient } from "@azure/communication-call-automation";
 import { afterAll, describe, expect, test } from "vitest";
-import { createEmulator, type Emulator, type Variants } from "../../emulator/index.js";
+import { createEmulator } from "../../emulator/index.js";
 import { compareRecording, type Aspect, type Finding, type Observed } from "../support/parity.js";
 import { loadRecording, recordingNames } from "../support/recordings.js";
+import { CALLBACK, NOT_SERVED, REPLAYS, TARGET, target, type Replay, type Run } from "../support/replays.js";
 
 /*
  * Parity with real traffic: for each recording in contracts/recordings whose operations callsim
@@ -21,242 +22,6 @@ import { loadRecording, recordingNames } from "../support/recordings.js";
  */
 export const KNOWN_ORDER_GAPS: Aspect[] = ["order", "sequence", "onHold", "incomingCall"];
 
-const CALLBACK = "https://app.test/events";
-const TARGET = "8:acs:6d889502-3d7a-41a8-befa-d21fd80e8767_00000028-0000-0000-0000-000000000002";
-const THIRD = "8:acs:6d889502-3d7a-41a8-befa-d21fd80e8767_00000028-0000-0000-0000-000000000003";
-const target = { communicationUserId: TARGET };
-const FILE = "https://media.example.com/prompt.wav";
-const INVALID_FILE = "https://media.example.com/invalid.mp3";
-const file = (url: string) => ({ kind: "fileSource" as const, url });
-const text = (value: string) => ({ kind: "textSource" as const, text: value, voiceName: "en-US-NancyNeural" });
-
-/** The legs a replay made, by the part they play in the recording's test. */
-type Role = "caller" | "callee" | "connect";
-
-interface Run {
-  emulator: Emulator;
-  client: CallAutomationClient;
-  legs: Partial<Record<Role, string>>;
-  /** The C# tests' CreateAndAnswerCall: the app calls an ACS user, who answers. */
-  call(options?: Parameters<CallAutomationClient["createCall"]>[2]): Promise<CallConnection>;
-}
-
-interface Replay {
-  /** `Class/Test` in contracts/recordings. */
-  recording: string;
-  /** Recorded leg label → the part it plays. */
-  roles: Record<string, Role>;
-  variants?: Partial<Variants>;
-  /** The C# test's operations, through the SDK. */
-  run(run: Run): Promise<void>;
-  /** Finding key (`aspect:detail`) or aspect → the DEVIATIONS.md row that explains it. */
-  explained?: Record<string, number>;
-}
-
-const hangUpForEveryone = async (connection: CallConnection, emulator: Emulator) => {
-  await connection.hangUp(true);
-  await emulator.settle();
-};
-const mediaCall: Record<string, Role> = { A: "callee", B: "caller" };
-
-const REPLAYS: Replay[] = [
-  ...["", "Async"].map((twin): Replay => ({
-    recording: `CallAutomationClientAutomatedLiveTests/CreateCallAndReject${twin}`,
-    roles: { A: "caller" },
-    // The same operations gave 200/5002 in one run and 603/0 in the other.
-    variants: { decline: twin ? "603/0" : "200/5002" },
-    async run(r) {
-      if (!KNOWN_ORDER_GAPS.includes("incomingCall")) return void (await r.call());
-      r.emulator.setParty(TARGET, { behavior: "decline" });
-      await r.call();
-    },
-  })),
-  ...["", "Async"].map((twin): Replay => ({
-    recording: `CallAutomationClientAutomatedLiveTests/CreateCallToACSGetCallAndHangUpCallTest${twin}`,
-    roles: { A: "caller" },
-    async run(r) {
-      const connection = await r.call();
-      await connection.getCallConnectionProperties();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  })),
-  ...[
-    // The creator's leg has no CallDisconnected in the sync recording (findings (f) 7).
-    ["ForEveryoneTest", true, "7000", { roster: 81, "types:CallDisconnected": 75 }],
-    ["ForEveryoneTestAsync", true, "5001", { roster: 81 }],
-    ["Test", false, "7000", { roster: 81, "types:CallDisconnected": 80 }],
-    ["TestAsync", false, "7000", { roster: 81, "types:CallDisconnected": 80 }],
-  ].map(([name, forEveryone, terminate, explained]): Replay => ({
-    recording: `CallAutomationClientAutomatedLiveTests/CreateCallToAcsConnectCallAndHangup${name}`,
-    roles: { A: "caller", B: "connect" },
-    variants: { terminate: terminate as Variants["terminate"] },
-    explained: explained as Record<string, number>,
-    async run(r) {
-      const connection = await r.call();
-      const { serverCallId } = await connection.getCallConnectionProperties();
-      const connected = await r.client.connectCall({ kind: "serverCallLocator", id: serverCallId! }, CALLBACK);
-      r.legs.connect = connected.callConnectionProperties.callConnectionId!;
-      await r.emulator.settle();
-      await connected.callConnection.getCallConnectionProperties();
-      await connected.callConnection.hangUp(forEveryone as boolean);
-      await r.emulator.settle();
-    },
-  })),
-  ...["", "Async"].map((twin): Replay => ({
-    recording: `CallConnectionAutomatedLiveTests/CancelAddParticipantTest${twin}`,
-    roles: { A: "caller" },
-    explained: { roster: 76 },
-    async run(r) {
-      r.emulator.setParty(THIRD, { behavior: "noAnswer" });
-      const connection = await r.call();
-      const added = await connection.addParticipant({ targetParticipant: { communicationUserId: THIRD } }, { invitationTimeoutInSeconds: 60, operationContext: "context" });
-      r.emulator.advance(3_000);
-      await connection.cancelAddParticipantOperation(added.invitationId!, { operationContext: "context" });
-      await r.emulator.settle();
-    },
-  })),
-  ...["", "Async"].map((twin): Replay => ({
-    recording: `CallConnectionAutomatedLiveTests/MuteParticipantTest${twin}`,
-    roles: { A: "caller" },
-    async run(r) {
-      const connection = await r.call();
-      await connection.muteParticipant(target);
-      await r.emulator.settle();
-    },
-  })),
-  ...["", "Async"].map((twin): Replay => ({
-    recording: `CallConnectionAutomatedLiveTests/RemoveAUserCallTest${twin}`,
-    roles: { A: "caller" },
-    variants: { removeLast: twin ? "5300" : "5002" },
-    async run(r) {
-      const connection = await r.call();
-      await connection.getCallConnectionProperties();
-      await connection.removeParticipant(target, { operationContext: "MyTestOperationcontext" });
-      await r.emulator.settle();
-    },
-  })),
-  {
-    recording: "CallMediaAutomatedLiveTests/DtmfRecognizeWithMultipleTextSourcesTest",
-    roles: mediaCall,
-    async run(r) {
-      const connection = await r.call();
-      await connection.getCallMedia().startRecognizing(target, { kind: "callMediaRecognizeDtmfOptions", playPrompts: [text("Hi"), text("Press a key")], operationContext: "dtmfContext" });
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  },
-  ...[
-    ["DtmfRecognizeWithInvalidFileSourcesTest", [INVALID_FILE, INVALID_FILE], "5001", { "results:CallDisconnected": 77 }],
-    ["DtmfRecognizeWithInvalidFileSourceWithValidSourceTest", [INVALID_FILE, FILE], "5002", {}],
-  ].map(([name, prompts, terminate, explained]): Replay => ({
-    recording: `CallMediaAutomatedLiveTests/${name}`,
-    roles: mediaCall,
-    variants: { terminate: terminate as Variants["terminate"] },
-    explained: explained as Record<string, number>,
-    async run(r) {
-      const connection = await r.call();
-      const playPrompts = (prompts as string[]).map(file);
-      await connection.getCallMedia().startRecognizing(target, { kind: "callMediaRecognizeDtmfOptions", playPrompts, operationContext: "dtmfContext" });
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  })),
-  ...[
-    ["PlayMultipleFilesSourcesWithPlayMediaTest", FILE, "5001"],
-    ["PlayInvalidFileSourceWithPlayMediaTest", INVALID_FILE, "5001"],
-  ].map(([name, url, terminate]): Replay => ({
-    recording: `CallMediaAutomatedLiveTests/${name}`,
-    roles: mediaCall,
-    variants: { terminate: terminate as Variants["terminate"] },
-    async run(r) {
-      const connection = await r.call();
-      const sources = url === FILE ? [file(url), file(url), file(url)] : [file(url)];
-      await connection.getCallMedia().play(sources, [target], { operationContext: "context" });
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  })),
-  {
-    recording: "CallMediaAutomatedLiveTests/PlayMultipleFilesSourcesWithPlayMediaAllTest",
-    roles: mediaCall,
-    explained: { "types:PlayStarted": 78 },
-    async run(r) {
-      const connection = await r.call();
-      await connection.getCallMedia().playToAll([file(FILE), file(FILE), file(FILE)], { operationContext: "context" });
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  },
-  {
-    recording: "CallMediaAutomatedLiveTests/HoldUnholdParticipantInACallTest",
-    roles: mediaCall,
-    async run(r) {
-      const connection = await r.call();
-      await connection.getCallMedia().hold(target, { playSource: file(FILE) });
-      await r.emulator.settle();
-      await connection.getCallMedia().unhold(target);
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  },
-  {
-    recording: "CallMediaAutomatedLiveTests/CreateCallAndTranscriptionTest",
-    roles: mediaCall,
-    explained: { "results:CallDisconnected": 77, "keys:TranscriptionUpdated": 79 },
-    async run(r) {
-      const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.test/transcription", locale: "en-US", startTranscription: false };
-      const connection = await r.call({ transcriptionOptions });
-      const media = connection.getCallMedia();
-      await media.startTranscription({ locale: "en-US", operationContext: "StartTranscription" });
-      await r.emulator.settle();
-      await media.updateTranscription("en-AU");
-      await r.emulator.settle();
-      await media.playToAll([text("Transcription is on")], { operationContext: "playalloptionduringtranscription" });
-      await r.emulator.settle();
-      await media.stopTranscription({ operationContext: "StopTranscription" });
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  },
-  {
-    recording: "CallMediaAutomatedLiveTests/CreateCallWithMediaStreamingTest",
-    roles: mediaCall,
-    explained: { "types:MediaStreamingStarted": 78, "keys:MediaStreamingStopped": 79 },
-    async run(r) {
-      const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.test/audio", contentType: "audio" as const, audioChannelType: "mixed" as const, startMediaStreaming: false };
-      const connection = await r.call({ mediaStreamingOptions });
-      await connection.getCallMedia().startMediaStreaming({ operationContext: "startMediaStreamingContext" });
-      await r.emulator.settle();
-      await connection.getCallMedia().stopMediaStreaming();
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  },
-  {
-    recording: "CallRecordingAutomatedLiveTests/RecordingOperationsTest",
-    roles: { A: "caller" },
-    explained: { roster: 76, "types:RecordingStateChanged": 75, "types:CallDisconnected": 75 },
-    async run(r) {
-      const connection = await r.call();
-      const { serverCallId } = await connection.getCallConnectionProperties();
-      const recording = r.client.getCallRecording();
-      const started = await recording.start({ callLocator: { id: serverCallId!, kind: "serverCallLocator" } });
-      await r.emulator.settle();
-      await recording.pause(started.recordingId);
-      await recording.resume(started.recordingId);
-      await recording.stop(started.recordingId);
-      await r.emulator.settle();
-      await hangUpForEveryone(connection, r.emulator);
-    },
-  },
-];
-
-/** Recordings of operations callsim does not serve, with the DEVIATIONS row that says so. */
-const NOT_SERVED: Record<string, number> = {
-  "CallDialogAutomatedLiveTests/DialogOperationsTest": 74,
-  "CallDialogAutomatedLiveTests/DialogOperationsTestAsync": 74,
-};
-
 async function replay(spec: Replay): Promise<Observed> {
   const emulator = createEmulator({ seed: 13, clock: "virtual", variants: spec.variants, selfCheck: "throw" });
   emulator.onCallback("https://app.test/", () => undefined);
@@ -266,14 +31,16 @@ async function replay(spec: Replay): Promise<Observed> {
     emulator,
     client,
     legs: {},
-    async call(options) {
+    answersThroughIncomingCall: !KNOWN_ORDER_GAPS.includes("incomingCall"),
+    async call(options, callee = "answer") {
       const created = await client.createCall({ targetParticipant: target }, CALLBACK, options);
       run.legs.caller = created.callConnectionProperties.callConnectionId!;
       await emulator.settle();
       const offered = emulator.events({ type: "IncomingCall" }).find((e) => (e.event as any).data.to.rawId === TARGET);
-      if (offered && !KNOWN_ORDER_GAPS.includes("incomingCall")) {
-        const answered = await client.answerCall((offered.event as any).data.incomingCallContext, CALLBACK);
-        run.legs.callee = answered.callConnectionProperties.callConnectionId!;
+      if (offered && run.answersThroughIncomingCall) {
+        const context = (offered.event as any).data.incomingCallContext;
+        if (callee === "reject") await client.rejectCall(context);
+        else run.legs.callee = (await client.answerCall(context, CALLBACK)).callConnectionProperties.callConnectionId!;
         await emulator.settle();
       }
       return created.callConnection;

@@ -94,25 +94,18 @@ describe.each(TRANSPORTS)("createCall over %s", (transport) => {
       expect(error.statusCode).toBe(404);
     });
 
-    test("reports a declined call with 603/0 and the service's message on CreateCallFailed and CallDisconnected", async () => {
+    // CreateCallAndRejectAsync (603/0) and CreateCallAndReject (200/5002): the same operations, two runs;
+    // both events carry the same resultInformation.
+    test.each([
+      ["603/0 and the service's message by default", undefined, { code: 603, subCode: 0, message: "Call ended successfully as it was declined from callee. DiagCode: 603#0.@" }],
+      ["200/5002 when the decline variant asks for it", "200/5002", { code: 200, subCode: 5002, message: "The conversation has ended. DiagCode: 0#5002.@" }],
+    ] as const)("reports a declined call on CreateCallFailed and CallDisconnected with %s", async (_, variant, expected) => {
+      if (variant) expect((await h.control("PUT", "/emulator/variants", { decline: variant })).body).toMatchObject({ decline: variant });
       await h.control("PUT", `/emulator/parties/${encodeURIComponent("4:+14255550123")}`, { behavior: "decline" });
       const result = await h.client.createCall({ targetParticipant: pstn, sourceCallIdNumber: callerId }, h.callbackUri);
       const id = result.callConnectionProperties.callConnectionId!;
-      // CreateCallAndRejectAsync: both events carry the same resultInformation.
-      const declined = { code: 603, subCode: 0, message: "Call ended successfully as it was declined from callee. DiagCode: 603#0.@" };
-      expect((await h.waitForEvent("CreateCallFailed", id)).resultInformation).toEqual(declined);
-      expect((await h.waitForEvent("CallDisconnected", id)).resultInformation).toEqual(declined);
-    });
-
-    test("reports a declined call with 200/5002 when the decline variant asks for it", async () => {
-      expect((await h.control("PUT", "/emulator/variants", { decline: "200/5002" })).body).toMatchObject({ decline: "200/5002" });
-      await h.control("PUT", `/emulator/parties/${encodeURIComponent("4:+14255550123")}`, { behavior: "decline" });
-      const result = await h.client.createCall({ targetParticipant: pstn, sourceCallIdNumber: callerId }, h.callbackUri);
-      const id = result.callConnectionProperties.callConnectionId!;
-      // CreateCallAndReject: the same operations, another run.
-      const ended = { code: 200, subCode: 5002, message: "The conversation has ended. DiagCode: 0#5002.@" };
-      expect((await h.waitForEvent("CreateCallFailed", id)).resultInformation).toEqual(ended);
-      expect((await h.waitForEvent("CallDisconnected", id)).resultInformation).toEqual(ended);
+      expect((await h.waitForEvent("CreateCallFailed", id)).resultInformation).toEqual(expected);
+      expect((await h.waitForEvent("CallDisconnected", id)).resultInformation).toEqual(expected);
     });
 
     test("refuses a variant it does not know, and a choice a variant does not have, naming them", async () => {
