@@ -109,9 +109,11 @@ function compareSharedSequence(recording: Recording, observed: Observed, legs: s
   const recordedSeqs = legs.map((leg) => new Set(recording.events.filter((e) => !e.foreign && e.leg === leg && e.type === ROSTER).map((e) => e.data.sequenceNumber)));
   const shared = recordedSeqs.length > 1 && [...recordedSeqs[0]].some((n) => recordedSeqs.slice(1).some((s) => s.has(n)));
   if (!shared) return;
-  const sentSeqs = legs.map((leg) => (observed.legs[leg] ?? []).filter((e) => e.type === ROSTER).map((e) => e.data.sequenceNumber as number));
-  if (sentSeqs.filter((s) => s.length > 0).length < 2) return;
-  if (!sentSeqs.slice(1).every((s) => s.some((n) => sentSeqs[0].includes(n)))) {
+  const sentSeqs = legs.map((leg) => (observed.legs[leg] ?? []).filter((e) => e.type === ROSTER).map((e) => e.data.sequenceNumber as number)).filter((s) => s.length > 0);
+  if (sentSeqs.length < 2) return;
+  // Legs that saw the same roster changes carry the same numbers; others share at least one.
+  const agrees = (s: number[]) => (s.length === sentSeqs[0].length ? s.join() === sentSeqs[0].join() : s.some((n) => sentSeqs[0].includes(n)));
+  if (!sentSeqs.slice(1).every(agrees)) {
     add("sequence", "shared", `legs number the same roster change ${sentSeqs.map((s) => s.join(",")).join(" / ")}; recorded ${recordedSeqs.map((s) => [...s].join(",")).join(" / ")} (one number per change, shared by every leg)`);
   }
 }
