@@ -19,6 +19,7 @@ import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
 import type { EventOrder } from "./engine/eventOrder.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
+import type { Variants } from "./engine/variants.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
@@ -93,6 +94,12 @@ export interface EmulatorOptions {
    * redirect to one of them raises IncomingCall instead of ringing a party in the world.
    */
   phoneNumbers?: string[];
+  /**
+   * Where real runs of the same operations disagree, which recorded behaviour to send; each
+   * defaults to the most recent (engine/variants.ts names the choices and their recordings).
+   * @example createEmulator({ variants: { decline: "200/5002" } })
+   */
+  variants?: Partial<Variants>;
 }
 
 /**
@@ -150,6 +157,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     eventOrder: options.eventOrder,
     phoneNumbers: options.phoneNumbers,
     shapeEvent: shapeCallbackEventData,
+    variants: options.variants,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
@@ -323,6 +331,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
      * @example emulator.speak(serverCallId, "4:+14255550123", "talk to an agent")
      */
     speak: (serverCallId: string, rawId: string, text: string) => engine.media.partySpeaks(serverCallId, rawId, text),
+    /** Picks recorded variants until the next reset (`PUT /emulator/variants`), e.g. `{ terminate: "5001" }`. */
+    setVariants: (variants: Partial<Variants>) => engine.setVariants(variants),
+    /** The variants in force (`GET /emulator/variants`). */
+    variants: (): Variants => engine.variants(),
     /** Plants a failure for the next matching action(s) (`POST /emulator/faults`). */
     addFault: (fault: FaultInput) => engine.addFault(fault),
     /** Every call with its connections, participants and invitations (`GET /emulator/calls`). */

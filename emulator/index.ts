@@ -52,6 +52,8 @@ export { MAX_REDIRECT_HOPS } from "./engine/actions/incomingCall.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
 export type { EventOrder, FirstEventsOrder, LegOrigin } from "./engine/eventOrder.js";
 export { DEFAULT_EVENT_ORDER } from "./engine/eventOrder.js";
+export type { Variants, VariantName } from "./engine/variants.js";
+export { VARIANT_CHOICES, DEFAULT_VARIANTS } from "./engine/variants.js";
 export type { InputHeard } from "./engine/media/callerInput.js";
 export { silentWav } from "./audio/wav.js";
 export { ERROR_CATALOG } from "./http/errors.js";

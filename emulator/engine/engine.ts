@@ -43,6 +43,7 @@ import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
+import { checkVariants, DEFAULT_VARIANTS, VariantTable, type Variants } from "./variants.js";
 import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
 
 /** What the engine is built from. */
@@ -69,6 +70,8 @@ export interface EngineOptions {
   phoneNumbers?: string[];
   /** Fits callback events to each connection's api-version; without it every event is sent as built. */
   shapeEvent?: EventShaper;
+  /** Where real runs disagree, which recorded behaviour to send (defaults: the most recent). */
+  variants?: Partial<Variants>;
 }
 
 /**
@@ -106,6 +109,7 @@ export function createEngine(options: EngineOptions) {
     audio: options.audio,
     shapeEvent: options.shapeEvent,
     eventOrder: eventOrder(options.eventOrder),
+    variants: new VariantTable({ ...DEFAULT_VARIANTS, ...checkVariants(options.variants) }),
   };
   const view = callConnectionProperties;
   const phoneNumbers = {
@@ -210,6 +214,10 @@ export function createEngine(options: EngineOptions) {
       });
     },
     faults: () => ctx.faults.list(),
+    /** The variants in force (`GET /emulator/variants`). */
+    variants: () => ctx.variants.list(),
+    /** Picks recorded variants, e.g. `{ decline: "200/5002" }` (`PUT /emulator/variants`); a reset restores the emulator's own. */
+    setVariants: (input: unknown) => ctx.variants.set(input),
 
     /** Every call with its connections (and their media), participants, invitations and recordings. */
     calls: () =>
@@ -242,6 +250,7 @@ export function createEngine(options: EngineOptions) {
       ctx.recordings.clear();
       ctx.identities.clear();
       ctx.rooms.clear();
+      ctx.variants.reset();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { after, takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
-import { resultInformation } from "../events.js";
+import { resultInformation, withNote } from "../events.js";
 import { connectLeg, join, openConnection } from "../lifecycle.js";
 import type { CallConnection, ServerCall } from "../model.js";
 import { configureMedia } from "../media/mediaState.js";
@@ -45,7 +45,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
       ? resultInformation(fault.status, fault.subCode, fault.message)
       : closed
         ? resultInformation(403, 7504, closed.message)
-        : resultInformation(404, 8522, `No call was found for ${key} ${value}. Start one with POST /emulator/calls first.`);
+        : withNote(resultInformation(404, 8522, "Call not found."), `No call was found for ${key} ${value}. Start one with POST /emulator/calls first.`);
     after(ctx, 0, () => failTerminally(ctx, connection, "ConnectFailed", result));
     return connection;
   }
