@@ -17,7 +17,6 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
-import type { EventOrder } from "./engine/eventOrder.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
 import type { Variants } from "./engine/variants.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
@@ -84,20 +83,16 @@ export interface EmulatorOptions {
    */
   fetchAudio?: boolean;
   /**
-   * Which of CallConnected and the first ParticipantsUpdated a kind of leg hears first, where
-   * real runs disagree. Defaults: the most recent recordings (DEFAULT_EVENT_ORDER).
-   * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
-   */
-  eventOrder?: Partial<EventOrder>;
-  /**
    * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
    * redirect to one of them raises IncomingCall instead of ringing a party in the world.
    */
   phoneNumbers?: string[];
   /**
-   * Where real runs of the same operations disagree, which recorded behaviour to send; each
-   * defaults to the most recent (engine/variants.ts names the choices and their recordings).
-   * @example createEmulator({ variants: { decline: "200/5002" } })
+   * Where real runs of the same operations disagree, which recorded behaviour to send: codes
+   * (`decline`, `terminate`, `removeLast`) and the order of a leg's first events
+   * (`createCallOrder`, `answerOrder`, `connectOrder`). Each defaults to the most recent
+   * (engine/variants.ts names the choices and their recordings).
+   * @example createEmulator({ variants: { decline: "200/5002", createCallOrder: "rosterFirst" } })
    */
   variants?: Partial<Variants>;
 }
@@ -154,7 +149,6 @@ export function createEmulator(options: EmulatorOptions = {}) {
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
-    eventOrder: options.eventOrder,
     phoneNumbers: options.phoneNumbers,
     shapeEvent: shapeCallbackEventData,
     variants: options.variants,

@@ -1,6 +1,5 @@
 import type { Clock } from "./clock.js";
 import type { EventGrid } from "./eventGrid.js";
-import type { EventOrder } from "./eventOrder.js";
 import type { AudioSource } from "./media/audio.js";
 import { buildCallbackEvent, noteOf, participantModel, RESULT_OK, type CallbackCloudEvent, type CallbackEventName, type EventEnvelope } from "./events.js";
 import { InjectedFaultError } from "./errors.js";
@@ -45,9 +44,7 @@ export interface EngineContext {
   readonly audio?: AudioSource;
   /** Fits callback event data to the api-version it is sent for; `undefined` drops the event. */
   readonly shapeEvent?: EventShaper;
-  /** Which of CallConnected and the first roster each kind of leg hears first. */
-  readonly eventOrder: EventOrder;
-  /** Which of the recorded behaviours to send where real runs disagree (engine/variants.ts). */
+  /** Which of the recorded behaviours to send where real runs disagree, first-event orders included (engine/variants.ts). */
   readonly variants: VariantTable;
 }
 

@@ -28,7 +28,6 @@ import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
-import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { IdentityDirectory } from "./identity/identities.js";
@@ -64,8 +63,6 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
-  /** Overrides of DEFAULT_EVENT_ORDER: which of CallConnected and the first roster a kind of leg hears first. */
-  eventOrder?: Partial<EventOrder>;
   /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
   phoneNumbers?: string[];
   /** Fits callback events to each connection's api-version; without it every event is sent as built. */
@@ -108,7 +105,6 @@ export function createEngine(options: EngineOptions) {
     rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
     shapeEvent: options.shapeEvent,
-    eventOrder: eventOrder(options.eventOrder),
     variants: new VariantTable({ ...DEFAULT_VARIANTS, ...checkVariants(options.variants) }),
   };
   const view = callConnectionProperties;

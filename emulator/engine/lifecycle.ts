@@ -4,8 +4,8 @@ import { ENDED_BY_API, ONLY_ONE_PARTICIPANT_REMAINING } from "./callEndings.js";
 import { connectionEventSource, type ResultInformation } from "./events.js";
 import { stopMedia } from "./media/mediaQueue.js";
 import { startStreamingOnConnect } from "./media/streaming.js";
-import type { LegOrigin } from "./eventOrder.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
+import { firstEventsOrder, type LegOrigin } from "./variants.js";
 
 export { ENDED_BY_API } from "./callEndings.js";
 
@@ -56,14 +56,14 @@ export function join(call: ServerCall, rawId: string, callConnectionId?: string)
 
 /**
  * Marks a connecting leg connected and tells it so: CallConnected and its first roster, in the
- * order legs of its `origin` hear them (DEFAULT_EVENT_ORDER). By default the roster is a
+ * order legs of its `origin` hear them (variants `createCallOrder`, `answerOrder`, `connectOrder`). By default the roster is a
  * change every leg hears; a leg that joined without changing who is in the call passes
  * `{ only: [connection] }` (REC-NET: the creator leg heard no roster when a connectCall leg
  * joined, and the joining leg's first roster was numbered 2).
  */
 export function connectLeg(ctx: EngineContext, call: ServerCall, connection: CallConnection, origin: LegOrigin, roster: RosterChange = { include: [connection] }): void {
   if (connection.state !== "connecting" || call.ended) return;
-  const order = ctx.eventOrder[origin];
+  const order = firstEventsOrder(ctx.variants, origin);
   if (order === "rosterFirst") emitParticipantsUpdated(ctx, call, roster);
   connection.state = "connected";
   emit(ctx, connection, "CallConnected", { operationContext: connection.operationContext, resultInformation: { code: 200, subCode: 0, message: "" } });

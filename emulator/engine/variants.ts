@@ -25,6 +25,23 @@ export const VARIANT_CHOICES = {
    * (RemoveAUserCallTest) or 5300 (RemoveAUserCallTestAsync).
    */
   removeLast: ["5002", "5300"],
+  /**
+   * Which of CallConnected and its first ParticipantsUpdated a created leg hears first:
+   * CallConnected in every recording of 2025-09-26, the most recent (CreateCallToAcsConnectCallAndHangupTest,
+   * MuteParticipantTest, …); the roster in older runs (CreateCallToAcsConnectCallAndHangupTestAsync
+   * 2025-06-17, CancelAddParticipantTest, RemoveAUserCallTestAsync).
+   */
+  createCallOrder: ["connectedFirst", "rosterFirst"],
+  /**
+   * The same for a leg that answered: CallConnected first in the most recent recordings
+   * (PlayMultipleFilesSourcesWithPlayMediaAllTest, 2026); the roster first in some older ones.
+   */
+  answerOrder: ["connectedFirst", "rosterFirst"],
+  /**
+   * The same for a leg that joined by connectCall: the roster 3-5 ms before CallConnected on
+   * 4 of 4 recorded connectCall legs (CreateCallToAcsConnectCallAndHangup*Test(+Async)).
+   */
+  connectOrder: ["rosterFirst", "connectedFirst"],
 } as const;
 
 /** The variant names. */
@@ -34,11 +51,18 @@ export type VariantName = keyof typeof VARIANT_CHOICES;
 export type Variants = { [K in VariantName]: (typeof VARIANT_CHOICES)[K][number] };
 
 /** The defaults: the first choice of each variant. */
-export const DEFAULT_VARIANTS: Variants = {
-  decline: VARIANT_CHOICES.decline[0],
-  terminate: VARIANT_CHOICES.terminate[0],
-  removeLast: VARIANT_CHOICES.removeLast[0],
-};
+export const DEFAULT_VARIANTS: Variants = Object.fromEntries(Object.entries(VARIANT_CHOICES).map(([name, choices]) => [name, choices[0]])) as Variants;
+
+/** Which of CallConnected and a leg's first ParticipantsUpdated comes first. */
+export type FirstEventsOrder = "connectedFirst" | "rosterFirst";
+
+/** How a leg came to be, for the order of its first events (variants `createCallOrder`, `answerOrder`, `connectOrder`). */
+export type LegOrigin = "createCall" | "answer" | "connect";
+
+/** The order in which a leg of `origin` hears CallConnected and its first roster. */
+export function firstEventsOrder(variants: VariantTable, origin: LegOrigin): FirstEventsOrder {
+  return variants.get(`${origin}Order`);
+}
 
 /** Checks a partial set of variants, naming the field and its choices when one is wrong. */
 export function checkVariants(input: unknown): Partial<Variants> {

@@ -111,11 +111,11 @@ describe.each(TRANSPORTS)("createCall over %s", (transport) => {
     test("refuses a variant it does not know, and a choice a variant does not have, naming them", async () => {
       const unknown = await h.control("PUT", "/emulator/variants", { hangUp: "5001" });
       expect(unknown.status).toBe(400);
-      expect(unknown.body.error.message).toMatch(/hangUp is not a variant; the variants are decline, terminate, removeLast/);
+      expect(unknown.body.error.message).toMatch(/hangUp is not a variant; the variants are decline, terminate, removeLast, createCallOrder, answerOrder, connectOrder/);
       const wrong = await h.control("PUT", "/emulator/variants", { decline: "486/0" });
       expect(wrong.status).toBe(400);
       expect(wrong.body.error.message).toMatch(/decline must be one of "603\/0", "200\/5002"/);
-      expect((await h.control("GET", "/emulator/variants")).body).toEqual({ decline: "603/0", terminate: "7000", removeLast: "5002" });
+      expect((await h.control("GET", "/emulator/variants")).body).toEqual({ decline: "603/0", terminate: "7000", removeLast: "5002", createCallOrder: "connectedFirst", answerOrder: "connectedFirst", connectOrder: "rosterFirst" });
     });
 
     test("times out a callee that never answers when the network stops ringing (408/8541)", async () => {
