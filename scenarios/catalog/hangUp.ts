@@ -20,18 +20,20 @@ export const hangUpSelf: Scenario = {
 export const hangUpForEveryone: Scenario = {
   name: "hang-up-for-everyone",
   title: "Terminate for everyone: 7000 on the leg that asked and on the app's other leg",
-  source: "reference/callautomation/EVENT-SEQUENCES.md §10 [REC-NET CreateCallToAcsConnectCallAndHangupForEveryoneTest.json: the connectCall leg hears its roster before CallConnected, the first leg hears no roster for it; contracts/recordings CreateCallWithMediaStreamingTest.json: 7000 on both legs]",
+  source: "reference/callautomation/EVENT-SEQUENCES.md §10 [REC-NET CreateCallToAcsConnectCallAndHangupForEveryoneTest.json: the connectCall leg hears its roster before CallConnected and again after it, the first leg hears no roster for it; contracts/recordings CreateCallWithMediaStreamingTest.json: 7000 on both legs]",
   async steps(ctx) {
     const callConnection = await connectedGroupCall(ctx, 2);
     const { serverCallId } = await callConnection.getCallConnectionProperties();
     const second = await ctx.client.connectCall({ id: serverCallId!, kind: "serverCallLocator" }, ctx.callbackUri);
     ctx.track("second", second.callConnectionProperties.callConnectionId!);
     await ctx.waitFor("CallConnected", "second");
+    // As in the recording, the app hangs up after the connectCall leg's second roster.
+    await ctx.waitFor("ParticipantsUpdated", "second", (data) => data.sequenceNumber === 4);
     await callConnection.hangUp(true);
   },
   expected: {
     app: ["CallConnected", "ParticipantsUpdated", "ParticipantsUpdated", "CallDisconnected 200/7000"],
-    second: ["ParticipantsUpdated", "CallConnected", "CallDisconnected 200/7000"],
+    second: ["ParticipantsUpdated", "CallConnected", "ParticipantsUpdated", "CallDisconnected 200/7000"],
   },
 };
 

@@ -38,15 +38,17 @@ describe.each(TRANSPORTS)("event order over %s", (transport) => {
     const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
     const secondId = second.callConnectionProperties.callConnectionId!;
     await h.waitForEvent("CallConnected", secondId);
+    // The connectCall leg hears the same roster again, alone, shortly after CallConnected.
+    await h.waitForEvent("ParticipantsUpdated", secondId, (d) => d.sequenceNumber === 4);
     await first.connection.removeParticipant({ communicationUserId: user(2) });
     await h.waitForEvent("RemoveParticipantSucceeded", first.id);
     await h.settle();
     const [ofFirst, ofSecond] = [rosters(first.id).at(-1)!.data, rosters(secondId).at(-1)!.data];
     expect(ofFirst.participants).toHaveLength(2);
     expect(ofFirst.sequenceNumber).toBe(ofSecond.sequenceNumber);
-    // The first leg skips the number of the second leg's joining roster.
-    expect(rosters(first.id).map((e) => e.data.sequenceNumber)).toEqual([1, 2, 4]);
-    expect(rosters(secondId).map((e) => e.data.sequenceNumber)).toEqual([3, 4]);
+    // The first leg skips the numbers of the second leg's joining rosters.
+    expect(rosters(first.id).map((e) => e.data.sequenceNumber)).toEqual([1, 2, 5]);
+    expect(rosters(secondId).map((e) => e.data.sequenceNumber)).toEqual([3, 4, 5]);
   });
 
   test("a mute moves the roster version by 2", async () => {

@@ -114,16 +114,17 @@ describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
       expect(disconnected.resultInformation).toMatchObject({ code: 200, subCode: 5010 });
     });
 
-    test("numbers ParticipantsUpdated by the call's roster version: a connectCall leg's first roster is 2 and the first leg hears none for it", async () => {
-      // REC-NET CreateCallToAcsConnectCallAndHangupForEveryoneTest: leg A seq 1; leg B seq 2, then CallConnected.
+    test("numbers ParticipantsUpdated by the call's roster version: a connectCall leg's rosters are 2 and 3 and the first leg hears neither", async () => {
+      // REC-NET CreateCallToAcsConnectCallAndHangupForEveryoneTest: leg A seq 1; leg B seq 2, CallConnected, seq 3.
       const first = await groupCall(1);
       const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
       const secondId = second.callConnectionProperties.callConnectionId!;
       await h.waitForEvent("CallConnected", secondId);
+      await h.waitForEvent("ParticipantsUpdated", secondId, (d) => d.sequenceNumber === 3);
       await h.settle();
       const numbers = (id: string) => h.receiver.events().filter((e) => e.type.endsWith("ParticipantsUpdated") && e.data.callConnectionId === id).map((e) => e.data.sequenceNumber);
       expect(numbers(first.id)).toEqual([1]);
-      expect(numbers(secondId)).toEqual([2]);
+      expect(numbers(secondId)).toEqual([2, 3]);
     });
   });
 });

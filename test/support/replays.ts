@@ -1,4 +1,5 @@
 import type { CallAutomationClient, CallConnection } from "@azure/communication-call-automation";
+import { expect } from "vitest";
 import type { Emulator, Variants } from "../../emulator/index.js";
 
 /*
@@ -51,6 +52,8 @@ async function inTurn(emulator: Emulator, ...steps: Array<() => Promise<unknown>
 }
 const hangUpForEveryone = (connection: CallConnection, emulator: Emulator) => inTurn(emulator, () => connection.hangUp(true));
 const mediaCall: Record<string, Role> = { A: "callee", B: "caller" };
+/** Older runs that sent created and answered legs their first roster before CallConnected. */
+const ROSTER_FIRST: Partial<Variants> = { createCallOrder: "rosterFirst", answerOrder: "rosterFirst" };
 
 export const REPLAYS: Replay[] = [
   ...["", "Async"].map((twin): Replay => ({
@@ -75,14 +78,15 @@ export const REPLAYS: Replay[] = [
   })),
   ...[
     // The creator's leg has no CallDisconnected in the sync recording (findings (f) 7).
-    ["ForEveryoneTest", true, "7000", { roster: 104, "types:CallDisconnected": 98 }],
-    ["ForEveryoneTestAsync", true, "5001", { roster: 104 }],
-    ["Test", false, "7000", { roster: 104, "types:CallDisconnected": 103 }],
-    ["TestAsync", false, "7000", { roster: 104, "types:CallDisconnected": 103 }],
-  ].map(([name, forEveryone, terminate, explained]): Replay => ({
+    ["ForEveryoneTest", true, "7000", { "types:CallDisconnected": 98 }],
+    ["ForEveryoneTestAsync", true, "5001", {}],
+    ["Test", false, "7000", {}],
+    // This 2025-06-17 run sent the created leg its roster before CallConnected.
+    ["TestAsync", false, "7000", {}, "rosterFirst"],
+  ].map(([name, forEveryone, terminate, explained, createCallOrder = "connectedFirst"]): Replay => ({
     recording: `CallAutomationClientAutomatedLiveTests/CreateCallToAcsConnectCallAndHangup${name}`,
     roles: { A: "caller", B: "connect" },
-    variants: { terminate: terminate as Variants["terminate"] },
+    variants: { terminate: terminate as Variants["terminate"], createCallOrder: createCallOrder as Variants["createCallOrder"] },
     explained: explained as Record<string, number>,
     async run(r) {
       const connection = await r.call();
@@ -93,11 +97,16 @@ export const REPLAYS: Replay[] = [
       await connected.callConnection.getCallConnectionProperties();
       await connected.callConnection.hangUp(forEveryone as boolean);
       await r.emulator.settle();
+      // The C# test then hangs up the answered leg (a 404 once the call is over).
+      await r.client.getCallConnection(r.legs.callee!).hangUp(forEveryone as boolean).catch((e) => expect(e.statusCode).toBe(404));
+      await r.emulator.settle();
     },
   })),
   ...["", "Async"].map((twin): Replay => ({
     recording: `CallConnectionAutomatedLiveTests/CancelAddParticipantTest${twin}`,
     roles: { A: "caller" },
+    // Both runs (2024-01-04, 2025-06-17) sent the created leg its roster before CallConnected.
+    variants: { createCallOrder: "rosterFirst" },
     explained: { roster: 99 },
     async run(r) {
       r.emulator.setParty(THIRD, { behavior: "noAnswer" });
@@ -120,7 +129,8 @@ export const REPLAYS: Replay[] = [
   ...["", "Async"].map((twin): Replay => ({
     recording: `CallConnectionAutomatedLiveTests/RemoveAUserCallTest${twin}`,
     roles: { A: "caller" },
-    variants: { removeLast: twin ? "5300" : "5002" },
+    // The Async run (2025-06-17) also sent the created leg its roster before CallConnected.
+    variants: twin ? { removeLast: "5300", createCallOrder: "rosterFirst" } : { removeLast: "5002" },
     async run(r) {
       const connection = await r.call();
       await connection.getCallConnectionProperties();
@@ -131,6 +141,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/DtmfRecognizeWithMultipleTextSourcesTest",
     roles: mediaCall,
+    explained: { "types:CallDisconnected": 98 },
     async run(r) {
       const connection = await r.call();
       await connection.getCallMedia().startRecognizing(target, { kind: "callMediaRecognizeDtmfOptions", playPrompts: [text("Hi"), text("Press a key")], operationContext: "dtmfContext" });
@@ -139,12 +150,13 @@ export const REPLAYS: Replay[] = [
     },
   },
   ...[
-    ["DtmfRecognizeWithInvalidFileSourcesTest", [INVALID_FILE, INVALID_FILE], "5001", { "results:CallDisconnected": 100 }],
-    ["DtmfRecognizeWithInvalidFileSourceWithValidSourceTest", [INVALID_FILE, FILE], "5002", {}],
-  ].map(([name, prompts, terminate, explained]): Replay => ({
+    // The 2025-05-16 run sent both legs their roster before CallConnected.
+    ["DtmfRecognizeWithInvalidFileSourcesTest", [INVALID_FILE, INVALID_FILE], "5001", { "results:CallDisconnected": 100 }, ROSTER_FIRST],
+    ["DtmfRecognizeWithInvalidFileSourceWithValidSourceTest", [INVALID_FILE, FILE], "5002", {}, {}],
+  ].map(([name, prompts, terminate, explained, order]): Replay => ({
     recording: `CallMediaAutomatedLiveTests/${name}`,
     roles: mediaCall,
-    variants: { terminate: terminate as Variants["terminate"] },
+    variants: { terminate: terminate as Variants["terminate"], ...(order as Partial<Variants>) },
     explained: explained as Record<string, number>,
     async run(r) {
       const connection = await r.call();
@@ -183,6 +195,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/HoldUnholdParticipantInACallTest",
     roles: mediaCall,
+    explained: { "types:CallDisconnected": 98 },
     async run(r) {
       const connection = await r.call();
       const media = connection.getCallMedia();
@@ -192,6 +205,8 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/CreateCallAndTranscriptionTest",
     roles: mediaCall,
+    // The 2025-05-22 run sent both legs their roster before CallConnected.
+    variants: ROSTER_FIRST,
     explained: { "results:CallDisconnected": 100, "keys:TranscriptionUpdated": 102 },
     async run(r) {
       const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.test/transcription", locale: "en-US", startTranscription: false };
