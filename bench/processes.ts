@@ -52,3 +52,8 @@ export function startBaseline(body: string): Promise<Started> {
 export function startCallbackFloor(samples: FloorSamples): Promise<Started> {
   return startProcess([join(DIST, "bench", "callbackFloorServer.js"), JSON.stringify(samples)], (line) => (line.startsWith("http://") ? line : undefined));
 }
+
+/** Starts the counting callback endpoint (bench/countingSink.ts); ready when it prints its URL. */
+export function startCountingSink(): Promise<Started> {
+  return startProcess([join(DIST, "bench", "countingSink.js")], (line) => (line.startsWith("http://") ? line : undefined));
+}

@@ -5,7 +5,8 @@
 import { loadavg } from "node:os";
 import { request } from "undici";
 import { drive, median, medianExtraMs, signedCreateCall, type LoadResult } from "./load.js";
-import { startBaseline, startCallbackFloor, startCallsim } from "./processes.js";
+import { startBaseline, startCallbackFloor, startCallsim, startCountingSink } from "./processes.js";
+import { sustainedWithEvents, type SustainedTurn } from "./sustained.js";
 import { actionToCallback, captureFloorSamples, type Spread } from "./latency.js";
 import { flowLatencies, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
 import { overload } from "./overload.js";
@@ -89,6 +90,11 @@ async function main(): Promise<void> {
   const quiet = await startCallsim();
   const floor = await startCallbackFloor(await captureFloorSamples({ origin: quiet.url, accessKey: quiet.accessKey }));
   const latency = await actionToCallback({ callsim: { origin: quiet.url, accessKey: quiet.accessKey }, floor: { origin: floor.url, accessKey: quiet.accessKey } }, { warmup: 300, rounds: 10, perRound: 60 });
+  // Sustained createCalls with their events delivered, against the same floor: one callback URL,
+  // an app endpoint that answers at once; only calls whose two events arrived count.
+  const sink = await startCountingSink();
+  const sustained = await sustainedWithEvents(quiet, floor, sink, { turns: TURNS, ...LOAD });
+  await sink.stop();
   await floor.stop();
   await quiet.stop();
   const ms = (s: Spread) => `p50 ${fmt(s.p50Ms, 2)} ms, p99 ${fmt(s.p99Ms, 2)} ms`;
@@ -101,6 +107,17 @@ async function main(): Promise<void> {
   row("  floor: createCall -> CallConnected, nothing emulated", ms(fl.createCall), vsBare(fl.createCall), "");
   row("  floor: addParticipant -> AddParticipantSucceeded", ms(fl.addParticipant), vsBare(fl.addParticipant), "");
   row("  callsim's own share of an action (median of the rounds' median minus floor)", `${fmt(medianExtraMs(cs, fl) * 1000)} µs`);
+  const perTurn = (turns: SustainedTurn[]) => turns.map((t) => fmt(t.callsPerSecond)).join(", ");
+  const refused = (turns: SustainedTurn[]) => turns.reduce((n, t) => n + (t.statuses[429] ?? 0), 0);
+  const sustainedFloor = medianBy(sustained.floor, (t) => t.callsPerSecond);
+  const sustainedCallsim = medianBy(sustained.callsim, (t) => t.callsPerSecond);
+  row("  floor: sustained createCalls, both events delivered, one callback URL", `${fmt(sustainedFloor.callsPerSecond)} calls/s, ${fmt(sustainedFloor.eventsPerSecond)} events/s (turns: ${perTurn(sustained.floor)})`, "1.00", "");
+  row(
+    "sustained signed createCalls with both events delivered, one callback URL",
+    `${fmt(sustainedCallsim.callsPerSecond)} calls/s, ${fmt(sustainedCallsim.eventsPerSecond)} events/s (turns: ${perTurn(sustained.callsim)}; 429s ${fmt(refused(sustained.callsim))})`,
+    fmt(sustained.ratio, 2),
+    ">= 0.50",
+  );
 
   // In-process full call flows (2 REST calls and 3 events each) on the virtual clock.
   await flowsPerSecond("direct", 300); // warm-up: load and compile the SDK's and callsim's code first

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createEmulator, DEFAULT_ACCESS_KEY, type Emulator } from "./emulator.js";
 import { createLocalCertificate } from "./http/tls.js";
+import { loadOwnCertificate } from "./http/ownCertificate.js";
+import { createCliLogger, parseLogFormat, parseLogLevel } from "./log/cliLogger.js";
+import { attachLiveLog } from "./log/liveLog.js";
 
 const HELP = `callsim: a local emulator of Azure Communication Services Call Automation
 
@@ -19,23 +23,31 @@ Options (each also as an environment variable CALLSIM_<NAME>, e.g. CALLSIM_PORT=
   --strict                     reject request fields the REST spec does not know
   --fetch-audio                fetch play files to time plays by their WAV length and fail bad ones
   --https                      serve TLS with a generated self-signed certificate
+  --cert <file> --key <file>   serve TLS with your own PEM certificate and key (implies --https)
+  --pwd <passphrase>           passphrase of an encrypted --key
   --event-grid-webhook <url>   Event Grid endpoint for IncomingCall / CallStarted (repeatable); an endpoint
                                not up yet is validated again until it answers (up to 10 minutes)
   --event-grid-filter <json>   Event Grid subscription filter for those webhooks, e.g.
                                '{"advancedFilters":[{"operatorType":"StringNotBeginsWith","key":"data.to.rawId","values":["8"]}]}'
   --phone-number <e164>        a number the resource owns (repeatable): calls to it raise IncomingCall
-  --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info)
+  --log-level <level>          fatal, error, warn, info, debug, trace, silent (default info: every
+                               request, delivery, retry, dead letter and control-plane action)
+  --log-format <format>        text (default; coloured on a terminal) or json (pino's JSON lines)
 
 Delivery of callbacks (README "Reliability"):
   --delivery-attempts <n>      attempts per event before it is dead-lettered (default 5)
   --delivery-backoff-ms <n>    wait before the second attempt, doubling after (default 100)
   --delivery-max-backoff-ms <n>  longest wait between attempts, also caps Retry-After (default 5000)
-  --delivery-timeout-ms <n>    per-attempt timeout (default 10000)
+  --delivery-timeout-ms <n>    per-attempt timeout (default 30000, as Event Grid)
   --event-log-limit <n>        settled events kept in GET /emulator/events (default 10000)
   --max-backlog <n>            events waiting for delivery before actions get 429 (default 10000)
   --shutdown-grace-ms <n>      on SIGTERM/SIGINT, how long pending events may still be delivered (default 2000)
   --ended-call-retention <n>   ended calls kept in GET /emulator/calls before the oldest are forgotten (default 10000)
-  --help                       this text
+  -h, --help                   this text
+  -v, --version                the version
+
+Exit codes: 0 stopped cleanly (SIGINT/SIGTERM), or --help/--version; 1 could not start
+(port in use, certificate unusable); 2 bad usage (unknown option, bad value).
 `;
 
 const OPTIONS = {
@@ -47,10 +59,14 @@ const OPTIONS = {
   strict: { type: "boolean" },
   "fetch-audio": { type: "boolean" },
   https: { type: "boolean" },
+  cert: { type: "string" },
+  key: { type: "string" },
+  pwd: { type: "string" },
   "event-grid-webhook": { type: "string", multiple: true },
   "event-grid-filter": { type: "string" },
   "phone-number": { type: "string", multiple: true },
   "log-level": { type: "string" },
+  "log-format": { type: "string" },
   "delivery-attempts": { type: "string" },
   "delivery-backoff-ms": { type: "string" },
   "delivery-max-backoff-ms": { type: "string" },
@@ -59,7 +75,8 @@ const OPTIONS = {
   "max-backlog": { type: "string" },
   "shutdown-grace-ms": { type: "string" },
   "ended-call-retention": { type: "string" },
-  help: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
 } as const;
 
 type NumberOption = "port" | "seed" | "delivery-attempts" | "delivery-backoff-ms" | "delivery-max-backoff-ms" | "delivery-timeout-ms" | "event-log-limit" | "max-backlog" | "shutdown-grace-ms" | "ended-call-retention";
@@ -87,20 +104,26 @@ function readOptions(argv: string[]) {
       throw new Error(`--event-grid-filter (or CALLSIM_EVENT_GRID_FILTER) must be JSON, Event Grid's subscription filter: ${(error as Error).message}`);
     }
   }
+  const cert = values.cert ?? env("cert");
+  const key = values.key ?? env("key");
+  if ((cert === undefined) !== (key === undefined)) throw new Error(`--cert and --key go together: give both PEM files (got only ${cert === undefined ? "--key" : "--cert"}).`);
   return {
     help: values.help ?? false,
+    version: values.version ?? false,
     host: values.host ?? env("host") ?? "127.0.0.1",
     port: number("port", 10010)!,
     accessKey: values["access-key"] ?? env("access-key") ?? DEFAULT_ACCESS_KEY,
     seed: number("seed"),
     loose: flag("loose"),
     strict: flag("strict"),
-    https: flag("https"),
+    https: flag("https") || cert !== undefined,
+    ownCertificate: cert !== undefined && key !== undefined ? { certPath: cert, keyPath: key, passphrase: values.pwd ?? env("pwd") } : undefined,
     fetchAudio: flag("fetch-audio"),
     webhooks,
     eventGridFilter,
     phoneNumbers,
-    logLevel: values["log-level"] ?? env("log-level") ?? "info",
+    logLevel: parseLogLevel(values["log-level"] ?? env("log-level") ?? "info"),
+    logFormat: parseLogFormat(values["log-format"] ?? env("log-format") ?? "text"),
     delivery: {
       maxAttempts: number("delivery-attempts", undefined, 1),
       baseDelayMs: number("delivery-backoff-ms"),
@@ -123,13 +146,21 @@ async function main(): Promise<void> {
   try {
     options = readOptions(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`callsim: ${(error as Error).message}\n\n${HELP}`);
+    // One line: what is wrong and where to look, not the whole usage.
+    process.stderr.write(`callsim: ${(error as Error).message} (callsim --help lists the options)\n`);
     process.exit(2);
   }
   if (options.help) {
     process.stdout.write(HELP);
     return;
   }
+  if (options.version) {
+    process.stdout.write(`callsim ${packageVersion()}\n`);
+    return;
+  }
+  const logger = createCliLogger({ level: options.logLevel, format: options.logFormat });
+  // A JSON log stays JSON from its first line: the banner becomes records too.
+  const out = options.logFormat === "json" ? (line: string, fields: Record<string, unknown> = {}) => logger.info(fields, line) : (line: string) => void process.stdout.write(`${line}\n`);
   let emulator: Emulator;
   try {
     emulator = createEmulator({ seed: options.seed, accessKey: options.accessKey, loose: options.loose, strict: options.strict, delivery: options.delivery, endedCallRetention: options.endedCallRetention, fetchAudio: options.fetchAudio, phoneNumbers: options.phoneNumbers });
@@ -137,22 +168,26 @@ async function main(): Promise<void> {
     process.stderr.write(`callsim: --phone-number: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const certificate = options.https ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
+  const own = options.ownCertificate ? await loadOwnCertificate(options.ownCertificate) : undefined;
+  const certificate = options.https && !own ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
+  const tls = own ?? certificate;
+  attachLiveLog(emulator, logger);
   const info = await emulator.listen({
     host: options.host,
     port: options.port,
-    https: certificate ? { key: certificate.keyPem, cert: certificate.certPem } : undefined,
-    logLevel: options.logLevel === "info" ? "warn" : options.logLevel,
+    https: tls ? { key: tls.keyPem, cert: tls.certPem } : undefined,
+    // fastify's own lines ("Server listening at") say what the banner says: shown from debug on.
+    logger: logger.child({}, { level: options.logLevel === "info" ? "warn" : options.logLevel }),
   });
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`callsim listening on ${info.url}`);
-  out(`connectionString=${info.connectionString}`);
-  out(`seed=${info.seed}`);
+  out(`callsim listening on ${info.url}`, { endpoint: info.url });
+  out(`connectionString=${info.connectionString}`, { connectionString: info.connectionString });
+  out(`seed=${info.seed}`, { seed: info.seed });
   if (certificate) {
-    out(`ca=${certificate.caPath}  (give it to apps: NODE_EXTRA_CA_CERTS=${certificate.caPath})`);
+    out(`ca=${certificate.caPath}  (give it to apps: NODE_EXTRA_CA_CERTS=${certificate.caPath})`, { ca: certificate.caPath });
     out(`recordings: HTTPS_PROXY=${info.url} lets the SDK download recording files from callsim`);
-  }
-  else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
+  } else if (own) {
+    out(`tls: your certificate ${options.ownCertificate!.certPath}${own.subjectAltName ? ` (${own.subjectAltName})` : ""}`, { cert: options.ownCertificate!.certPath });
+  } else out("note: the SDK needs { allowInsecureConnection: true } for an http endpoint, or start callsim with --https");
   if (options.phoneNumbers.length > 0) out(`phone numbers: ${options.phoneNumbers.join(", ")} (calls to them raise IncomingCall)`);
   out(`control plane: ${info.url}/emulator/info`);
   for (const endpoint of options.webhooks) {
@@ -197,9 +232,23 @@ function shutdownReport(events: ReturnType<Emulator["events"]>, stats: ReturnTyp
   return lines;
 }
 
+/** The version in package.json, one directory above dist/ (or the source tree). */
+function packageVersion(): string {
+  for (const relative of ["../../package.json", "../package.json"]) {
+    try {
+      const parsed = JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (parsed.name === "callsim" && parsed.version) return parsed.version;
+    } catch {
+      // Not at this depth: dist/emulator/cli.js and emulator/cli.ts sit at different ones.
+    }
+  }
+  return "unknown";
+}
+
 main().catch((error: unknown) => {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === "EADDRINUSE") process.stderr.write(`callsim: the port is already in use (${e.message}). Pick another with --port, or --port 0 for a free one.\n`);
+  if (e.name === "CertificateError") process.stderr.write(`callsim: ${e.message}\n`);
+  else if (e.code === "EADDRINUSE") process.stderr.write(`callsim: the port is already in use (${e.message}). Pick another with --port, or --port 0 for a free one.\n`);
   else process.stderr.write(`callsim: ${e.stack ?? e.message}\n`);
   process.exit(1);
 });

@@ -2,12 +2,14 @@ import { createServiceRoutes, SUPPORTED_API_VERSIONS, type RouteRequest, type Ro
 import { createControlRoutes, type EmulatorInfo } from "./http/control.js";
 import { errorResponse, HttpError } from "./http/errors.js";
 import { createFastifyTransport } from "./http/fastify.js";
+import type { FastifyBaseLogger } from "fastify";
 import { createRecordingContentRoutes } from "./http/recordingContent.js";
 import { attachConnectTunnel } from "./http/connectTunnel.js";
 import { createEngine, type Engine } from "./engine/engine.js";
 import { createRealClock } from "./clock/realClock.js";
 import { VirtualClock } from "./clock/virtualClock.js";
-import { createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import { CONNECTIONS_PER_ORIGIN, createHttpSink, DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery/httpSink.js";
+import { DEFAULT_CALL_ORDER_GRACE_MS, SERIAL_ORDERING, type DeliveryOrdering, type EventGridRetryPolicy } from "./engine/deliveryPolicy.js";
 import type { DeliverySink, EventRecord, OutboxLimits, RetryPolicy } from "./engine/outbox.js";
 import { CallbackRouter, type CallbackHandler, type FetchHandler, type UrlMatcher } from "./delivery/inProcessSink.js";
 import { createSdkHttpClient } from "./http/sdkHttpClient.js";
@@ -23,6 +25,7 @@ import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../con
 import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
 import type { CreateRoomRequest } from "./engine/rooms/rooms.js";
+import { watchExchanges, type ExchangeWatcher } from "./http/exchangeWatch.js";
 
 /** A planted failure, as `POST /emulator/faults` takes it. */
 export interface FaultInput {
@@ -103,8 +106,16 @@ export interface EmulatorOptions {
  * @example createEmulator({ delivery: { maxAttempts: 10, baseDelayMs: 50, timeoutMs: 2_000 } })
  */
 export interface DeliveryOptions extends Partial<RetryPolicy>, Partial<OutboxLimits> {
-  /** Per-attempt timeout of an HTTP delivery, in ms (default 10,000). */
+  /** Per-attempt timeout of an HTTP delivery, in ms (default 30,000, Event Grid's). */
   timeoutMs?: number;
+  /** How Event Grid webhooks are retried (default: Event Grid's 30 attempts, 1,440 minutes). */
+  eventGrid?: Partial<EventGridRetryPolicy>;
+  /**
+   * On the real clock, how long an event waits for its call's previous event to be answered
+   * before it is posted anyway (default 250 ms). On the virtual clock events go one at a time
+   * per callback URL, in order.
+   */
+  callOrderGraceMs?: number;
 }
 
 /** Options of {@link Emulator.listen}. */
@@ -113,6 +124,8 @@ export interface ListenOptions {
   port?: number;
   https?: { key: string; cert: string };
   logLevel?: string;
+  /** A pino logger for the server's own lines (the CLI's, so that they share its format). */
+  logger?: FastifyBaseLogger;
 }
 
 /**
@@ -146,6 +159,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
     sink: trackedSink,
     retryPolicy: { maxAttempts: delivery.maxAttempts, baseDelayMs: delivery.baseDelayMs, maxDelayMs: delivery.maxDelayMs },
     outboxLimits: { eventLogLimit: delivery.eventLogLimit, maxBacklog: delivery.maxBacklog },
+    eventGridRetryPolicy: delivery.eventGrid,
+    deliveryOrdering: deliveryOrdering(clockKind, delivery),
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
@@ -162,7 +177,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     apiVersions: SUPPORTED_API_VERSIONS,
     seed,
     clock: clockKind,
-    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits },
+    delivery: { ...engine.outbox.policy, timeoutMs, ...engine.outbox.limits, eventGrid: engine.outbox.eventGridPolicy, ...orderingInfo(engine.outbox.ordering) },
     events: engine.outbox.stats(),
     calls: engine.context.store.counts(),
     memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
@@ -192,12 +207,16 @@ export function createEmulator(options: EmulatorOptions = {}) {
   });
   let closeServer: (() => Promise<void>) | undefined;
 
+  const watchers = new Set<ExchangeWatcher>();
+  const route = (request: RouteRequest) => service(request) ?? recordingContent(request) ?? serveControl(request);
+  const watched = watchExchanges(route, watchers);
+
   /**
    * Serves a request the service's route tables answer at once, without a promise; the
    * control plane may wait, and gets a promise.
    */
   function serve(request: RouteRequest): RouteResponse | Promise<RouteResponse> {
-    return service(request) ?? recordingContent(request) ?? serveControl(request);
+    return watchers.size === 0 ? route(request) : watched(request);
   }
 
   /** Serves one request through the route tables, always as a promise: what the in-process transports call. */
@@ -340,10 +359,19 @@ export function createEmulator(options: EmulatorOptions = {}) {
         .filter((e) => (!filter.callConnectionId || e.callConnectionId === filter.callConnectionId) && (!filter.type || e.type === filter.type || e.type === `Microsoft.Communication.${filter.type}`)),
     /** Resolves once every queued event was delivered or dead-lettered. */
     whenIdle: () => engine.outbox.whenIdle(),
+    /**
+     * Calls `watcher` after every request the emulator answers (Call Automation, recording
+     * files, control plane), with its answer and how long it took: what a live log shows.
+     * Returns the function that stops watching.
+     */
+    watch: (watcher: ExchangeWatcher): (() => void) => {
+      watchers.add(watcher);
+      return () => void watchers.delete(watcher);
+    },
 
     /** Starts the HTTP server (127.0.0.1 and port 10010 unless told otherwise). */
     async listen(listenOptions: ListenOptions = {}): Promise<EmulatorInfo & { url: string }> {
-      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel });
+      const app = createFastifyTransport(serve, { https: listenOptions.https, logLevel: listenOptions.logLevel, logger: listenOptions.logger });
       // Recording downloads go to *.asm.skype.com; as the app's HTTPS proxy, callsim serves them itself.
       const tunnels = listenOptions.https ? attachConnectTunnel(app.server, listenOptions.https) : undefined;
       const host = listenOptions.host ?? "127.0.0.1";
@@ -370,6 +398,22 @@ export function createEmulator(options: EmulatorOptions = {}) {
       await httpSink.close();
     },
   };
+}
+
+/**
+ * The virtual clock keeps one delivery at a time per callback URL, in order (what tests and
+ * the explorer step through); the real clock posts each event on its own, as the service
+ * does, up to as many at once per origin as the HTTP sink has connections.
+ */
+function deliveryOrdering(clock: "real" | "virtual", delivery: DeliveryOptions): DeliveryOrdering {
+  if (clock === "virtual") return SERIAL_ORDERING;
+  return { laneBy: "call", callOrderGraceMs: delivery.callOrderGraceMs ?? DEFAULT_CALL_ORDER_GRACE_MS, maxInFlightPerOrigin: CONNECTIONS_PER_ORIGIN };
+}
+
+/** The ordering as `GET /emulator/info` shows it: its limits where it has them (the real clock). */
+function orderingInfo(ordering: DeliveryOrdering): Pick<EmulatorInfo["delivery"], "callOrderGraceMs" | "maxInFlightPerOrigin"> {
+  if (ordering.laneBy === "destination") return {};
+  return { callOrderGraceMs: ordering.callOrderGraceMs, maxInFlightPerOrigin: ordering.maxInFlightPerOrigin };
 }
 
 /** An emulator made by {@link createEmulator}. */

@@ -42,8 +42,10 @@ export type { CreateRoomRequest, RoomModel } from "./engine/rooms/rooms.js";
 export { ROOM_ROLES, type RoomRole } from "./engine/rooms/roomRequests.js";
 export { IDENTITY_API_VERSIONS } from "./http/identityOperations.js";
 export { ROOMS_API_VERSIONS } from "./http/roomsOperations.js";
-export type { EventRecord, DeliveryAttempt, RetryPolicy, OutboxLimits, OutboxStats } from "./engine/outbox.js";
+export type { EventRecord, DeliveryAttempt, DeliveryChange, DeliveryListener, RetryPolicy, OutboxLimits, OutboxStats } from "./engine/outbox.js";
 export { DEFAULT_RETRY_POLICY, DEFAULT_OUTBOX_LIMITS } from "./engine/outbox.js";
+export type { EventGridRetryPolicy } from "./engine/deliveryPolicy.js";
+export { DEFAULT_EVENT_GRID_RETRY_POLICY, DEFAULT_CALL_ORDER_GRACE_MS } from "./engine/deliveryPolicy.js";
 export type { CallbackHandler, CallbackRequest, CallbackReply, FetchHandler, UrlMatcher } from "./delivery/inProcessSink.js";
 export type { PartyBehavior, PartyInput } from "./engine/world.js";
 export type { EventGridFilter, AdvancedFilter, AdvancedFilterOperator } from "./engine/eventGridFilter.js";
@@ -56,7 +58,7 @@ export type { InputHeard } from "./engine/media/callerInput.js";
 export { silentWav } from "./audio/wav.js";
 export { ERROR_CATALOG } from "./http/errors.js";
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
-export { explore, diagram, DEFAULT_MAX_RUNS } from "../scenarios/explorer.js";
+export { explore, diagram, DEFAULT_MAX_RUNS, ExploreSetupError } from "../scenarios/explorer.js";
 export {
   validateRequestBody,
   validateRequestParameters,
@@ -74,7 +76,7 @@ export { ContractViolationError, describeFindings } from "../contracts/selfCheck
 export type { SelfCheckFinding } from "../contracts/selfCheck.js";
 export { REQUEST_LOG_LIMIT } from "./http/requestLog.js";
 export type { RequestLogEntry } from "./http/requestLog.js";
-export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreApp, AppContext } from "../scenarios/explorer.js";
+export type { ExploreOptions, ExploreResult, ExploreFailure, ExploreCoverage, OrderCost, ExploreApp, AppContext } from "../scenarios/explorer.js";
 export { runScenario, NOTHING_AFTER_DISCONNECTED } from "../scenarios/scenario.js";
 export type { Scenario, ScenarioContext, ScenarioResult, Constraint } from "../scenarios/scenario.js";
 export { scenarioApp } from "../scenarios/scenarioApp.js";

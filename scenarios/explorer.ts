@@ -1,7 +1,11 @@
 import { inProcessBinding, runOnce, type AppBinding, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry } from "./explorerRun.js";
+import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost } from "./explorerSearch.js";
+import { ExploreSetupError } from "./exploreErrors.js";
 import type { Scenario } from "./scenario.js";
 
 export type { AppContext, ExploreApp } from "./explorerRun.js";
+export type { OrderCost } from "./explorerSearch.js";
+export { ExploreSetupError } from "./exploreErrors.js";
 
 /** Options of {@link explore}. */
 export interface ExploreOptions<S> {
@@ -11,14 +15,20 @@ export interface ExploreOptions<S> {
   app: ExploreApp<S> | AppBinding;
   /** Seeds the emulator's ids and the sampling; random (and reported) when absent. */
   seed?: number;
-  /** Orders explored exhaustively up to this bound; beyond it, this many seeded random samples. Default 2,000. */
+  /** Orders run systematically, cheapest first (see {@link ExploreResult.coverage}). Default 2,000. */
   maxRuns?: number;
+  /** Seeded random orders run after `maxRuns` when the systematic search did not finish. Default `maxRuns`. */
+  samples?: number;
   /** How many at-least-once copies a run may deliver. Default 1. */
   duplicates?: number;
   /** Reruns exactly one order from a replay token of an earlier report. */
   replay?: string;
   /** Keep going after the first failing order, to count every failing one. Default false. */
   all?: boolean;
+  /** Runs spent shrinking a failing order to a minimal one. Default 200. */
+  shrinkRuns?: number;
+  /** Called after every run, e.g. for a progress line. */
+  onProgress?(progress: { runs: number; failures: number }): void;
 }
 
 /** A failing order, as small as was found. */
@@ -26,34 +36,57 @@ export interface ExploreFailure {
   reason: string;
   /** What was delivered and done, in order. */
   order: string[];
+  /** How far the order strays from the plain one. */
+  cost: OrderCost;
   /** `explore({ ..., replay: token })` reruns exactly this order. */
   token: string;
   /** A Mermaid sequenceDiagram of the run. */
   diagram: string;
 }
 
+/** How much of the space of orders a result covers. */
+export interface ExploreCoverage {
+  /** Orders run in cost order (plain, then moved events, then copies). */
+  systematic: number;
+  /** Seeded random orders run after the systematic bound. */
+  sampled: number;
+  /** Runs spent shrinking a failure. */
+  shrinking: number;
+  /** Orders found but not run (a lower bound on what is left; 0 when exhaustive). */
+  notRun: number;
+  /** Every order cheaper than this was run systematically (absent when exhaustive or replayed). */
+  completeBelow?: OrderCost;
+  /** Steps at which a rerun of an order offered fewer choices than its first run (the app did not act the same way). */
+  divergent?: number;
+}
+
 /** What an exploration found. */
 export interface ExploreResult {
   scenario?: string;
   seed: number;
-  /** Orders run. */
+  /** Orders run, shrinking included. */
   runs: number;
-  /** True when every allowed order was run; false when the bound was hit and orders were sampled. */
+  /** True when every allowed order was run. */
   exhaustive: boolean;
+  coverage: ExploreCoverage;
   failures: number;
-  /** The smallest failing order found, if any. */
+  /** The smallest failing order found, shrunk, if any. */
   failure?: ExploreFailure;
   /** A one-paragraph report for a person. */
   summary: string;
 }
 
-/** Default bound on exhaustive exploration. */
+/** Default bound on systematic exploration. */
 export const DEFAULT_MAX_RUNS = 2_000;
+/** Default number of runs spent shrinking a failing order. */
+export const DEFAULT_SHRINK_RUNS = 200;
 
 /**
  * Runs the app's own handlers against every delivery order the service may produce:
  * reordered events, duplicates, events before the REST response that caused them, and
- * deliveries delayed past world events and the app's next action.
+ * deliveries delayed past world events and the app's next action. Plain orders come first,
+ * then reorderings, then duplicates; a failing order is shrunk to a minimal one.
+ * @throws {@link ExploreSetupError} when the exploration cannot run (the app made no request, got no event, or cannot be reached).
  * @example
  * const result = await explore({ app: { start: ({ client, callbackUri }) => client.createCall(target, callbackUri), handle: myHandler } });
  * if (result.failure) console.log(result.failure.diagram);
@@ -64,68 +97,109 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
   const binding = () => ("deliver" in options.app ? options.app : inProcessBinding(options.app));
   const run = (choose: Chooser) => runOnce(binding(), options.scenario, seed, duplicates, choose);
-  const failing: RunOutcome[] = [];
   let runs = 0;
-  let exhaustive = true;
+  let failures = 0;
+  const counted = (outcome: RunOutcome) => {
+    runs++;
+    if (outcome.failure) failures++;
+    options.onProgress?.({ runs, failures });
+  };
 
   if (options.replay) {
     const path = decodeToken(options.replay);
     const outcome = await run((_, step) => path[step] ?? 0);
-    return report(options, seed, 1, true, outcome.failure ? [outcome] : []);
+    counted(outcome);
+    const failure = outcome.failure ? failureOf(seed, outcome) : undefined;
+    const summary = failure
+      ? `The replayed order ${options.replay} failed${named(options)}: ${failure.order.join(" → ")}. Reason: ${failure.reason}.`
+      : `The replayed order ${options.replay} passed${named(options)}.`;
+    return { scenario: options.scenario?.name, seed, runs: 1, exhaustive: false, coverage: { systematic: 1, sampled: 0, shrinking: 0, notRun: 0 }, failures: failure ? 1 : 0, failure, summary };
   }
 
-  // Every leaf of the choice tree once, rerunning from the start for each (stateless search),
-  // in order of how many choices stray from emission order: plain orders first, so the first
-  // failure found is one of the smallest, and bugs that need few deviations show up fast.
-  const queue: number[][] = [[]];
-  for (let next = 0; next < queue.length; next++) {
-    if (runs >= maxRuns) {
-      exhaustive = false;
-      break;
-    }
-    const prefix = queue[next];
-    const outcome = await run((_, step) => prefix[step] ?? 0);
-    runs++;
-    if (outcome.failure) {
-      failing.push(outcome);
-      if (!options.all) break;
-    }
-    for (let depth = prefix.length; depth < outcome.choices.length; depth++) {
-      for (let alt = 1; alt < outcome.branching[depth]; alt++) queue.push([...outcome.choices.slice(0, depth), alt]);
-    }
-    queue[next] = [];
-  }
-  if (!exhaustive && (failing.length === 0 || options.all)) {
+  // An app that reacts late or keeps state across runs may offer fewer steps when an order is
+  // rerun: the search then takes the plain step there and says so, rather than stopping.
+  let divergent = 0;
+  const rerun = (choose: Chooser) =>
+    run((candidates, step) => {
+      const choice = choose(candidates, step);
+      if (choice < candidates.length) return choice;
+      divergent++;
+      return 0;
+    });
+  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, onRun: counted });
+  const failing = search.failing;
+  let sampled = 0;
+  if (!search.exhaustive && (failing.length === 0 || options.all)) {
     // Beyond the bound: seeded random orders, reproducible from the seed.
     const random = mulberry32(seed);
-    for (let i = 0; i < maxRuns; i++) {
+    for (let i = 0; i < (options.samples ?? maxRuns) && (failing.length === 0 || options.all); i++) {
       const outcome = await run((candidates) => Math.floor(random() * candidates.length));
-      runs++;
+      counted(outcome);
+      sampled++;
       if (outcome.failure) failing.push(outcome);
     }
   }
-  return report(options, seed, runs, exhaustive, failing);
+  let shrinking = 0;
+  let smallest = [...failing].sort(compareOutcomes)[0];
+  if (smallest) {
+    const shrunk = await shrink(smallest, run, options.shrinkRuns ?? DEFAULT_SHRINK_RUNS, counted);
+    smallest = shrunk.outcome;
+    shrinking = shrunk.runs;
+  }
+  const coverage: ExploreCoverage = { systematic: search.runs, sampled, shrinking, notRun: search.notRun, completeBelow: search.completeBelow, divergent };
+  return report(options, seed, runs, search.exhaustive, coverage, failing.length, smallest);
 }
 
-function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhaustive: boolean, failing: RunOutcome[]): ExploreResult {
-  const smallest = [...failing].sort((a, b) => deviations(a) - deviations(b) || a.trace.length - b.trace.length)[0];
-  const failure = smallest && {
-    reason: smallest.failure!,
-    order: smallest.trace.map(describe),
-    token: encodeToken(seed, smallest.choices),
-    diagram: diagram(smallest.trace, smallest.failure!),
+function failureOf(seed: number, outcome: RunOutcome): ExploreFailure {
+  return {
+    reason: outcome.failure!,
+    order: outcome.trace.map(describe),
+    cost: costOf(outcome),
+    token: encodeToken(seed, outcome.choices),
+    diagram: diagram(outcome.trace, outcome.failure!),
   };
-  const stoppedEarly = failing.length > 0 && !options.all;
-  const scope = stoppedEarly ? `${runs} orders explored` : exhaustive ? `all ${runs} allowed orders` : `${runs} orders (bound reached; seeded random sampling, seed ${seed})`;
-  const summary = failure
-    ? `${stoppedEarly ? "A failing order was found after" : `${failing.length} of`} ${scope}${stoppedEarly ? "" : " failed"}${options.scenario?.name ? ` in ${options.scenario.name}` : ""}. Smallest failing order: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`
-    : `Every one of ${scope} passed${options.scenario?.name ? ` in ${options.scenario.name}` : ""} (seed ${seed}).`;
-  return { scenario: options.scenario?.name, seed, runs, exhaustive: exhaustive && !stoppedEarly, failures: failing.length, failure, summary };
 }
 
-/** How far an order strays from plain emission order: the number of non-default choices. */
-function deviations(outcome: RunOutcome): number {
-  return outcome.choices.filter((c) => c !== 0).length;
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function named(options: ExploreOptions<unknown>): string {
+  return options.scenario?.name ? ` in ${options.scenario.name}` : "";
+}
+
+/** What the systematic search guarantees, in words. */
+export function coverageText(result: Pick<ExploreResult, "exhaustive" | "coverage">): string {
+  const { coverage } = result;
+  if (result.exhaustive) return `exhaustive: all ${coverage.systematic} allowed orders`;
+  if (coverage.divergent && coverage.notRun === 0) return `${coverage.systematic} orders run, but the app did not act the same way in reruns (${coverage.divergent} step(s)): not a guarantee`;
+  const below = coverage.completeBelow;
+  const complete = !below
+    ? ""
+    : below.duplicates === 0
+      ? below.moved === 0
+        ? "; not even the plain order was run"
+        : below.moved === 1
+          ? "; the plain order was run"
+          : `; every order without copies that moves at most ${below.moved - 1} event(s) was run`
+      : below.duplicates === 1
+        ? "; every order without copies was run"
+        : `; every order with at most ${below.duplicates - 1} copies was run`;
+  const share = Math.floor((100 * coverage.systematic) / (coverage.systematic + coverage.notRun));
+  const sampled = coverage.sampled > 0 ? `, then ${coverage.sampled} seeded random orders` : "";
+  return `not exhaustive: ${coverage.systematic} orders run of at least ${coverage.systematic + coverage.notRun} (at most ${share}%)${complete}${sampled}`;
+}
+
+function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhaustive: boolean, coverage: ExploreCoverage, failures: number, smallest: RunOutcome | undefined): ExploreResult {
+  const failure = smallest && failureOf(seed, smallest);
+  const stoppedEarly = failures > 0 && !options.all;
+  const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? `all ${coverage.systematic} allowed orders` : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
+  const shrunk = failure ? ` (${plural(failure.cost.duplicates, "copy", "copies")}, ${plural(failure.cost.moved, "moved event", "moved events")})` : "";
+  const summary = failure
+    ? `${stoppedEarly ? "A failing order was found after" : `${failures} of`} ${scope}${stoppedEarly ? "" : " failed"}${named(options)}. Smallest failing order${shrunk}: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`
+    : `Every one of ${scope} passed${named(options)} (seed ${seed}).`;
+  const note = coverage.divergent ? ` Note: at ${coverage.divergent} step(s) the app did not act as it did when the same order ran before (it acts late, or remembers earlier runs): give it a reset URL, or raise the quiet window.` : "";
+  return { scenario: options.scenario?.name, seed, runs, exhaustive: exhaustive && !stoppedEarly && !coverage.divergent, coverage, failures, failure, summary: summary + note };
 }
 
 function describe(entry: TraceEntry): string {
@@ -154,14 +228,18 @@ export function diagram(trace: TraceEntry[], failure?: string): string {
   return lines.join("\n");
 }
 
-/** `v1.<seed>.<choices>`: choices in base 36, dot-free. */
+/**
+ * `v2.<seed>.<choices>`: choices in base 36, dot-free. v2 numbers the candidates plain step
+ * first (answers, events, time, end, copies); a v1 token meant another numbering.
+ */
 export function encodeToken(seed: number, choices: number[]): string {
-  return `v1.${seed}.${choices.map((c) => c.toString(36)).join("-")}`;
+  return `v2.${seed}.${choices.map((c) => c.toString(36)).join("-")}`;
 }
 
 function decodeToken(token: string): number[] {
   const [version, , path = ""] = token.split(".");
-  if (version !== "v1") throw new Error(`Unknown replay token "${token}"; tokens look like v1.<seed>.<choices>.`);
+  if (version === "v1") throw new ExploreSetupError(`The replay token "${token}" comes from an older callsim that numbered orders differently; explore again to get a v2 token.`);
+  if (version !== "v2") throw new ExploreSetupError(`Unknown replay token "${token}"; tokens look like v2.<seed>.<choices>.`);
   return path ? path.split("-").map((c) => Number.parseInt(c, 36)) : [];
 }
 

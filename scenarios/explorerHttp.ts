@@ -1,6 +1,7 @@
-import { request } from "undici";
+import { Agent, request } from "undici";
 import { createFastifyTransport } from "../emulator/http/fastify.js";
 import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
+import { ExploreSetupError } from "./exploreErrors.js";
 import type { AppBinding, RunHooks } from "./explorerRun.js";
 
 /** Options of an app reached over HTTP. */
@@ -15,83 +16,275 @@ export interface HttpAppOptions {
   eventGridUrl?: string;
   /** POSTed before every run so the app forgets the previous one. */
   resetUrl?: string;
-  /** How long the app may stay silent before its reaction counts as complete. Default 10 ms. */
+  /**
+   * How long the app may stay silent before its reaction to a step counts as complete. Absent:
+   * adaptive, {@link MIN_QUIET_MS} at first and a few times the slowest reaction seen since.
+   */
   quietMs?: number;
+  /** How long the app may take to answer a POST, or to make its first request after its start. Default {@link DEFAULT_ANSWER_TIMEOUT_MS}. */
+  answerTimeoutMs?: number;
+  /** How long to wait for the app's URL to answer before the first run. Default {@link DEFAULT_READY_TIMEOUT_MS}. */
+  readyTimeoutMs?: number;
+}
+
+/** Rule (assumed): the shortest quiet window; a loopback app reacts well within it. */
+export const MIN_QUIET_MS = 25;
+/** Rule (assumed): the adaptive quiet window never grows past this. */
+export const MAX_QUIET_MS = 2_000;
+/** Rule (assumed): the adaptive quiet window is this many times the slowest reaction seen. */
+const QUIET_FACTOR = 2;
+export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
+export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+const POLL_MS = 2;
+
+/** Answer to a request that belongs to no run: 409, which the SDK does not retry into the next run. */
+const NO_RUN: RouteResponse = {
+  status: 409,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ error: { code: "NoExplorationRun", message: "No exploration run is active; this request came after its run ended." } }),
+};
+
+/** A POST of the explorer to the app that has not been answered yet. */
+interface OpenPost {
+  seq: number;
+  what: string;
+  /** Since when the app alone is responsible for the wait (sent, or last seen waiting on the explorer). */
+  since: number;
+  abort: AbortController;
 }
 
 /**
- * The explorer's side of an app behind a URL: a callsim server on a fixed port whose answers
- * the explorer holds, and event deliveries it makes itself as plain HTTP POSTs.
+ * The explorer's side of an app behind a URL: a callsim server whose answers the explorer
+ * holds, and event deliveries it makes itself as plain HTTP POSTs. The app's reaction to a step
+ * is complete when callsim has acted on all its requests, and every POST it has not answered
+ * waits on an answer the explorer holds (a request it made after that POST), and nothing moved
+ * for the quiet window. Every wait is bounded by `answerTimeoutMs`.
  */
-export async function createHttpAppBinding(options: HttpAppOptions, listen: { host?: string; port?: number } = {}) {
+export async function createHttpAppBinding(options: HttpAppOptions, listen: { host?: string; port?: number; https?: { key: string; cert: string } } = {}) {
+  const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  // No undici timeout of its own: a POST may wait on a held answer; the binding bounds the wait.
+  const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: answerTimeoutMs } });
   let current: RunHooks | undefined;
-  let inFlight = 0;
+  let seq = 0;
+  const actingOn = new Set<number>(); // requests callsim has not acted on yet
+  const held = new Set<number>(); // requests whose answer the explorer holds
+  const posts = new Set<OpenPost>();
+  let requestsThisRun = 0;
   let lastActivity = Date.now();
+  let adaptiveQuietMs = MIN_QUIET_MS;
+  let waiting = false;
+  let runFailed = false;
+  let ending = false;
+  /** lastActivity when the app was last found quiet: nothing moved since means it still is. */
+  let quietAt = -1;
+  let awaitingFirstRequest = false;
+  let startedAt = 0;
   const touch = () => void (lastActivity = Date.now());
-  const app = createFastifyTransport(async (req: RouteRequest): Promise<RouteResponse> => {
+  /** The window adapts to the app's reaction time: the gap since the explorer last moved, or doubled for a request that came after it stopped waiting. */
+  const adapt = () => {
+    // A request made while the app still owes an answer is part of work the explorer waits for anyway.
+    if (awaitingFirstRequest || ending || appBusy(Date.now())) return;
+    const reaction = waiting ? QUIET_FACTOR * (Date.now() - lastActivity) : 2 * adaptiveQuietMs;
+    adaptiveQuietMs = Math.min(MAX_QUIET_MS, Math.max(adaptiveQuietMs, reaction));
+  };
+  const fail = (hooks: RunHooks, reason: string) => {
+    runFailed = true;
+    hooks.fail(reason);
+  };
+
+  const server = createFastifyTransport(async (req: RouteRequest): Promise<RouteResponse> => {
+    const hooks = current;
+    if (!hooks) return NO_RUN;
+    adapt();
     touch();
-    if (!current) return { status: 503, headers: {}, body: JSON.stringify({ error: { code: "NotReady", message: "No exploration run is active." } }) };
-    // Counted until callsim has acted; a held answer is the explorer's to release, not the app's work.
-    inFlight++;
-    let counted = true;
-    const done = () => {
-      if (counted) inFlight--;
-      counted = false;
+    const id = ++seq;
+    requestsThisRun++;
+    awaitingFirstRequest = false;
+    actingOn.add(id);
+    const accepted = () => {
+      if (actingOn.delete(id)) held.add(id);
       touch();
     };
     try {
-      return await current.handle(req, done);
+      return await hooks.handle(req, accepted);
     } finally {
-      done();
+      actingOn.delete(id);
+      held.delete(id);
+      touch();
     }
-  });
-  await app.listen({ host: listen.host ?? "127.0.0.1", port: listen.port ?? 0 });
-  const address = app.server.address();
-  const endpoint = `http://127.0.0.1:${typeof address === "object" && address ? address.port : listen.port}`;
-  const post = (url: string, body: unknown, fail: (reason: string) => void, what: string) => {
-    inFlight++;
+  }, { https: listen.https });
+  try {
+    await server.listen({ host: listen.host ?? "127.0.0.1", port: listen.port ?? 0 });
+  } catch (error) {
+    await agent.destroy();
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    throw new ExploreSetupError(`port ${listen.port} is already in use (a callsim server?). Pick another with --port (or CALLSIM_PORT), or 0 for a free one.`);
+  }
+  const address = server.server.address();
+  const endpoint = `${listen.https ? "https" : "http"}://127.0.0.1:${typeof address === "object" && address ? address.port : listen.port}`;
+
+  /** POSTs `body` to the app; its failure fails the run it belongs to, never a later one. */
+  const post = (url: string, body: unknown, hooks: RunHooks, what: string) => {
+    const open: OpenPost = { seq: ++seq, what, since: Date.now(), abort: new AbortController() };
+    posts.add(open);
     touch();
-    request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), dispatcher: agent, signal: open.abort.signal })
       .then(async (response) => {
         await response.body.text();
-        if (response.statusCode >= 400) fail(`${what} answered ${response.statusCode}`);
+        if (response.statusCode >= 400 && current === hooks) fail(hooks, `${what} answered ${response.statusCode}`);
       })
-      .catch((error: Error) => fail(`${what} could not be reached: ${error.message}`))
+      .catch((error: Error) => {
+        if (current === hooks && !open.abort.signal.aborted) fail(hooks, `${what} could not be reached: ${error.message}`);
+      })
       .finally(() => {
-        inFlight--;
+        posts.delete(open);
         touch();
       });
   };
+  /** True while the app may still be working on its own: a POST it has not answered does not wait on a held answer. */
+  const appBusy = (now: number) => {
+    let busy = actingOn.size > 0;
+    for (const open of posts) {
+      const waitsOnExplorer = [...held].some((id) => id > open.seq);
+      if (waitsOnExplorer) open.since = now;
+      else busy = true;
+    }
+    return busy;
+  };
 
   const binding: AppBinding = {
+    expectsEvents: true,
     async open(hooks) {
+      if (options.resetUrl) await send(options.resetUrl, "the app's reset URL");
       current = hooks;
+      requestsThisRun = 0;
+      runFailed = false;
+      ending = false;
       if (options.incomingCall) {
-        if (!options.eventGridUrl) throw new Error("incomingCall needs eventGridUrl, the app's Event Grid webhook.");
+        if (!options.eventGridUrl) throw new ExploreSetupError("--incoming-call needs --event-grid-url, the app's Event Grid webhook.");
         hooks.emulator.engine.eventGrid.subscribeValidated(options.eventGridUrl, ["IncomingCall"]);
-      }
-      if (options.resetUrl) {
-        const response = await request(options.resetUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-        await response.body.text();
       }
     },
     start() {
       const hooks = current!;
-      if (options.startUrl) post(options.startUrl, {}, hooks.fail, `the app's start URL ${options.startUrl}`);
+      // After its start the app must act (with an IncomingCall, once it has the event).
+      awaitingFirstRequest = options.startUrl !== undefined;
+      startedAt = Date.now();
+      if (options.startUrl) post(options.startUrl, {}, hooks, `the app's start URL ${options.startUrl}`);
       if (options.incomingCall) hooks.emulator.placeIncomingCall(options.incomingCall);
     },
     deliver(step) {
       const target = step.destination.startsWith("https://app.explore.test/") ? options.callbackUrl : step.destination;
-      post(target, [step.event], current!.fail, `the app's callback ${target} on ${step.type}${step.duplicate ? " (duplicate)" : ""}`);
+      if (requestsThisRun === 0 && !awaitingFirstRequest) {
+        awaitingFirstRequest = true;
+        startedAt = Date.now();
+      }
+      post(target, [step.event], current!, `the app's callback ${target} on ${step.type}${step.duplicate ? " (duplicate)" : ""}`);
     },
     async quiet() {
-      const quietMs = options.quietMs ?? 10;
-      // The app is another process: its reaction is done once nothing moved for quietMs.
-      for (;;) {
-        await new Promise<void>((resolve) => setTimeout(resolve, 2));
-        if (inFlight === 0 && Date.now() - lastActivity >= quietMs) return;
+      const hooks = current!;
+      const began = Date.now();
+      waiting = true;
+      try {
+        await settle(hooks, began);
+      } finally {
+        waiting = false;
       }
     },
+    async endRun() {
+      awaitingFirstRequest = false;
+      ending = true;
+      // The held answers went out as "run ended"; the app's open POSTs settle before the next run.
+      const began = Date.now();
+      while (posts.size > 0 && Date.now() - began < answerTimeoutMs) await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
+      for (const open of posts) open.abort.abort();
+      posts.clear();
+      current = undefined;
+    },
+    silenceHint: () =>
+      `callsim waited ${answerTimeoutMs} ms (--answer-timeout-ms) after ${options.startUrl ? `POST ${options.startUrl}` : "placing the incoming call"}. ` +
+      `Check that the app is running and uses connectionString=${connectionString("<key>")}${listen.https ? " and trusts callsim's certificate (NODE_EXTRA_CA_CERTS)" : ""}.`,
   };
-  return { binding, endpoint, connectionString: (accessKey: string) => `endpoint=${endpoint}/;accesskey=${accessKey}`, close: () => app.close() };
+
+  /** Resolves once the app's reaction to the last step is complete (see {@link createHttpAppBinding}), failing the run when a bound is hit. */
+  async function settle(hooks: RunHooks, began: number): Promise<void> {
+    // The first look comes after one macrotask turn, when a released answer has gone out (and touched).
+    for (let look = 0; ; look++) {
+      await new Promise<void>((resolve) => (look === 0 ? setImmediate(resolve) : setTimeout(resolve, POLL_MS)));
+      if (runFailed) return;
+      const now = Date.now();
+      const busy = appBusy(now);
+      // Time moving on in the engine or a step that involved no HTTP leaves a quiet app quiet.
+      if (!busy && !awaitingFirstRequest && lastActivity === quietAt) return;
+      for (const open of posts) {
+        if (now - open.since <= answerTimeoutMs) continue;
+        fail(hooks, `${open.what} did not answer within ${answerTimeoutMs} ms (--answer-timeout-ms)`);
+        open.abort.abort();
+        posts.delete(open);
+      }
+      // After its start the app must act: the first request is waited for, not a quiet window.
+      if (awaitingFirstRequest) {
+        if (now - startedAt <= answerTimeoutMs) continue;
+        awaitingFirstRequest = false;
+        return;
+      }
+      if (!busy && now - lastActivity >= (options.quietMs ?? adaptiveQuietMs)) {
+        quietAt = lastActivity;
+        return;
+      }
+      if (now - began > answerTimeoutMs + (options.quietMs ?? adaptiveQuietMs)) {
+        fail(hooks, `the app kept acting for more than ${answerTimeoutMs} ms after one step (--answer-timeout-ms)`);
+        return;
+      }
+    }
+  }
+
+  /** One POST outside any run (reset), bounded, its failure an error of the exploration. */
+  async function send(url: string, what: string): Promise<void> {
+    try {
+      const response = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}", dispatcher: agent, signal: AbortSignal.timeout(answerTimeoutMs) });
+      await response.body.text();
+      if (response.statusCode >= 400) throw new ExploreSetupError(`${what} ${url} answered ${response.statusCode}.`);
+    } catch (error) {
+      if (error instanceof ExploreSetupError) throw error;
+      throw new ExploreSetupError(`${what} ${url} did not answer within ${answerTimeoutMs} ms (--answer-timeout-ms): ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Waits until the app answers at all (any status) at the root of its callback URL's origin,
+   * bounded by `readyTimeoutMs`. Not the start URL itself: a GET there could set the app off.
+   */
+  async function ready(): Promise<void> {
+    const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    const url = `${new URL(options.callbackUrl).origin}/`;
+    const began = Date.now();
+    let last = "";
+    while (Date.now() - began < timeoutMs) {
+      try {
+        const response = await request(url, { method: "GET", dispatcher: agent, signal: AbortSignal.timeout(Math.max(1, Math.min(1_000, timeoutMs - (Date.now() - began)))) });
+        await response.body.text();
+        return;
+      } catch (error) {
+        last = (error as Error).message;
+        await new Promise<void>((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    throw new ExploreSetupError(`the app did not answer at ${url} within ${timeoutMs} ms (--ready-timeout-ms)${last ? `: ${last}` : ""}. Is it running and listening there?`);
+  }
+
+  function connectionString(accessKey: string): string {
+    return `endpoint=${endpoint}/;accesskey=${accessKey}`;
+  }
+
+  /** Stops serving, whatever the app's keep-alive connections do. */
+  async function close(): Promise<void> {
+    current = undefined;
+    for (const open of posts) open.abort.abort();
+    server.server.closeAllConnections();
+    await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    await agent.destroy().catch(() => undefined);
+  }
+
+  return { binding, endpoint, connectionString, ready, close, quietMs: () => options.quietMs ?? adaptiveQuietMs };
 }

@@ -2,6 +2,7 @@ import { CallAutomationClient } from "@azure/communication-call-automation";
 import { createEmulator, type Emulator } from "../emulator/index.js";
 import { createSdkHttpClient } from "../emulator/http/sdkHttpClient.js";
 import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
+import { ExploreSetupError } from "./exploreErrors.js";
 import type { Scenario } from "./scenario.js";
 
 /** What the app under exploration gets in every run. */
@@ -42,6 +43,11 @@ export type TraceEntry = { kind: "request"; label: string } | { kind: "response"
 export interface RunOutcome {
   choices: number[];
   branching: number[];
+  /**
+   * At each decision, the index of the first at-least-once copy among the candidates: index 0
+   * is the plain step, indices below this move an event, indices from it deliver a copy.
+   */
+  duplicateFrom: number[];
   trace: TraceEntry[];
   failure?: string;
 }
@@ -76,9 +82,28 @@ export interface AppBinding {
   invariant?(): string | undefined;
   /** A broken final check, once the run has nothing left to do. */
   check?(): string | undefined;
+  /** Runs once the run is over and its held answers are released: waits (bounded) for the app to settle. */
+  endRun?(): Promise<void>;
+  /** Why an app may have made no request, for the error that says so. */
+  silenceHint?(): string;
+  /**
+   * A run that delivered the app no event is an error, not a pass. For an app behind a URL,
+   * whose every flow starts with an event or leads to one; an in-process app may legitimately
+   * reject or redirect a call and get none.
+   */
+  expectsEvents?: boolean;
 }
 
 const CALLBACK_BASE = "https://app.explore.test/";
+/**
+ * What a request of the app gets when its run ends before the explorer released its answer.
+ * 409, not 503: the SDK retries 503 and would carry the request into the next run.
+ */
+const RUN_ENDED: RouteResponse = {
+  status: 409,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ error: { code: "ExplorationRunEnded", message: "The exploration run this request belonged to has ended." } }),
+};
 /** Rule: a run longer than this is cut short as a failure (an app that never stops acting). */
 export const MAX_STEPS_PER_RUN = 400;
 
@@ -132,9 +157,12 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
   const trace: TraceEntry[] = [];
   const choices: number[] = [];
   const branching: number[] = [];
+  const duplicateFroms: number[] = [];
   let failure: string | undefined;
   const fail = (reason: string) => void (failure ??= reason);
   let duplicatesLeft = duplicates;
+  let requests = 0;
+  const held = new Set<(response: RouteResponse) => void>();
 
   // Every delivery is captured; the explorer decides when (and how often) the app gets it.
   emulator.onCallback(() => true, ({ url, events }) => {
@@ -143,14 +171,21 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       pool.push({ kind: "event", type, callConnectionId: event.data?.callConnectionId, destination: url, event, duplicate: false });
     }
   });
+  let ended = false;
   const handle = async (request: RouteRequest, accepted?: () => void): Promise<RouteResponse> => {
+    // What the app asks once its run is over is not acted on: it belongs to no order.
+    if (ended) return RUN_ENDED;
     const response = await emulator.handle(request);
     accepted?.();
     if (!request.url.startsWith("/calling/")) return response;
     const label = `${request.method} ${request.url.split("?")[0].replace("/calling/callConnections", "") || "/"}`;
     trace.push({ kind: "request", label });
+    requests++;
     if (response.status >= 400) fail(`the app made an invalid request: ${label} answered ${response.status} ${response.body ?? ""}`);
-    return new Promise<RouteResponse>((resolve) => pool.push({ kind: "response", label: `${label} → ${response.status}`, release: () => resolve(response) }));
+    return new Promise<RouteResponse>((resolve) => {
+      held.add(resolve);
+      pool.push({ kind: "response", label: `${label} → ${response.status}`, release: () => (held.delete(resolve), resolve(response)) });
+    });
   };
   const quiesce = async () => {
     for (let round = 0; round < 50; round++) {
@@ -167,11 +202,9 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
     binding.start();
     for (let step = 0; !failure; step++) {
       await quiesce();
-      const candidates = allowed(pool, delivered, duplicatesLeft);
-      const future = clock.pending().length > 0;
-      if (future) candidates.push({ kind: "advance", label: `world time moves on (${clock.pending()[0].label ?? "timer"})` });
+      const future = clock.pending()[0];
+      const { candidates, duplicateFrom } = allowed(pool, delivered, duplicatesLeft, future && `world time moves on (${future.label ?? "timer"})`);
       if (candidates.length === 0) break;
-      if (candidates.every((c) => c.kind === "event" && c.duplicate)) candidates.push({ kind: "end" });
       if (step >= MAX_STEPS_PER_RUN) {
         fail(`the run did not finish within ${MAX_STEPS_PER_RUN} steps`);
         break;
@@ -179,8 +212,14 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       const index = choose(candidates, step);
       choices.push(index);
       branching.push(candidates.length);
+      duplicateFroms.push(duplicateFrom);
       const chosen = candidates[index];
-      if (!chosen) throw new Error(`choice ${index} is out of range at step ${step} (${candidates.length} candidates): the replay token does not belong to this app and scenario.`);
+      if (!chosen) {
+        throw new ExploreSetupError(
+          `choice ${index} is out of range at step ${step} (${candidates.length} candidates): the replay token belongs to another app or scenario, ` +
+            "or the app did not act the same way when the same order was run again (it remembers earlier runs: give it a reset URL; or it acts late: raise the quiet window).",
+        );
+      }
       if (chosen.kind === "end") break;
       if (chosen.kind === "advance") {
         trace.push({ kind: "advance", label: chosen.label });
@@ -207,27 +246,42 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       const broken = binding.check?.();
       if (broken) fail(broken);
     }
+    // A run that exercised nothing must not pass: the app never reached callsim, or got no event.
+    if (requests === 0) throw new ExploreSetupError(`the app made no request to callsim in this run${failure ? ` (${failure})` : ""}. ${binding.silenceHint?.() ?? "Its start step must make a Call Automation request through ctx.client."}`);
+    if (binding.expectsEvents && delivered.length === 0 && !failure) throw new ExploreSetupError(`the app handled no event: its requests (${trace.filter((t) => t.kind === "request").map((t) => (t as { label: string }).label).join(", ")}) led to no callback event.`);
     emulator.assertSelfCheck();
-    return { choices, branching, trace, failure };
+    return { choices, branching, duplicateFrom: duplicateFroms, trace, failure };
   } finally {
+    // Answers still held go out as "run ended", so the app's awaits settle before the next run.
+    ended = true;
+    for (const resolve of [...held]) resolve(RUN_ENDED);
+    held.clear();
+    await binding.endRun?.();
     await emulator.close();
   }
 }
 
 /**
- * The steps the service may take next. Events of a connection may come in any order and
- * more than once, except that nothing follows CallDisconnected [DOC-CODES]: it waits for the
- * connection's other pending events, and is never repeated nor followed by a copy.
+ * The steps the service may take next, the plain one first: held REST answers, then events in
+ * emission order, then world time moving on, then (when nothing else is left) the end of the
+ * run; at-least-once copies come last, from `duplicateFrom` on. Events of a connection may
+ * come in any order and more than once, except that nothing follows CallDisconnected
+ * [DOC-CODES]: it waits for the connection's other pending events, and is never repeated nor
+ * followed by a copy.
  */
-function allowed(pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>>, duplicatesLeft: number): Step[] {
+function allowed(pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>>, duplicatesLeft: number, advance: string | undefined): { candidates: Step[]; duplicateFrom: number } {
   const ended = new Set(delivered.filter((e) => e.type === "CallDisconnected").map((e) => e.callConnectionId));
-  const pending = pool.filter((s) => {
-    if (s.kind !== "event" || s.type !== "CallDisconnected") return true;
-    return !pool.some((o) => o !== s && o.kind === "event" && o.callConnectionId === s.callConnectionId);
+  const responses = pool.filter((s) => s.kind === "response");
+  const events = pool.filter((s) => {
+    if (s.kind !== "event") return false;
+    return s.type !== "CallDisconnected" || !pool.some((o) => o !== s && o.kind === "event" && o.callConnectionId === s.callConnectionId);
   });
+  const plain: Step[] = [...responses, ...events];
+  if (advance) plain.push({ kind: "advance", label: advance });
   const copies: Step[] =
     duplicatesLeft > 0 ? delivered.filter((e) => e.type !== "CallDisconnected" && !ended.has(e.callConnectionId)).map((e) => ({ ...e, duplicate: true })) : [];
-  return [...pending, ...copies];
+  if (plain.length === 0 && copies.length > 0) plain.push({ kind: "end" });
+  return { candidates: [...plain, ...copies], duplicateFrom: plain.length };
 }
 
 function message(error: unknown): string {

@@ -1,21 +1,33 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Agent, request as undiciRequest } from "undici";
+import { createLocalCertificate } from "../emulator/http/tls.js";
 import { createInterface } from "node:readline";
 import { CallAutomationClient } from "@azure/communication-call-automation";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const cli = join(import.meta.dirname, "..", "dist", "emulator", "cli.js");
 
-/** Starts the built CLI and collects its first lines of output. */
-function start(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; lines: string[] }> {
+/** Starts the built CLI and collects its lines of output; `next` awaits a line to come. */
+function start(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; lines: string[]; next(match: (line: string) => boolean): Promise<string> }> {
   const child = spawn(process.execPath, [cli, ...args], { stdio: "pipe" });
   const lines: string[] = [];
+  const waiting = new Set<{ match: (line: string) => boolean; resolve: (line: string) => void }>();
+  const next = (match: (line: string) => boolean) =>
+    new Promise<string>((resolve) => {
+      const seen = lines.find(match);
+      if (seen) resolve(seen);
+      else waiting.add({ match, resolve });
+    });
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.on("line", (line) => {
       lines.push(line);
-      if (line.startsWith("control plane:")) resolve({ child, lines });
+      for (const waiter of waiting) if (waiter.match(line)) (waiting.delete(waiter), waiter.resolve(line));
+      if (line.startsWith("control plane:")) resolve({ child, lines, next });
     });
     child.on("exit", (code) => reject(new Error(`callsim exited with ${code} before it was ready: ${lines.join("\n")}`)));
   });
@@ -74,13 +86,86 @@ describe.skipIf(!existsSync(cli))("callsim command", () => {
     }
   });
 
-  test("refuses an unknown option with exit code 2 and the usage", async () => {
-    const child = spawn(process.execPath, [cli, "--prot", "1"], { stdio: "pipe" });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    const code = await new Promise((resolve) => child.on("exit", resolve));
+  test("refuses an unknown option with exit code 2 and one line naming it", async () => {
+    const { code, stdout, stderr } = await runToExit(["--prot", "1"]);
     expect(code).toBe(2);
-    expect(err).toMatch(/Usage: callsim/);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^callsim: .*--prot.*callsim --help/)]);
+  });
+
+  test("refuses an unknown --log-level with exit code 2 and one line listing the levels", async () => {
+    const { code, stderr } = await runToExit(["--log-level", "loud"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('callsim: --log-level must be one of fatal, error, warn, info, debug, trace, silent; got "loud". (callsim --help lists the options)\n');
+  });
+
+  test("prints its version with --version and -v, and the usage with --help and -h, exiting 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) expect(await runToExit([flag])).toEqual({ code: 0, stdout: `callsim ${version}\n`, stderr: "" });
+    for (const flag of ["--help", "-h"]) {
+      const { code, stdout } = await runToExit([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^callsim: /);
+      expect(stdout).toMatch(/Exit codes: 0 .* 1 .* 2 /s);
+    }
+  });
+
+  test("refuses --cert without --key, and exits 1 naming a certificate file it cannot read", async () => {
+    expect((await runToExit(["--cert", "/nonexistent.pem"])).code).toBe(2);
+    const unreadable = await runToExit(["--port", "0", "--cert", "/nonexistent.pem", "--key", "/nonexistent-key.pem"]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toMatch(/^callsim: cannot read the --cert file \/nonexistent\.pem/);
+  });
+
+  test("serves TLS with the user's own --cert and --key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "callsim-own-cert-"));
+    const own = await createLocalCertificate({ dir });
+    const secure = await start(["--port", "0", "--cert", own.certPath, "--key", own.keyPath]);
+    try {
+      expect(secure.lines[0]).toMatch(/^callsim listening on https:/);
+      expect(secure.lines).toContain(`tls: your certificate ${own.certPath} (${new X509Certificate(own.certPem).subjectAltName})`);
+      const url = secure.lines[0].slice("callsim listening on ".length);
+      const answer = await undiciRequest(`${url}/emulator/info`, { dispatcher: new Agent({ connect: { ca: own.certPem } }) });
+      expect(answer.statusCode).toBe(200);
+      await answer.body.dump();
+    } finally {
+      secure.child.kill("SIGKILL");
+    }
+  });
+
+  test("prints a live line for each request and each failed delivery at the default level", async () => {
+    const logged = await start(["--port", "0"]);
+    try {
+      const connectionString = logged.lines[1].slice("connectionString=".length);
+      const client = new CallAutomationClient(connectionString, { allowInsecureConnection: true });
+      const { callConnectionProperties } = await client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, "http://127.0.0.1:9/cb");
+      const id = callConnectionProperties.callConnectionId!;
+      const request = await logged.next((line) => line.includes("createCall"));
+      expect(request).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  -->  createCall +201  [\\d.]+ ms  call ${id}$`));
+      // Port 9 refuses connections: the first attempt fails and is retried.
+      expect(await logged.next((line) => line.includes("retry CallConnected"))).toContain(`http://127.0.0.1:9/cb  call ${id}  attempt 1/5`);
+    } finally {
+      logged.child.kill("SIGKILL");
+    }
+  });
+
+  test("writes JSON lines with --log-format json, the banner included", async () => {
+    const child = spawn(process.execPath, [cli, "--port", "0", "--log-format", "json"], { stdio: "pipe" });
+    try {
+      const records: Array<Record<string, unknown>> = [];
+      const rl = createInterface({ input: child.stdout });
+      const ready = new Promise<void>((resolve) => rl.on("line", (line) => {
+        records.push(JSON.parse(line) as Record<string, unknown>);
+        if (String(records.at(-1)!.msg).startsWith("control plane:")) resolve();
+      }));
+      await ready;
+      const connectionString = records.find((r) => r.connectionString)!.connectionString as string;
+      const client = new CallAutomationClient(connectionString, { allowInsecureConnection: true });
+      await client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, "http://127.0.0.1:9/cb");
+      await expect.poll(() => records.find((r) => r.kind === "request")).toMatchObject({ level: 30, operation: "createCall", status: 201 });
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 
   test("names the resource's phone numbers with --phone-number, as the control plane lists them", async () => {
@@ -107,3 +192,14 @@ describe.skipIf(!existsSync(cli))("callsim command", () => {
     expect(err).toMatch(message);
   });
 });
+
+/** Runs the CLI to its exit and collects what it printed. */
+async function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: "pipe" });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, stdout, stderr };
+}

@@ -1,16 +1,18 @@
 import type { Agent } from "undici";
-import type { DeliverySink } from "../engine/outbox.js";
+import { DeliveryTimeoutError, type DeliverySink } from "../engine/outbox.js";
 
 /**
- * Rule (assumed): an attempt fails, and is retried, when connecting to the app's endpoint, its
- * answer's headers or its body each take more than 10 s.
+ * An attempt fails, and is retried, when connecting to the app's endpoint, its answer's
+ * headers or its body each take more than 30 s. Event Grid "waits 30 seconds for a response
+ * after delivering a message" (Learn, "Event Grid message delivery and retry"); for Call
+ * Automation callbacks the service documents no timeout, and the same 30 s is assumed.
  */
-export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
 
 /**
- * Rule (assumed): up to 64 keep-alive connections per origin. The outbox keeps one delivery
- * in flight per callback URL, so this many callback URLs of one app can be served at once
- * before a slow one makes the others queue for a socket.
+ * Rule (assumed): up to 64 keep-alive connections per origin, and (on the real clock) as many
+ * deliveries in flight at once to one origin: a silent handler holds one connection per
+ * event for its timeout, and the others go on as long as the origin has one free.
  */
 export const CONNECTIONS_PER_ORIGIN = 64;
 
@@ -60,9 +62,9 @@ export function createHttpSink(options: HttpSinkOptions = {}): DeliverySink & { 
       return { status: response.statusCode, body, retryAfterMs };
     } catch (error) {
       const name = (error as Error).name;
-      if (name === "ConnectTimeoutError" || name === "HeadersTimeoutError" || name === "BodyTimeoutError") {
-        throw new Error(`no answer within ${timeoutMs} ms (delivery timeout)`);
-      }
+      // Not connected in time: the app never got the event. Connected but not answered: it did.
+      if (name === "ConnectTimeoutError") throw new Error(`could not connect within ${timeoutMs} ms (delivery timeout)`);
+      if (name === "HeadersTimeoutError" || name === "BodyTimeoutError") throw new DeliveryTimeoutError(`no answer within ${timeoutMs} ms (delivery timeout)`);
       throw error;
     }
   };

@@ -26,7 +26,7 @@ import { partyHangUp, startExternalCall, type ExternalCallInput } from "./action
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { phoneNumberFromModel } from "./identifiers.js";
+import { checkRawId, phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
@@ -37,6 +37,7 @@ import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
 import { mediaView } from "./media/mediaState.js";
 import { Outbox, type DeliverySink, type OutboxLimits, type RetryPolicy } from "./outbox.js";
+import type { DeliveryOrdering, EventGridRetryPolicy } from "./deliveryPolicy.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN, recordingFileContent, type RecordingFilePart } from "./recording/recordingFiles.js";
 import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
@@ -57,6 +58,10 @@ export interface EngineOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Event-log retention and the delivery backlog bound; unset fields keep their defaults. */
   outboxLimits?: Partial<OutboxLimits>;
+  /** How Event Grid webhooks are retried; unset fields keep Event Grid's defaults. */
+  eventGridRetryPolicy?: Partial<EventGridRetryPolicy>;
+  /** How events wait for each other; one at a time per callback URL unless told. */
+  deliveryOrdering?: Partial<DeliveryOrdering>;
   /** Ended calls kept before the oldest are forgotten (default 10,000). */
   endedCallRetention?: number;
   /** Scheme and host of recording file locations; defaults to {@link DEFAULT_RECORDING_STORAGE_ORIGIN}. */
@@ -82,7 +87,12 @@ export function createEngine(options: EngineOptions) {
   const ids = createIdGenerator(options.seed);
   const clock = new ScopedClock(options.clock);
   const resourceId = ids.uuid();
-  const outbox = new Outbox(clock, options.sink, options.retryPolicy, options.outboxLimits);
+  const outbox = new Outbox(clock, options.sink, {
+    policy: options.retryPolicy,
+    eventGrid: options.eventGridRetryPolicy,
+    limits: options.outboxLimits,
+    ordering: options.deliveryOrdering,
+  });
   const resourceName = options.resourceName ?? "callsim";
   const eventGrid = new EventGrid(
     clock,
@@ -172,6 +182,7 @@ export function createEngine(options: EngineOptions) {
 
     /** Sets how a simulated party reacts to invitations. */
     setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
+      checkRawId(rawId, "rawId");
       const behavior = (settings.behavior ?? "answer") as PartyBehavior;
       if (!PARTY_BEHAVIORS.includes(behavior)) {
         throw new InvalidArgumentError("behavior", `behavior must be one of ${PARTY_BEHAVIORS.join(", ")}.`);

@@ -43,6 +43,13 @@ export class NotFoundError extends CallAutomationError {
   }
 }
 
+/** The simulated world is not in a state that allows the request (409). */
+export class ConflictError extends CallAutomationError {
+  constructor(message: string, target?: string) {
+    super("conflict", message, target);
+  }
+}
+
 /** The call connection exists but is not connected yet. */
 export class CallNotEstablishedError extends CallAutomationError {
   constructor(callConnectionId: string) {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "./errors.js";
+import { checkIdentifierModel, E164 } from "./identifierRules.js";
 
 /** The kinds of identifier the service knows. */
 export type IdentifierKind =
@@ -100,8 +101,14 @@ export function isPhoneNumber(rawId: string): boolean {
   return rawId.startsWith("4:");
 }
 
-/** A phone number in E.164 form, as `sourceCallerIdNumber` and phone identifiers carry it. */
-const E164 = /^\+[1-9]\d{3,14}$/;
+/**
+ * Checks that a rawId has the form its kind has in the service (see `checkIdentifierModel`):
+ * what every identifier a request or the control plane names goes through.
+ * @throws {InvalidArgumentError} naming `field`, the rawId and the form it should have
+ */
+export function checkRawId(rawId: string, field: string): string {
+  return checkIdentifierModel(toIdentifierModel(rawId), field);
+}
 
 /**
  * Reads an identifier from a request body. The SDK always sends `rawId`, but other clients
@@ -124,13 +131,11 @@ export function rawIdFromModel(model: unknown, field: string): string {
   if (!rawId) {
     throw new InvalidArgumentError(field, `${field} names nobody: give rawId or one of communicationUser, phoneNumber, microsoftTeamsUser, microsoftTeamsApp.`);
   }
-  if (identifierKind(rawId) === "phoneNumber") {
-    const value = rawId.slice(2).split("_")[0];
-    if (value !== "anonymous" && !E164.test(value)) {
-      throw new InvalidArgumentError(`${field}.phoneNumber.value`, `${field} phone number ${value} is not in E.164 form (e.g. +14255550123).`);
-    }
+  if (m.communicationUser && typeof m.communicationUser.id === "string" && identifierKind(rawId) !== "communicationUser" && identifierKind(rawId) !== "teamsExtensionUser") {
+    // The SDK turns communicationUserId "bob" into rawId "bob": name the field the app set.
+    throw new InvalidArgumentError(`${field}.communicationUser.id`, `${field}.communicationUser.id "${m.communicationUser.id}" is not an ACS user id: it has the form 8:acs:<resource>_<id>, as the Identity API gives it.`);
   }
-  return rawId;
+  return checkRawId(rawId, field);
 }
 
 function derivedRawId(m: Record<string, any>, field: string): string | undefined {

@@ -1,4 +1,18 @@
 import type { Clock, TimerHandle } from "./clock.js";
+import { DeliveryLanes, OriginSlots } from "./deliveryLanes.js";
+import {
+  callbackChannelPolicy,
+  DEFAULT_EVENT_GRID_RETRY_POLICY,
+  DEFAULT_RETRY_POLICY,
+  eventGridChannelPolicy,
+  SERIAL_ORDERING,
+  type ChannelPolicy,
+  type DeliveryOrdering,
+  type EventGridRetryPolicy,
+  type RetryPolicy,
+} from "./deliveryPolicy.js";
+
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./deliveryPolicy.js";
 
 /** One HTTP POST the outbox asks its sink to make. */
 export interface Delivery {
@@ -53,22 +67,6 @@ export interface EventRecord {
   attempts: DeliveryAttempt[];
 }
 
-/** How the outbox retries. Every field can be overridden (createEmulator `delivery`, CLI `--delivery-*`). */
-export interface RetryPolicy {
-  /** Attempts per event, the first included, before it is dead-lettered. */
-  maxAttempts: number;
-  /** Wait before the second attempt; doubles for each further one. */
-  baseDelayMs: number;
-  /** Longest wait between attempts, also the cap on a `Retry-After` the app asks for. */
-  maxDelayMs: number;
-}
-
-/**
- * Rule (assumed): five attempts with doubling back-off from 100 ms, capped at 5 s; a
- * `Retry-After` is honoured up to that cap. The service's own policy is not documented.
- */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
-
 /** How much the outbox keeps. */
 export interface OutboxLimits {
   /** Delivered and dead-lettered events kept in the log; older ones are dropped and counted. */
@@ -99,22 +97,59 @@ export interface OutboxStats {
   maxPendingSeen: number;
 }
 
-/** An event waiting in its destination's queue, with the headers its POST carries. */
+/** What became of an event: the second argument of an outbox listener. */
+export type DeliveryChange =
+  | { kind: "queued" }
+  | {
+      kind: "attempted";
+      /** The attempt just answered (or failed), also the last of `record.attempts`. */
+      attempt: DeliveryAttempt;
+      outcome: "delivered" | "retrying" | "deadLettered";
+      /** With `retrying`: the wait before the next attempt, in ms. */
+      retryInMs?: number;
+    };
+
+/** A listener of the outbox: every event queued, and every attempt with its outcome. */
+export type DeliveryListener = (record: EventRecord, change: DeliveryChange) => void;
+
+/**
+ * What a sink throws when the app's endpoint did not answer within the per-attempt timeout:
+ * whether that attempt is tried again is the channel's rule.
+ */
+export class DeliveryTimeoutError extends Error {
+  override name = "DeliveryTimeoutError";
+}
+
+/** An event the outbox holds until it settles, with the headers its POST carries. */
 interface Queued {
   record: EventRecord;
   headers: Record<string, string>;
 }
 
+/** What the outbox is built with; every field has a default. */
+export interface OutboxOptions {
+  /** Callbacks' retries. */
+  policy?: Partial<RetryPolicy>;
+  /** Event Grid webhooks' retries. */
+  eventGrid?: Partial<EventGridRetryPolicy>;
+  limits?: Partial<OutboxLimits>;
+  /** How events wait for each other; {@link SERIAL_ORDERING} unless told. */
+  ordering?: Partial<DeliveryOrdering>;
+}
+
 /**
- * The only way events leave the engine. One ordered queue per destination, one delivery in
- * flight per destination, so a slow endpoint delays only its own events.
+ * The only way events leave the engine. Each event is sent on its own, retried on its own
+ * schedule (callbacks' or Event Grid's) and settled (delivered or dead-lettered) on its own;
+ * `ordering` says how long an event waits for the one before it (see {@link DeliveryOrdering}).
  */
 export class Outbox {
-  private readonly queues = new Map<string, Queued[]>();
-  private readonly busy = new Set<string>();
-  private readonly retryTimers = new Map<string, TimerHandle>();
+  private readonly lanes: DeliveryLanes<Queued>;
+  private readonly slots: OriginSlots<Queued>;
+  private readonly retryTimers = new Map<Queued, TimerHandle>();
   private log: EventRecord[] = [];
-  private readonly listeners = new Set<(record: EventRecord) => void>();
+  /** No event before this index of the log is pending: records never go back to pending. */
+  private firstPendingHint = 0;
+  private readonly listeners = new Set<DeliveryListener>();
   private idleWaiters: Array<() => void> = [];
   private sequence = 0;
   private generation = 0;
@@ -122,16 +157,23 @@ export class Outbox {
   private stopped = false;
   private counts = { droppedFromLog: 0, delivered: 0, deadLettered: 0, maxPendingSeen: 0 };
   readonly policy: RetryPolicy;
+  readonly eventGridPolicy: EventGridRetryPolicy;
   readonly limits: OutboxLimits;
+  readonly ordering: DeliveryOrdering;
+  private readonly channels: Record<EventChannel, ChannelPolicy>;
 
   constructor(
     private readonly clock: Clock,
     private sink: DeliverySink,
-    policy: Partial<RetryPolicy> = {},
-    limits: Partial<OutboxLimits> = {},
+    options: OutboxOptions = {},
   ) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(policy) };
-    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(limits) };
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(options.policy ?? {}) };
+    this.eventGridPolicy = { ...DEFAULT_EVENT_GRID_RETRY_POLICY, ...defined(options.eventGrid ?? {}) };
+    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...defined(options.limits ?? {}) };
+    this.ordering = { ...SERIAL_ORDERING, ...defined(options.ordering ?? {}) };
+    this.channels = { callback: callbackChannelPolicy(this.policy), eventGrid: eventGridChannelPolicy(this.eventGridPolicy) };
+    this.lanes = new DeliveryLanes(clock, this.ordering, (queued) => this.send(queued));
+    this.slots = new OriginSlots(this.ordering.maxInFlightPerOrigin);
   }
 
   /** Replaces where deliveries go (real HTTP, in-process handlers). */
@@ -139,7 +181,7 @@ export class Outbox {
     this.sink = sink;
   }
 
-  /** Queues `event` for `destination` and starts delivering it if the queue was idle. */
+  /** Queues `event` for `destination` and sends it unless its lane holds it back. */
   enqueue(input: Omit<EventRecord, "sequence" | "state" | "attempts" | "createdAt">, headers: Record<string, string>): EventRecord {
     // Field by field: `{ ...input, more }` takes V8 (Node 20) a microsecond for each field after the spread.
     const record: EventRecord = {
@@ -160,11 +202,8 @@ export class Outbox {
     this.pending++;
     if (this.pending > this.counts.maxPendingSeen) this.counts.maxPendingSeen = this.pending;
     this.trimLog();
-    const queue = this.queues.get(record.destination);
-    if (queue) queue.push({ record, headers });
-    else this.queues.set(record.destination, [{ record, headers }]);
-    this.notify(record);
-    this.pump(record.destination);
+    this.notify(record, QUEUED);
+    this.lanes.admit({ record, headers });
     return record;
   }
 
@@ -178,8 +217,11 @@ export class Outbox {
     return this.log;
   }
 
-  /** Calls `listener` whenever an event is queued, fails an attempt, is delivered or dead-lettered. */
-  subscribe(listener: (record: EventRecord) => void): () => void {
+  /**
+   * Calls `listener` whenever an event is queued and after every attempt, with what became of
+   * it (delivered, retrying and after how long, dead-lettered).
+   */
+  subscribe(listener: DeliveryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -196,17 +238,19 @@ export class Outbox {
 
   /** What the outbox holds and has done since the last reset. */
   stats(): OutboxStats {
-    let oldest = Infinity;
-    for (const queue of this.queues.values()) if (queue[0] && queue[0].record.createdAt < oldest) oldest = queue[0].record.createdAt;
+    const log = this.log;
+    let i = Math.min(this.firstPendingHint, log.length);
+    while (i < log.length && log[i].state !== "pending") i++;
+    this.firstPendingHint = i;
     return {
-      retained: this.log.length,
+      retained: log.length,
       ...this.counts,
       pending: this.pending,
-      oldestPendingMs: oldest === Infinity ? 0 : Math.max(0, this.clock.now() - oldest),
+      oldestPendingMs: i < log.length ? Math.max(0, this.clock.now() - log[i].createdAt) : 0,
     };
   }
 
-  /** Resolves once every queue is empty and nothing is in flight. */
+  /** Resolves once every event was delivered or dead-lettered. */
   whenIdle(): Promise<void> {
     if (this.pendingCount() === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -215,11 +259,11 @@ export class Outbox {
   /** Drops every queued event and the log (the control plane's reset). */
   clear(): void {
     this.generation++;
-    for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
-    this.retryTimers.clear();
-    this.queues.clear();
-    this.busy.clear();
+    this.cancelTimers();
+    this.lanes.clear();
+    this.slots.clear();
     this.log.length = 0;
+    this.firstPendingHint = 0;
     this.sequence = 0;
     this.pending = 0;
     this.counts = { droppedFromLog: 0, delivered: 0, deadLettered: 0, maxPendingSeen: 0 };
@@ -232,23 +276,25 @@ export class Outbox {
    */
   stop(): void {
     this.stopped = true;
+    this.lanes.stop();
+    this.cancelTimers();
+  }
+
+  private cancelTimers(): void {
     for (const timer of this.retryTimers.values()) this.clock.cancel(timer);
     this.retryTimers.clear();
   }
 
-  private pump(destination: string): void {
-    if (this.stopped || this.busy.has(destination) || this.retryTimers.has(destination)) return;
-    const queued = this.queues.get(destination)?.[0];
-    if (!queued) return;
-    const head = queued.record;
-    this.busy.add(destination);
+  /** One attempt of `queued`, once its origin has room for another delivery. */
+  private send(queued: Queued): void {
+    if (this.stopped || !this.slots.take(queued)) return;
+    const destination = queued.record.destination;
     const generation = this.generation;
     const attempt: DeliveryAttempt = { at: this.clock.now() };
-    head.attempts.push(attempt);
-    const delivery = outgoing(destination, queued.headers, [head.event]);
+    queued.record.attempts.push(attempt);
     let sent: Promise<DeliveryResult>;
     try {
-      sent = this.sink(delivery);
+      sent = this.sink(outgoing(destination, queued.headers, [queued.record.event]));
     } catch (error) {
       sent = Promise.reject(error);
     }
@@ -256,40 +302,45 @@ export class Outbox {
       (result) => {
         if (generation !== this.generation) return;
         attempt.status = result.status;
-        this.afterAttempt(head, result.status >= 200 && result.status < 300, retryable(result.status), result.retryAfterMs);
+        this.afterAttempt(queued, attempt, result.status >= 200 && result.status < 300, result.status, result.retryAfterMs);
       },
       (error: unknown) => {
         if (generation !== this.generation) return;
         attempt.error = error instanceof Error ? error.message : String(error);
-        this.afterAttempt(head, false, true, undefined);
+        const timedOut = error instanceof DeliveryTimeoutError;
+        this.afterAttempt(queued, attempt, false, undefined, undefined, timedOut);
       },
     );
   }
 
-  private afterAttempt(record: EventRecord, ok: boolean, canRetry: boolean, retryAfterMs: number | undefined): void {
-    const destination = record.destination;
-    this.busy.delete(destination);
-    if (ok || !canRetry || record.attempts.length >= this.policy.maxAttempts) {
+  private afterAttempt(queued: Queued, attempt: DeliveryAttempt, ok: boolean, status: number | undefined, retryAfterMs: number | undefined, timedOut = false): void {
+    const next = this.slots.release(queued);
+    if (next) this.send(next);
+    const record = queued.record;
+    const channel = this.channels[record.channel];
+    const delay = ok ? 0 : channel.delayBefore(record.attempts.length + 1, retryAfterMs);
+    const done =
+      ok ||
+      (status !== undefined && !channel.retryable(status)) ||
+      (timedOut && !channel.retriesTimeouts) ||
+      record.attempts.length >= channel.maxAttempts ||
+      this.clock.now() + delay - record.createdAt > channel.timeToLiveMs;
+    if (done) {
       record.state = ok ? "delivered" : "deadLettered";
       this.pending--;
       this.counts[ok ? "delivered" : "deadLettered"]++;
-      const queue = this.queues.get(destination);
-      queue?.shift();
-      if (queue?.length === 0) this.queues.delete(destination);
-      this.notify(record);
-      this.pump(destination);
+      this.notify(record, { kind: "attempted", attempt, outcome: record.state });
+      this.lanes.settled(queued);
       this.settleIdle();
       return;
     }
+    this.notify(record, { kind: "attempted", attempt, outcome: "retrying", retryInMs: delay });
     if (this.stopped) return;
-    const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (record.attempts.length - 1));
-    const delay = retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), this.policy.maxDelayMs) : backoff;
-    this.notify(record);
     const timer = this.clock.schedule(delay, () => {
-      this.retryTimers.delete(destination);
-      this.pump(destination);
-    }, `retry ${record.type} to ${destination}`);
-    this.retryTimers.set(destination, timer);
+      this.retryTimers.delete(queued);
+      this.send(queued);
+    }, `retry ${record.type} to ${record.destination}`);
+    this.retryTimers.set(queued, timer);
   }
 
   /**
@@ -310,10 +361,11 @@ export class Outbox {
       kept.push(record);
     }
     this.log = kept;
+    this.firstPendingHint = 0;
   }
 
-  private notify(record: EventRecord): void {
-    for (const listener of this.listeners) listener(record);
+  private notify(record: EventRecord, change: DeliveryChange): void {
+    for (const listener of this.listeners) listener(record, change);
   }
 
   private settleIdle(): void {
@@ -323,6 +375,8 @@ export class Outbox {
     for (const resolve of waiters) resolve();
   }
 }
+
+const QUEUED: DeliveryChange = { kind: "queued" };
 
 /**
  * A delivery of `events` whose body is written out once, when first read: an in-process
@@ -343,9 +397,4 @@ function outgoing(url: string, headers: Record<string, string>, events: readonly
 /** The fields that are set: an `undefined` option keeps its default. */
 function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** 408, 429 and 5xx are worth another attempt; other 4xx mean the app refused the event. */
-function retryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }

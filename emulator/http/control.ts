@@ -1,9 +1,12 @@
 import type { Engine } from "../engine/engine.js";
 import type { OutboxLimits, OutboxStats, RetryPolicy } from "../engine/outbox.js";
+import type { EventGridRetryPolicy } from "../engine/deliveryPolicy.js";
 import { InvalidArgumentError } from "../engine/errors.js";
+import { checkRawId } from "../engine/identifiers.js";
+import { readControlBody } from "./controlBody.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
-import { splitTarget } from "./requestParts.js";
+import { safeDecode, splitTarget } from "./requestParts.js";
 
 /** What `GET /emulator/info` reports. */
 export interface EmulatorInfo {
@@ -13,7 +16,14 @@ export interface EmulatorInfo {
   seed: number;
   clock: "real" | "virtual";
   /** The delivery policy in force. */
-  delivery: RetryPolicy & OutboxLimits & { timeoutMs: number };
+  delivery: RetryPolicy &
+    OutboxLimits & {
+      timeoutMs: number;
+      eventGrid: EventGridRetryPolicy;
+      /** On the real clock: how long an event waits for its call's previous one, and deliveries in flight per origin. */
+      callOrderGraceMs?: number;
+      maxInFlightPerOrigin?: number;
+    };
   /** The event log and the delivery backlog: retained, dropped, delivered, dead-lettered, pending and its wait. */
   events: OutboxStats;
   /** Live and ended calls held now, and ended calls forgotten to stay within the retention. */
@@ -38,6 +48,8 @@ interface ControlRoute {
   pattern: RegExp;
   status: number;
   handle: Handler;
+  /** The body fields the operation takes; any other is refused and named. Absent: the operation reads no body. */
+  fields?: readonly string[];
 }
 
 /**
@@ -51,9 +63,9 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("POST", "^/emulator/reset$", 204, () => {
       engine.reset();
       options.onReset?.();
-    }),
+    }, []),
     route("GET", "^/emulator/parties$", 200, () => engine.parties()),
-    route("PUT", "^/emulator/parties/([^/]+)$", 200, ({ params, body }) => engine.setParty(params[0], object(body))),
+    route("PUT", "^/emulator/parties/([^/]+)$", 200, ({ params, body }) => engine.setParty(params[0], object(body)), ["behavior", "delayMs", "input"]),
     route("GET", "^/emulator/phone-numbers$", 200, () => engine.phoneNumbers.list()),
     route("PUT", "^/emulator/phone-numbers/([^/]+)$", 200, ({ params }) => engine.phoneNumbers.add(params[0])),
     route("DELETE", "^/emulator/phone-numbers/([^/]+)$", 204, ({ params }) => engine.phoneNumbers.remove(params[0])),
@@ -67,21 +79,21 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
         throw new InvalidArgumentError("eventTypes", "eventTypes must be an array of event type names, e.g. [\"Microsoft.Communication.IncomingCall\"].");
       }
       return engine.eventGrid.subscribe({ endpoint, eventTypes, filter }, baseUrl);
-    }),
+    }, ["endpoint", "eventTypes", "filter"]),
     route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code") ?? "")),
-    route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body))),
+    route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body)), ["from", "to", "callerDisplayName", "customContext"]),
     route("GET", "^/emulator/calls$", 200, () => engine.calls()),
     route("GET", "^/emulator/rooms$", 200, () => engine.rooms.snapshot()),
     route("GET", "^/emulator/identities$", 200, () => engine.identities.list()),
-    route("POST", "^/emulator/calls$", 201, ({ body }) => engine.startCall(object(body))),
-    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):hangUp$", 204, ({ params }) => engine.partyHangUp(params[0], params[1])),
-    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):dtmf$", 200, ({ params, body }) => engine.media.partyPressesKeys(params[0], params[1], object(body).tones)),
-    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):speak$", 200, ({ params, body }) => engine.media.partySpeaks(params[0], params[1], object(body).text)),
+    route("POST", "^/emulator/calls$", 201, ({ body }) => engine.startCall(object(body)), ["participants", "groupCallId", "roomId"]),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):hangUp$", 204, ({ params }) => engine.partyHangUp(params[0], checkRawId(params[1], "rawId")), []),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):dtmf$", 200, ({ params, body }) => engine.media.partyPressesKeys(params[0], checkRawId(params[1], "rawId"), object(body).tones), ["tones"]),
+    route("POST", "^/emulator/calls/([^/]+)/participants/(.+):speak$", 200, ({ params, body }) => engine.media.partySpeaks(params[0], checkRawId(params[1], "rawId"), object(body).text), ["text"]),
     route("GET", "^/emulator/faults$", 200, () => engine.faults()),
     route("GET", "^/emulator/variants$", 200, () => engine.variants()),
     route("PUT", "^/emulator/variants$", 200, ({ body }) => engine.setVariants(object(body))),
     route("GET", "^/emulator/requests$", 200, () => options.requests?.() ?? []),
-    route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body))),
+    route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body)), ["action", "status", "code", "subCode", "message", "async", "times"]),
     route("GET", "^/emulator/events$", 200, ({ query }) => {
       const callConnectionId = query.get("callConnectionId");
       const type = query.get("type");
@@ -106,7 +118,7 @@ async function serve(routes: ControlRoute[], request: RouteRequest, path: string
       if (candidates.length > 0) throw new HttpError("methodNotAllowed", `${request.method} is not allowed on ${path}; it takes ${candidates.map((c) => c.method).join(", ")}.`);
       throw new HttpError("routeNotFound", `No control-plane operation at ${request.method} ${path}. See the README's control plane table.`);
     }
-    const params = (found.pattern.exec(path) ?? []).slice(1).map(decodeURIComponent);
+    const params = (found.pattern.exec(path) ?? []).slice(1).map(safeDecode);
     let body: unknown;
     if (request.rawBody.length > 0) {
       try {
@@ -115,6 +127,7 @@ async function serve(routes: ControlRoute[], request: RouteRequest, path: string
         throw new HttpError("malformedJson", `The request body is not valid JSON (${(error as Error).message}).`);
       }
     }
+    if (found.fields) body = readControlBody(body, found.fields, `${request.method} ${safeDecode(path)}`);
     const host = request.headers.host;
     const result = await found.handle({ params, query, body, baseUrl: `${request.protocol}://${Array.isArray(host) ? host[0] : host ?? "localhost"}` });
     if (found.status === 204 || result === undefined) return { status: found.status === 201 || found.status === 200 ? 204 : found.status, headers: {} };
@@ -131,6 +144,6 @@ function object(body: unknown): any {
   return body as Record<string, any>;
 }
 
-function route(method: string, pattern: string, status: number, handle: Handler): ControlRoute {
-  return { method, pattern: new RegExp(pattern), status, handle };
+function route(method: string, pattern: string, status: number, handle: Handler, fields?: readonly string[]): ControlRoute {
+  return { method, pattern: new RegExp(pattern), status, handle, ...(fields ? { fields } : {}) };
 }

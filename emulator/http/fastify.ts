@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
@@ -12,6 +12,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface FastifyTransportOptions {
   https?: { key: string; cert: string };
   logLevel?: string;
+  /** A pino logger for fastify's own lines (instead of one made from `logLevel`). */
+  logger?: FastifyBaseLogger;
 }
 
 /**
@@ -23,7 +25,9 @@ export function createFastifyTransport(
   options: FastifyTransportOptions = {},
 ): FastifyInstance {
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
+    ...(options.logger
+      ? { loggerInstance: options.logger }
+      : { logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false }),
     // One log line per request would drown what matters: deliveries, faults, errors.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,

@@ -68,16 +68,19 @@ export class RequestLog {
 }
 
 function judge({ sequence, request, status }: LoggedRequest): RequestLogEntry {
+  const { operationId, violations } = judgeRequest(request);
+  return { sequence, ...(operationId ? { operationId } : {}), method: request.method, url: request.url, status, violations };
+}
+
+/**
+ * The spec's verdict on one Call Automation request: its operation (when the spec has one at
+ * that method and path) and what is wrong with it, checked strictly (unknown fields too).
+ */
+export function judgeRequest(request: Pick<RouteRequest, "method" | "url" | "headers" | "rawBody">): { operationId?: string; violations: ContractViolation[] } {
   const { path, query } = splitTarget(request.url);
   const operationId = matchOperation(request.method, path);
-  return {
-    sequence,
-    ...(operationId ? { operationId } : {}),
-    method: request.method,
-    url: request.url,
-    status,
-    violations: operationId ? verdict(operationId, request, query) : [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }],
-  };
+  if (!operationId) return { violations: [{ path: "", message: `is not an operation of the spec: ${request.method} ${path}` }] };
+  return { operationId, violations: verdict(operationId, request, query) };
 }
 
 function verdict(operationId: string, request: LoggedRequest["request"], query: URLSearchParams): ContractViolation[] {

@@ -46,3 +46,12 @@ export function splitUrl(url: string): { protocol: "http" | "https"; host: strin
   const parsed = new URL(url);
   return { protocol: parsed.protocol === "https:" ? "https" : "http", host: parsed.host, target: parsed.pathname + parsed.search };
 }
+
+/** A percent-encoded path segment or path, decoded; left as it is when its encoding is broken. */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

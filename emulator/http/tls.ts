@@ -10,6 +10,7 @@
 import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { isIP } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** Hosts the certificate covers when none are given. */
@@ -31,6 +32,9 @@ export interface LocalCertificate {
   /** Path of the certificate file. */
   certPath: string;
 }
+
+/** Where `callsim --https` and `callsim explore --https` keep their certificate, so both serve the same CA. */
+export const DEFAULT_CERTIFICATE_DIR = join(tmpdir(), "callsim-certs");
 
 const CERT_FILE = "callsim-cert.pem";
 const KEY_FILE = "callsim-key.pem";

@@ -22,9 +22,11 @@ function app(handle: ExploreApp<State>["handle"]): ExploreApp<State> {
   };
 }
 
-const naive = app(([event], { state }) => {
-  if (!state.calls.has(event.data.callConnectionId)) throw new Error("event for a call I never answered");
-  if (event.type === "Microsoft.Communication.CallConnected") state.connected++;
+const naive = app((events, { state }) => {
+  for (const event of events) {
+    if (!state.calls.has(event.data.callConnectionId)) throw new Error("event for a call I never answered");
+    if (event.type === "Microsoft.Communication.CallConnected") state.connected++;
+  }
 });
 
 describe("explore", () => {
@@ -36,11 +38,13 @@ describe("explore", () => {
 
   test("passes every order once the handler tolerates early and repeated events", async () => {
     const seen = new Set<string>();
-    const robust = app(([event], { state }) => {
-      if (seen.has(event.id)) return; // at-least-once delivery
-      seen.add(event.id);
-      state.calls.add(event.data.callConnectionId); // the event may beat the REST response
-      if (event.type === "Microsoft.Communication.CallConnected") state.connected++;
+    const robust = app((events, { state }) => {
+      for (const event of events) {
+        if (seen.has(event.id)) continue; // at-least-once delivery
+        seen.add(event.id);
+        state.calls.add(event.data.callConnectionId); // the event may beat the REST response
+        if (event.type === "Microsoft.Communication.CallConnected") state.connected++;
+      }
     });
     const result = await expectEveryOrder({ app: { ...robust, init: () => (seen.clear(), { calls: new Set<string>(), connected: 0 }) }, seed: 1 });
     expect(result.exhaustive).toBe(true);

@@ -1,5 +1,6 @@
 import { CallAutomationClient } from "@azure/communication-call-automation";
 import { describe, expect, test } from "callsim/vitest";
+import type { Emulator } from "callsim";
 import { createFrontDesk } from "./app.js";
 
 const agentId = "8:acs:11111111-1111-1111-1111-111111111111_000000ag-0000-0000-0000-000000000000";
@@ -7,7 +8,7 @@ const caller = "4:+14255550123";
 const deskNumber = "4:+18005550100";
 
 /** Wires the app to the emulator in-process: its client, its Event Grid webhook, its callback route. */
-async function frontDeskOn(emulator: Parameters<Parameters<typeof test>[1]>[0]["emulator"], agentTimeoutSeconds = 30) {
+async function frontDeskOn(emulator: Emulator, agentTimeoutSeconds = 30) {
   const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
   const app = createFrontDesk({ client, baseUrl: "https://frontdesk.test", agentId, overflowNumber: "+14255550999", callerIdNumber: "+18005550100", agentTimeoutSeconds });
   emulator.routeCallbacks("https://frontdesk.test/", app.fetch);
@@ -23,7 +24,7 @@ describe("front desk", () => {
     const { serverCallId } = emulator.placeIncomingCall({ from: caller, to: deskNumber });
     await emulator.settle();
     expect(app.state.answered).toHaveLength(1);
-    expect(app.state.choices).toEqual({ [app.state.answered[0]]: "one" });
+    expect(app.state.choices).toEqual({ [app.state.answered[0]!]: "one" });
     expect(app.state.handedToAgent).toEqual(app.state.answered);
     const call = emulator.calls().find((c) => c.serverCallId === serverCallId)!;
     expect(call.ended).toBe(false);
@@ -41,7 +42,7 @@ describe("front desk", () => {
     expect(app.state.transferred).toEqual(app.state.answered);
     const call = emulator.calls().find((c) => c.serverCallId === serverCallId)!;
     expect(call.participants.map((p) => p.rawId).sort()).toEqual([caller, "4:+14255550999"].sort());
-    const types = emulator.events({ callConnectionId: app.state.answered[0] }).map((e) => e.type.split(".").pop());
+    const types = emulator.events({ callConnectionId: app.state.answered[0]! }).map((e) => e.type.split(".").pop());
     expect(types).toEqual(["CallConnected", "ParticipantsUpdated", "RecognizeCompleted", "AddParticipantFailed", "CallTransferAccepted", "CallDisconnected"]);
   });
 

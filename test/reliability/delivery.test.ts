@@ -27,11 +27,16 @@ async function control(emulator: Emulator, path: string) {
 }
 
 describe("delivery policy", () => {
-  test("defaults: five attempts, 100 ms doubling, 10 s per attempt, reported by GET /emulator/info", async () => {
+  test("defaults: five attempts, 100 ms doubling, 30 s per attempt, Event Grid's 30 attempts and 1,440 minutes, reported by GET /emulator/info", async () => {
     const { emulator } = virtual(undefined, () => 200);
     const info = await control(emulator, "/emulator/info");
-    expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 10_000, eventLogLimit: 10_000, maxBacklog: 10_000 });
+    const eventGrid = { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1_440 };
+    expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 30_000, eventLogLimit: 10_000, maxBacklog: 10_000, eventGrid });
     expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
+    // On the real clock, each event goes on its own: its call's previous one holds it 250 ms at most.
+    const real = createEmulator({ seed: 1, selfCheck: true });
+    expect(real.info().delivery).toMatchObject({ timeoutMs: 30_000, eventGrid, callOrderGraceMs: 250, maxInFlightPerOrigin: 64 });
+    await real.close();
   });
 
   test("retries with the configured back-off, then dead-letters the event with every attempt in GET /emulator/events", async () => {
@@ -144,20 +149,61 @@ describe("one slow endpoint never delays another", () => {
     expect(emulator.events().every((e) => e.state === "delivered")).toBe(true);
   });
 
-  test("an attempt the endpoint does not answer within the per-attempt timeout is retried", async () => {
-    emulator = createEmulator({ selfCheck: true, seed: 5, delivery: { timeoutMs: 50, baseDelayMs: 1, maxDelayMs: 1 } });
+  test("a silent handler holds its call's next event back for the call-order grace, not for its timeout", async () => {
+    emulator = createEmulator({ selfCheck: true, seed: 7 });
+    const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
+    const app = new AppEndpoint();
+    let answer!: () => void;
+    const silent = new Promise<number>((resolve) => (answer = () => resolve(200)));
+    app.answer = (event) => (event.type === "CallConnected" ? silent : 200);
+    await app.listen();
+    apps.push(app);
+    const { callConnectionProperties } = await client.createCall({ targetParticipant: target(4) }, app.url("/cb"));
+    const id = callConnectionProperties.callConnectionId!;
+    await app.waitFor("ParticipantsUpdated", id);
+    // CallConnected's only attempt is still open (30 s timeout), and ParticipantsUpdated went anyway.
+    const [connected] = emulator.events();
+    expect(connected).toMatchObject({ type: "Microsoft.Communication.CallConnected", state: "pending", attempts: [{ at: expect.any(Number) }] });
+    expect(app.arrivals.map((a) => a.type)).toEqual(["ParticipantsUpdated"]);
+    answer();
+    await emulator.whenIdle();
+    expect(emulator.events().map((e) => [e.type, e.state, e.attempts.length])).toEqual([
+      ["Microsoft.Communication.CallConnected", "delivered", 1],
+      ["Microsoft.Communication.ParticipantsUpdated", "delivered", 1],
+    ]);
+  });
+
+  test("a callback the endpoint does not answer within the per-attempt timeout is dead-lettered, not posted again; an unreachable one is retried", async () => {
+    emulator = createEmulator({ selfCheck: true, seed: 5, delivery: { timeoutMs: 1_000, maxAttempts: 1_000, baseDelayMs: 1, maxDelayMs: 1 } });
     const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
     const app = new AppEndpoint();
     let never!: () => void;
-    app.answer = (_event, attempt) => (attempt === 1 ? new Promise<number>((resolve) => (never = () => resolve(200))) : 200);
+    app.answer = (event, attempt) => (event.type === "CallConnected" && attempt === 1 ? new Promise<number>((resolve) => (never = () => resolve(200))) : 200);
     await app.listen();
     apps.push(app);
     const { callConnectionProperties } = await client.createCall({ targetParticipant: target(3) }, app.url("/cb"));
     await app.waitFor("ParticipantsUpdated", callConnectionProperties.callConnectionId!);
     await emulator.whenIdle();
-    const [connected] = emulator.events();
-    expect(connected.attempts[0].error).toBe("no answer within 50 ms (delivery timeout)");
-    expect(connected.attempts[1].status).toBe(200);
+    const [connected, updated] = emulator.events();
+    expect(connected).toMatchObject({ state: "deadLettered", attempts: [{ error: "no answer within 1000 ms (delivery timeout)" }] });
+    expect(app.posts.get(connected.id)).toBe(1);
+    expect(updated.state).toBe("delivered");
     never();
+    // An endpoint that refuses the connection never got the event: that one is tried again.
+    app.answer = () => 200;
+    await app.kill();
+    const second = await client.createCall({ targetParticipant: target(5) }, app.url("/cb"));
+    const refused = new Promise<void>((resolve) => {
+      const stop = emulator!.engine.outbox.subscribe((record, change) => {
+        if (change.kind === "attempted" && change.outcome === "retrying" && record.callConnectionId === second.callConnectionProperties.callConnectionId) (stop(), resolve());
+      });
+    });
+    await refused;
+    await app.listen();
+    await app.waitFor("ParticipantsUpdated", second.callConnectionProperties.callConnectionId!);
+    await emulator.whenIdle();
+    const [reconnected] = emulator.events({ callConnectionId: second.callConnectionProperties.callConnectionId });
+    expect(reconnected.state).toBe("delivered");
+    expect(reconnected.attempts[0].error).toMatch(/ECONNREFUSED/);
   });
 });

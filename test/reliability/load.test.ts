@@ -5,8 +5,12 @@ import { AppEndpoint } from "./appEndpoint.js";
 
 /** Calls per run: each makes a full flow (create, CallConnected, ParticipantsUpdated, hang up, CallDisconnected). */
 const CALLS = 1_000;
-/** Retries fast enough for a test: 1 ms doubling to 8 ms, many attempts so a restart never exhausts them. */
-const FAST_RETRIES = { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 8 };
+/**
+ * Retries fast enough for a test: 1 ms doubling to 8 ms, many attempts so a restart never
+ * exhausts them. Each call's next event waits for the one before however slow a busy runner
+ * answers (not the default 250 ms at most), so that the order per call can be checked.
+ */
+const FAST_RETRIES = { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 8, callOrderGraceMs: 60_000 };
 
 let emulator: Emulator | undefined;
 let app: AppEndpoint | undefined;

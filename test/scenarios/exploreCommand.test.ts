@@ -1,75 +1,151 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CallAutomationClient } from "@azure/communication-call-automation";
-import { afterEach, describe, expect, test } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
 import { runExploreCommand } from "../../scenarios/exploreCommand.js";
+import { envName, EXPLORE_OPTIONS, readExploreOptions } from "../../scenarios/exploreOptions.js";
+import { CLI_TEST_TIMEOUT_MS, EXIT_BOUND_MS, freePort, spawnCli } from "../support/exploreCli.js";
 
-/** A tiny app behind a URL: POST /start places a call, POST /callbacks handles its events. */
-async function startApp(buggy: boolean) {
-  let connectionString = "";
-  let connected = new Set<string>();
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", async () => {
-      if (req.url === "/reset") connected = new Set();
-      if (req.url === "/start") {
-        const client = new CallAutomationClient(connectionString, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
-        void client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, `${base}/callbacks`).catch(() => undefined);
-      }
-      if (req.url === "/callbacks") {
-        const [event] = JSON.parse(body);
-        if (event.type.endsWith("CallConnected")) connected.add(event.data.callConnectionId);
-        // The bug: a roster is assumed to come after CallConnected.
-        if (buggy && event.type.endsWith("ParticipantsUpdated") && !connected.has(event.data.callConnectionId)) {
-          res.writeHead(500).end();
-          return;
-        }
-      }
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, server, setConnectionString: (value: string) => (connectionString = value) };
-}
+const APPS = join(import.meta.dirname, "apps");
+const robustModule = join(APPS, "answeringModule.mjs");
+const buggyModule = join(APPS, "answeringModule.buggy.ts");
 
-let app: Awaited<ReturnType<typeof startApp>> | undefined;
-afterEach(() => app?.server.close());
-
-async function run(buggy: boolean) {
-  app = await startApp(buggy);
+/** Runs the command in this process; output lines and progress texts are collected. */
+async function command(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const lines: string[] = [];
-  const code = await runExploreCommand(
-    ["--callback-url", `${app.base}/callbacks`, "--start-url", `${app.base}/start`, "--reset-url", `${app.base}/reset`, "--port", "0", "--seed", "3", "--max-runs", "8", "--duplicates", "0"],
-    (line) => {
-      lines.push(line);
-      const match = /connectionString=(\S+)/.exec(line);
-      if (match) app!.setConnectionString(match[1]);
-    },
-  );
-  return { code, output: lines.join("\n") };
+  const progress: string[] = [];
+  const code = await runExploreCommand(argv, { out: (line) => lines.push(line), progress: (text) => progress.push(text) }, env);
+  return { code, output: lines.join("\n"), progress };
 }
 
-describe("callsim explore", () => {
-  test("exits 1 with the failing order and its diagram for an app behind a URL", async () => {
-    const { code, output } = await run(true);
-    expect(code).toBe(1);
-    expect(output).toMatch(/Smallest failing order: .*ParticipantsUpdated/);
-    expect(output).toMatch(/answered 500/);
-    expect(output).toMatch(/sequenceDiagram/);
+describe("callsim explore options", () => {
+  test("reads every option from its CALLSIM_* twin when the flag is absent", () => {
+    for (const [name, spec] of Object.entries(EXPLORE_OPTIONS)) {
+      const value = spec.type === "boolean" ? "true" : "v1,v2";
+      const read = readExploreOptions([], { [envName(name)]: value }) as Record<string, unknown>;
+      const expected = spec.type === "boolean" ? true : "multiple" in spec ? ["v1", "v2"] : "v1,v2";
+      expect(read[name], `${envName(name)} for --${name}`).toEqual(expected);
+    }
   });
 
-  test("exits 0 when every explored order passes", async () => {
-    const { code, output } = await run(false);
-    expect(code).toBe(0);
-    expect(output).toMatch(/passed/);
+  test("lets a flag win over its twin", () => {
+    expect(readExploreOptions(["--max-runs", "7"], { CALLSIM_MAX_RUNS: "9" })["max-runs"]).toBe("7");
+  });
+
+  test("exits 2 naming the flag and its twin for a value it cannot use", async () => {
+    const { code, output } = await command(["--app", robustModule], { CALLSIM_MAX_RUNS: "many" });
+    expect(code).toBe(2);
+    expect(output).toMatch(/--max-runs \(or CALLSIM_MAX_RUNS\) must be a whole number/);
+  });
+
+  test("exits 2 when neither an app module nor the app's URLs are given", async () => {
+    const { code, output } = await command(["--seed", "1"]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/give --app <module>, or --callback-url with --start-url/);
+  });
+
+  test("exits 2 naming the readiness bound when no app answers at its URL", async () => {
+    const port = await freePort();
+    const { code, output } = await command(["--port", "0", "--start-url", `http://127.0.0.1:${port}/start`, "--callback-url", `http://127.0.0.1:${port}/callbacks`], { CALLSIM_READY_TIMEOUT_MS: "300" });
+    expect(code).toBe(2);
+    expect(output).toMatch(new RegExp(`the app did not answer at http://127\\.0\\.0\\.1:${port}/ within 300 ms \\(--ready-timeout-ms\\)`));
+  });
+
+  test("exits 2 when its port is taken, saying how to pick another", async () => {
+    const taken = createServer().listen(0, "127.0.0.1");
+    await new Promise((resolve) => taken.once("listening", resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const { code, output } = await command(["--port", port, "--start-url", "http://127.0.0.1:9/start", "--callback-url", "http://127.0.0.1:9/callbacks"]);
+      expect(code).toBe(2);
+      expect(output).toMatch(new RegExp(`port ${port} is already in use .* Pick another with --port \\(or CALLSIM_PORT\\), or 0 for a free one`));
+    } finally {
+      taken.close();
+    }
   });
 
   test("refuses a scenario it does not know with exit 2, listing the ones it does", async () => {
-    const lines: string[] = [];
-    const code = await runExploreCommand(["--callback-url", "http://127.0.0.1:9/cb", "--start-url", "http://127.0.0.1:9/start", "--scenario", "outbound-bussy"], (l) => lines.push(l));
+    const { code, output } = await command(["--callback-url", "http://127.0.0.1:9/cb", "--start-url", "http://127.0.0.1:9/start", "--scenario", "outbound-bussy"]);
     expect(code).toBe(2);
-    expect(lines.join("\n")).toMatch(/no scenario is named "outbound-bussy".*outbound-busy/);
+    expect(output).toMatch(/no scenario is named "outbound-bussy".*outbound-busy/);
+  });
+});
+
+describe("callsim explore --app", () => {
+  test("exits 0 for a robust module and writes one JUnit test case per scenario, and a JSON report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "callsim-explore-"));
+    const junit = join(dir, "junit.xml");
+    const json = join(dir, "report.json");
+    const { code, output, progress } = await command(["--app", robustModule, "--scenario", "outbound-answered,group-call", "--seed", "2", "--reporter", "junit,json", "--junit-file", junit, "--json-file", json]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^PASS outbound-answered: exhaustive: all \d+ allowed orders, 0 failing, seed 2/m);
+    expect(output).toMatch(/^PASS group-call: /m);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    expect(xml).toMatch(/<testsuite name="callsim explore" tests="2" failures="0" errors="0"/);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.exitCode).toBe(0);
+    expect(report.scenarios.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual(["outbound-answered passed", "group-call passed"]);
+    expect(report.scenarios[0].result.exhaustive).toBe(true);
+    expect(progress.at(-1)).toBe(""); // the progress line is cleared before the summary
+  });
+
+  test("exits 1 for a buggy module with the failing order, its replay token and a JUnit failure", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "callsim-explore-"));
+    const junit = join(dir, "junit.xml");
+    const { code, output } = await command(["--app", buggyModule, "--seed", "1", "--reporter", "junit", "--junit-file", junit]);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/^FAIL default-world: /m);
+    const token = /Replay: (v2\.\S+)/.exec(output)![1];
+    expect(readFileSync(junit, "utf8")).toMatch(new RegExp(`<failure message="the handler for (CallConnected|ParticipantsUpdated) threw: event for a call I never answered" type="OrderFailure">[^]*Replay: ${token.replace(/\./g, "\\.")}`));
+    const replay = await command(["--app", buggyModule, "--replay", token]);
+    expect(replay.code).toBe(1);
+    expect(replay.output).toMatch(new RegExp(`The replayed order ${token.replace(/\./g, "\\.")} failed`));
+  });
+
+  test("sets the world's parties from --world, as PUT /emulator/parties/{rawId} takes them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "callsim-explore-"));
+    const world = join(dir, "world.json");
+    writeFileSync(world, JSON.stringify({ parties: { "4:+14255550123": { behavior: "busy" } } }));
+    // An app that expects its call to be answered: in a world where the callee is busy, it fails.
+    const module = join(dir, "caller.mjs");
+    writeFileSync(
+      module,
+      `export default {
+        init: () => ({ types: [] }),
+        start: ({ client, callbackUri }) => client.createCall({ targetParticipant: { phoneNumber: "+14255550123" }, sourceCallIdNumber: { phoneNumber: "+18005550100" } }, callbackUri),
+        handle: ([event], { state }) => void state.types.push(event.type),
+        check: (state) => state.types.some((t) => t.endsWith("CallConnected")) || "the call was never connected",
+      };`,
+    );
+    expect((await command(["--app", module, "--seed", "1", "--max-runs", "1", "--samples", "0"])).code).toBe(0);
+    const busy = await command(["--app", module, "--world", world, "--seed", "1", "--max-runs", "1", "--samples", "0"]);
+    expect(busy.code, busy.output).toBe(1);
+    expect(busy.output).toMatch(/final check failed: the call was never connected/);
+  });
+
+  test("exits 2 for a world file it cannot read, showing the shape it takes", async () => {
+    const { code, output } = await command(["--app", robustModule, "--world", join(APPS, "miniExpress.mjs")]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/--world .* is not a readable JSON file/);
+  });
+
+  test("loads a TypeScript module in a callsim process run with the tsx loader, as the README says", async () => {
+    // spawnCli runs callsim with --import tsx, which is what NODE_OPTIONS="--import tsx" gives a user.
+    const cli = spawnCli(["--app", buggyModule, "--seed", "1"]);
+    let output = "";
+    cli.stdout!.on("data", (d) => (output += d));
+    const bound = setTimeout(() => cli.kill("SIGKILL"), EXIT_BOUND_MS);
+    const code = await new Promise((resolve) => cli.on("exit", resolve));
+    clearTimeout(bound);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/^FAIL default-world: /m);
+  }, CLI_TEST_TIMEOUT_MS);
+
+  test("exits 2 for a module that exports no app, saying what it must export", async () => {
+    const { code, output } = await command(["--app", join(APPS, "miniExpress.mjs")]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/must export an app \(default export, or export const app\) with start\(ctx\) and handle\(events, ctx\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { explore, type ExploreApp } from "../../scenarios/explorer.js";
+import { explore, ExploreSetupError, type ExploreApp } from "../../scenarios/explorer.js";
 
 const agent = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
 const caller = "4:+14255550123";
@@ -123,5 +123,79 @@ describe("explore", () => {
     expect(result.failures).toBe(0);
     expect(result.exhaustive).toBe(true);
     expect(result.summary).toMatch(/^Every one of all \d+ allowed orders passed/);
+  });
+});
+
+describe("explore's order of search", () => {
+  test("runs the plain order first: every answer before the events it caused, no copy", async () => {
+    const orders: string[][] = [];
+    const app = answeringApp(
+      () => ({ seen: [] as string[], callConnectionId: undefined as string | undefined }),
+      (events, ctx) => void ctx.state.seen.push(`${events[0].type.replace("Microsoft.Communication.", "")}${ctx.state.callConnectionId ? "" : " before the answer"}`),
+      { check: (state) => void orders.push(state.seen) },
+    );
+    const result = await explore({ app, seed: 1, duplicates: 1, maxRuns: 1, samples: 0 });
+    // Which event the engine emits first is its business; the plain order keeps it, after the answer, once each.
+    expect([...orders[0]].sort()).toEqual(["CallConnected", "ParticipantsUpdated"]);
+    expect(result.summary).toMatch(/not exhaustive: 1 orders run of at least \d+ \(at most \d+%\); the plain order was run/);
+  });
+
+  test("reports the cheapest failing order: a bug that needs a copy gets one copy and no moved event", async () => {
+    const app = answeringApp(
+      () => ({ connected: 0 }),
+      (events, ctx) => {
+        if (events[0].type.endsWith("CallConnected")) ctx.state.connected++;
+      },
+      { invariant: (state) => state.connected <= 1 || "CallConnected handled twice" },
+    );
+    const result = await explore({ app, seed: 5, all: true, maxRuns: 400, samples: 0 });
+    expect(result.failures).toBeGreaterThan(1);
+    expect(result.failure?.cost).toEqual({ duplicates: 1, moved: 0 });
+    expect(result.failure?.order.filter((o) => o.endsWith("(again)"))).toEqual(["CallConnected (again)"]);
+  });
+
+  test("shrinks a failure found by random sampling to a minimal order", async () => {
+    const app = answeringApp(
+      () => ({ connected: false }),
+      (events, ctx) => {
+        if (events[0].type.endsWith("CallConnected")) ctx.state.connected = true;
+        if (events[0].type.endsWith("ParticipantsUpdated") && !ctx.state.connected) throw new Error("roster before connected");
+      },
+    );
+    // One systematic run (the plain order passes), then random orders until one fails.
+    const result = await explore({ app, seed: 11, maxRuns: 1, samples: 50 });
+    expect(result.coverage.sampled).toBeGreaterThan(0);
+    expect(result.failure?.cost).toEqual({ duplicates: 0, moved: 1 });
+    expect(result.failure?.order.filter((o) => !o.startsWith("app"))).toEqual(["ParticipantsUpdated"]);
+  });
+
+  test("throws ExploreSetupError, not a pass, when the app makes no request", async () => {
+    const idle: ExploreApp = { start: () => undefined, handle: () => undefined };
+    await expect(explore({ app: idle, seed: 1 })).rejects.toThrow(ExploreSetupError);
+    await expect(explore({ app: idle, seed: 1 })).rejects.toThrow(/the app made no request to callsim in this run/);
+  });
+
+  test("goes on, and says so, when the app does not act the same way in a rerun of an order", async () => {
+    let firstRun = true;
+    const app = answeringApp(
+      () => ({}),
+      async (events, ctx) => {
+        // Remembers earlier runs: only the first run's CallConnected handler reads the call's properties.
+        if (events[0].type.endsWith("CallConnected") && firstRun) {
+          firstRun = false;
+          await ctx.client.getCallConnection(events[0].data.callConnectionId).getCallConnectionProperties();
+        }
+      },
+    );
+    const result = await explore({ app, seed: 1, duplicates: 0 });
+    expect(result.coverage.divergent).toBeGreaterThan(0);
+    expect(result.exhaustive).toBe(false);
+    expect(result.summary).toMatch(/the app did not act as it did when the same order ran before/);
+  });
+
+  test("says a replay is one replayed order, not a search", async () => {
+    const app = answeringApp(() => ({}), () => undefined);
+    const result = await explore({ app, replay: "v2.1.0" });
+    expect(result.summary).toBe("The replayed order v2.1.0 passed.");
   });
 });

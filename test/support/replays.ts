@@ -78,7 +78,7 @@ export const REPLAYS: Replay[] = [
   })),
   ...[
     // The creator's leg has no CallDisconnected in the sync recording (findings (f) 7).
-    ["ForEveryoneTest", true, "7000", { "types:CallDisconnected": 98 }],
+    ["ForEveryoneTest", true, "7000", { "types:CallDisconnected": 103 }],
     ["ForEveryoneTestAsync", true, "5001", {}],
     ["Test", false, "7000", {}],
     // This 2025-06-17 run sent the created leg its roster before CallConnected.
@@ -107,7 +107,7 @@ export const REPLAYS: Replay[] = [
     roles: { A: "caller" },
     // Both runs (2024-01-04, 2025-06-17) sent the created leg its roster before CallConnected.
     variants: { createCallOrder: "rosterFirst" },
-    explained: { roster: 99 },
+    explained: { roster: 104 },
     async run(r) {
       r.emulator.setParty(THIRD, { behavior: "noAnswer" });
       const connection = await r.call();
@@ -141,7 +141,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/DtmfRecognizeWithMultipleTextSourcesTest",
     roles: mediaCall,
-    explained: { "types:CallDisconnected": 98 },
+    explained: { "types:CallDisconnected": 103 },
     async run(r) {
       const connection = await r.call();
       await connection.getCallMedia().startRecognizing(target, { kind: "callMediaRecognizeDtmfOptions", playPrompts: [text("Hi"), text("Press a key")], operationContext: "dtmfContext" });
@@ -151,7 +151,7 @@ export const REPLAYS: Replay[] = [
   },
   ...[
     // The 2025-05-16 run sent both legs their roster before CallConnected.
-    ["DtmfRecognizeWithInvalidFileSourcesTest", [INVALID_FILE, INVALID_FILE], "5001", { "results:CallDisconnected": 100 }, ROSTER_FIRST],
+    ["DtmfRecognizeWithInvalidFileSourcesTest", [INVALID_FILE, INVALID_FILE], "5001", { "results:CallDisconnected": 105 }, ROSTER_FIRST],
     ["DtmfRecognizeWithInvalidFileSourceWithValidSourceTest", [INVALID_FILE, FILE], "5002", {}, {}],
   ].map(([name, prompts, terminate, explained, order]): Replay => ({
     recording: `CallMediaAutomatedLiveTests/${name}`,
@@ -184,7 +184,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/PlayMultipleFilesSourcesWithPlayMediaAllTest",
     roles: mediaCall,
-    explained: { "types:PlayStarted": 101 },
+    explained: { "types:PlayStarted": 106 },
     async run(r) {
       const connection = await r.call();
       await connection.getCallMedia().playToAll([file(FILE), file(FILE), file(FILE)], { operationContext: "context" });
@@ -195,7 +195,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/HoldUnholdParticipantInACallTest",
     roles: mediaCall,
-    explained: { "types:CallDisconnected": 98 },
+    explained: { "types:CallDisconnected": 103 },
     async run(r) {
       const connection = await r.call();
       const media = connection.getCallMedia();
@@ -207,7 +207,7 @@ export const REPLAYS: Replay[] = [
     roles: mediaCall,
     // The 2025-05-22 run sent both legs their roster before CallConnected.
     variants: ROSTER_FIRST,
-    explained: { "results:CallDisconnected": 100, "keys:TranscriptionUpdated": 102 },
+    explained: { "results:CallDisconnected": 105, "keys:TranscriptionUpdated": 107 },
     async run(r) {
       const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.test/transcription", locale: "en-US", startTranscription: false };
       const connection = await r.call({ transcriptionOptions });
@@ -225,7 +225,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallMediaAutomatedLiveTests/CreateCallWithMediaStreamingTest",
     roles: mediaCall,
-    explained: { "types:MediaStreamingStarted": 101, "keys:MediaStreamingStopped": 102 },
+    explained: { "types:MediaStreamingStarted": 106, "keys:MediaStreamingStopped": 107 },
     async run(r) {
       const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.test/audio", contentType: "audio" as const, audioChannelType: "mixed" as const, startMediaStreaming: false };
       const connection = await r.call({ mediaStreamingOptions });
@@ -236,7 +236,7 @@ export const REPLAYS: Replay[] = [
   {
     recording: "CallRecordingAutomatedLiveTests/RecordingOperationsTest",
     roles: { A: "caller" },
-    explained: { roster: 99, "types:RecordingStateChanged": 98, "types:CallDisconnected": 98 },
+    explained: { roster: 104, "types:RecordingStateChanged": 103, "types:CallDisconnected": 103 },
     async run(r) {
       const connection = await r.call();
       const { serverCallId } = await connection.getCallConnectionProperties();
@@ -254,7 +254,7 @@ export const REPLAYS: Replay[] = [
 
 /** Recordings of operations callsim does not serve, with the DEVIATIONS row that says so. */
 export const NOT_SERVED: Record<string, number> = {
-  "CallDialogAutomatedLiveTests/DialogOperationsTest": 97,
-  "CallDialogAutomatedLiveTests/DialogOperationsTestAsync": 97,
+  "CallDialogAutomatedLiveTests/DialogOperationsTest": 102,
+  "CallDialogAutomatedLiveTests/DialogOperationsTestAsync": 102,
 };
 

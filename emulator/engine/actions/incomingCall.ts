@@ -1,7 +1,7 @@
 import { after, emit, takeFault, type EngineContext } from "../context.js";
-import { InvalidArgumentError, InvalidCallStateError } from "../errors.js";
+import { ConflictError, InvalidArgumentError, InvalidCallStateError } from "../errors.js";
 import { resultInformation } from "../events.js";
-import { identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
+import { checkRawId, identifierKind, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { invite, onInvitationSettled, ringInWorld, settleSoon, type InvitationOutcome } from "../invitations.js";
 import { isResourceNumber, learnNumber, ownsNumber } from "../ownership.js";
 import { connectLeg, endCall, join, openCall, openConnection } from "../lifecycle.js";
@@ -45,7 +45,9 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
     if (typeof input[field] !== "string" || input[field].length === 0) {
       throw new InvalidArgumentError(field, `${field} is required: a rawId such as 4:+14255550123 or 8:acs:<resource>_<user>.`);
     }
+    checkRawId(input[field], field);
   }
+  checkIncomingCallSubscriptions(ctx);
   // Checked before anything happens: they travel into the IncomingCall event as they are.
   const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
   const customContext = customCallingContext(input.customContext, "customContext");
@@ -73,6 +75,19 @@ export function inviteTarget(ctx: EngineContext, call: ServerCall, fields: Pick<
     offer(ctx, call, invitation, from, { customContext: fields.customCallingContext });
   }
   return invitation;
+}
+
+/**
+ * Rule (assumed): an incoming call is refused (409) while the app has Event Grid subscriptions
+ * for IncomingCall and none of them is validated: Event Grid would deliver it to nobody, and
+ * the app would never hear of it. With no subscription at all the call is placed, and the
+ * answer's incomingCallContext is the way to answer it (a test that drives the app directly).
+ */
+function checkIncomingCallSubscriptions(ctx: EngineContext): void {
+  const subscriptions = ctx.eventGrid.list().filter((s) => s.eventTypes.length === 0 || s.eventTypes.includes("IncomingCall"));
+  if (subscriptions.length === 0 || subscriptions.some((s) => s.state === "active")) return;
+  const why = subscriptions.map((s) => `${s.id} (${s.endpoint}) is ${s.state === "failed" ? "failed" : "awaiting validation"}: ${s.lastError ?? "its endpoint has neither echoed the validationCode nor visited the validationUrl"}`);
+  throw new ConflictError(`No Event Grid subscription for IncomingCall is validated, so the call would reach nobody. ${why.join("; ")}. Fix the endpoint and subscribe again (POST /emulator/subscriptions).`, "subscriptions");
 }
 
 function offer(
@@ -143,7 +158,8 @@ export interface AnswerCallRequest {
 /** Answers an IncomingCall. @see AnswerCall in the 2026-03-12 spec */
 export function answerCall(ctx: EngineContext, request: AnswerCallRequest, apiVersion: string): CallConnection {
   const callbackUri = checkCallbackUri(request.callbackUri, "callbackUri");
-  const answeredBy = request.answeredBy?.id !== undefined ? rawIdFromModel({ communicationUser: request.answeredBy }, "answeredBy") : undefined;
+  // Not held to the ACS user form: the spec's own AnswerCall example answers by "+11234567890".
+  const answeredBy = request.answeredBy?.id !== undefined ? optionalString(request.answeredBy.id, "answeredBy.id") || undefined : undefined;
   const operationContext = optionalString(request.operationContext, "operationContext");
   const fault = takeFault(ctx, "answerCall");
   const { record, invitation } = consume(ctx, request.incomingCallContext, "answer");

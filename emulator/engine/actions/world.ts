@@ -1,6 +1,6 @@
 import { after, type EngineContext } from "../context.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.js";
-import { toIdentifierModel } from "../identifiers.js";
+import { checkRawId, toIdentifierModel } from "../identifiers.js";
 import { settleInvitation } from "../invitations.js";
 import { join, leave, openCall } from "../lifecycle.js";
 import type { ServerCall } from "../model.js";
@@ -21,6 +21,7 @@ export function startExternalCall(ctx: EngineContext, input: ExternalCallInput):
   if (!Array.isArray(input.participants) || input.participants.length === 0 || input.participants.some((p) => typeof p !== "string" || !p)) {
     throw new InvalidArgumentError("participants", "participants must list the rawIds of the people in the call, e.g. [\"4:+14255550123\", \"8:acs:...\"].");
   }
+  input.participants.forEach((rawId, i) => checkRawId(rawId, `participants[${i}]`));
   for (const [field, value] of [["groupCallId", input.groupCallId], ["roomId", input.roomId]] as const) {
     if (value !== undefined && (typeof value !== "string" || !value)) throw new InvalidArgumentError(field, `${field} must be a non-empty string.`);
   }
