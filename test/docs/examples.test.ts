@@ -90,7 +90,7 @@ describe("example scripts run", () => {
   test("explore/firstOrder.ts and scenarios/busy.ts", async () => {
     capture();
     await import("../../examples/explore/firstOrder.js");
-    expect(logged[0]).toMatch(/^A failing order was found .* Smallest failing order: app calls POST :answer → CallConnected/);
+    expect(logged[0]).toMatch(/^A failing order was found .* Smallest failing order \(0 copies, 1 moved event\): app calls POST :answer → CallConnected/);
     expect(logged[1]).toContain("sequenceDiagram");
     await import("../../examples/scenarios/busy.js");
     expect(logged[2]).toBe('{"app":["CreateCallFailed","CallDisconnected"]}');
