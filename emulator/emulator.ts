@@ -22,8 +22,8 @@ import type { PartyBehavior, PartyInput } from "./engine/world.js";
 import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
-import type { EventOrder } from "./engine/eventOrder.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
+import type { Variants } from "./engine/variants.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { shapeCallbackEventData } from "../contracts/shape.js";
 import { RequestLog, type RequestLogEntry } from "./http/requestLog.js";
@@ -89,12 +89,6 @@ export interface EmulatorOptions {
    */
   fetchAudio?: boolean;
   /**
-   * Which of CallConnected and the first ParticipantsUpdated a kind of leg hears first, where
-   * real runs disagree. Defaults: the most recent recordings (DEFAULT_EVENT_ORDER).
-   * @example createEmulator({ eventOrder: { createCall: "rosterFirst" } })
-   */
-  eventOrder?: Partial<EventOrder>;
-  /**
    * Phone numbers (E.164) the emulated resource owns: createCall, addParticipant, transfer or
    * redirect to one of them raises IncomingCall instead of ringing a party in the world.
    */
@@ -111,6 +105,14 @@ export interface EmulatorOptions {
    * the app itself, in orders it chooses, and signing (asynchronous) would hide them from it.
    */
   signCallbacks?: boolean;
+  /**
+   * Where real runs of the same operations disagree, which recorded behaviour to send: codes
+   * (`decline`, `terminate`, `removeLast`) and the order of a leg's first events
+   * (`createCallOrder`, `answerOrder`, `connectOrder`). Each defaults to the most recent
+   * (engine/variants.ts names the choices and their recordings).
+   * @example createEmulator({ variants: { decline: "200/5002", createCallOrder: "rosterFirst" } })
+   */
+  variants?: Partial<Variants>;
 }
 
 /**
@@ -182,9 +184,9 @@ export function createEmulator(options: EmulatorOptions = {}) {
     endedCallRetention: options.endedCallRetention,
     recordingStorageOrigin: options.recordingStorageOrigin,
     audio,
-    eventOrder: options.eventOrder,
     phoneNumbers: options.phoneNumbers,
     shapeEvent: shapeCallbackEventData,
+    variants: options.variants,
   });
   const timeoutMs = delivery.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   const connectionString = () => `endpoint=${endpoint}/;accesskey=${accessKey}`;
@@ -377,6 +379,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
      * @example emulator.speak(serverCallId, "4:+14255550123", "talk to an agent")
      */
     speak: (serverCallId: string, rawId: string, text: string) => engine.media.partySpeaks(serverCallId, rawId, text),
+    /** Picks recorded variants until the next reset (`PUT /emulator/variants`), e.g. `{ terminate: "5001" }`. */
+    setVariants: (variants: Partial<Variants>) => engine.setVariants(variants),
+    /** The variants in force (`GET /emulator/variants`). */
+    variants: (): Variants => engine.variants(),
     /** Plants a failure for the next matching action(s) (`POST /emulator/faults`). */
     addFault: (fault: FaultInput) => engine.addFault(fault),
     /** Every call with its connections, participants and invitations (`GET /emulator/calls`). */

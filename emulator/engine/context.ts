@@ -1,8 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { EventGrid } from "./eventGrid.js";
-import type { EventOrder } from "./eventOrder.js";
 import type { AudioSource } from "./media/audio.js";
-import { buildCallbackEvent, participantModel, RESULT_OK, type CallbackCloudEvent, type CallbackEventName, type EventEnvelope } from "./events.js";
+import { buildCallbackEvent, noteOf, participantModel, RESULT_OK, type CallbackCloudEvent, type CallbackEventName, type EventEnvelope } from "./events.js";
 import { InjectedFaultError } from "./errors.js";
 import { FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import type { IdGenerator } from "./ids.js";
@@ -12,6 +11,7 @@ import type { RecordingStore } from "./recording/recordingStore.js";
 import type { IdentityDirectory } from "./identity/identities.js";
 import type { RoomDirectory } from "./rooms/rooms.js";
 import { CallStore } from "./store.js";
+import type { VariantTable } from "./variants.js";
 import { World } from "./world.js";
 
 /**
@@ -44,8 +44,8 @@ export interface EngineContext {
   readonly audio?: AudioSource;
   /** Fits callback event data to the api-version it is sent for; `undefined` drops the event. */
   readonly shapeEvent?: EventShaper;
-  /** Which of CallConnected and the first roster each kind of leg hears first. */
-  readonly eventOrder: EventOrder;
+  /** Which of the recorded behaviours to send where real runs disagree, first-event orders included (engine/variants.ts). */
+  readonly variants: VariantTable;
 }
 
 /**
@@ -56,6 +56,8 @@ export type EventShaper = (apiVersion: string, name: CallbackEventName, data: Re
 
 /** Sends a built callback event to `destination`, fitted to its api-version. */
 export function sendCallbackEvent(ctx: EngineContext, event: CallbackCloudEvent, name: CallbackEventName, envelope: EventEnvelope, destination: string): void {
+  // Read before shaping, which may copy the data: the note is kept on the built result.
+  const note = noteOf(event.data.resultInformation);
   const data = ctx.shapeEvent ? ctx.shapeEvent(envelope.apiVersion, name, event.data) : event.data;
   if (!data) return;
   event.data = data;
@@ -68,6 +70,7 @@ export function sendCallbackEvent(ctx: EngineContext, event: CallbackCloudEvent,
       callConnectionId: envelope.callConnectionId || undefined,
       serverCallId: envelope.serverCallId,
       event: event as unknown as Record<string, unknown>,
+      note,
     },
     { "content-type": "application/json" },
   );

@@ -28,7 +28,6 @@ import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { checkRawId, phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
-import { eventOrder, type EventOrder } from "./eventOrder.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { IdentityDirectory } from "./identity/identities.js";
@@ -44,6 +43,7 @@ import { RecordingStore } from "./recording/recordingStore.js";
 import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
+import { checkVariants, DEFAULT_VARIANTS, VariantTable, type Variants } from "./variants.js";
 import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
 
 /** What the engine is built from. */
@@ -68,12 +68,12 @@ export interface EngineOptions {
   recordingStorageOrigin?: string;
   /** Reads play files' audio (length, format); without it files play FILE_PLAY_MS and are not fetched. */
   audio?: AudioSource;
-  /** Overrides of DEFAULT_EVENT_ORDER: which of CallConnected and the first roster a kind of leg hears first. */
-  eventOrder?: Partial<EventOrder>;
   /** Phone numbers the resource owns (E.164): a call to one raises IncomingCall. */
   phoneNumbers?: string[];
   /** Fits callback events to each connection's api-version; without it every event is sent as built. */
   shapeEvent?: EventShaper;
+  /** Where real runs disagree, which recorded behaviour to send (defaults: the most recent). */
+  variants?: Partial<Variants>;
 }
 
 /**
@@ -115,7 +115,7 @@ export function createEngine(options: EngineOptions) {
     rooms: new RoomDirectory(clock, ids),
     audio: options.audio,
     shapeEvent: options.shapeEvent,
-    eventOrder: eventOrder(options.eventOrder),
+    variants: new VariantTable({ ...DEFAULT_VARIANTS, ...checkVariants(options.variants) }),
   };
   const view = callConnectionProperties;
   const phoneNumbers = {
@@ -221,6 +221,10 @@ export function createEngine(options: EngineOptions) {
       });
     },
     faults: () => ctx.faults.list(),
+    /** The variants in force (`GET /emulator/variants`). */
+    variants: () => ctx.variants.list(),
+    /** Picks recorded variants, e.g. `{ decline: "200/5002" }` (`PUT /emulator/variants`); a reset restores the emulator's own. */
+    setVariants: (input: unknown) => ctx.variants.set(input),
 
     /** Every call with its connections (and their media), participants, invitations and recordings. */
     calls: () =>
@@ -253,6 +257,7 @@ export function createEngine(options: EngineOptions) {
       ctx.recordings.clear();
       ctx.identities.clear();
       ctx.rooms.clear();
+      ctx.variants.reset();
     },
   };
 }

@@ -72,6 +72,22 @@ export function resultInformation(code: number, subCode: number, message: string
   return { code, subCode, message: `${message} DiagCode: ${diagCode}#${subCode}.@` };
 }
 
+const NOTES = new WeakMap<ResultInformation, string>();
+
+/**
+ * Attaches an explanation to a result: the event keeps the service's message verbatim, and
+ * the explanation goes to the event log (`GET /emulator/events`, `note`), where users look.
+ */
+export function withNote(result: ResultInformation, note: string): ResultInformation {
+  NOTES.set(result, note);
+  return result;
+}
+
+/** The explanation attached to a result, if any. */
+export function noteOf(result: unknown): string | undefined {
+  return typeof result === "object" && result !== null ? NOTES.get(result as ResultInformation) : undefined;
+}
+
 /** Success with an empty message, as CallConnected and ParticipantsUpdated carry it. */
 export const RESULT_OK: ResultInformation = { code: 200, subCode: 0, message: "" };
 

@@ -1,16 +1,13 @@
 import { stopCallRecording } from "./actions/recording.js";
 import { after, emit, emitParticipantsUpdated, type EngineContext, type RosterChange } from "./context.js";
-import { connectionEventSource, resultInformation, type ResultInformation } from "./events.js";
+import { ENDED_BY_API, ONLY_ONE_PARTICIPANT_REMAINING } from "./callEndings.js";
+import { connectionEventSource, type ResultInformation } from "./events.js";
 import { stopMedia } from "./media/mediaQueue.js";
 import { startStreamingOnConnect } from "./media/streaming.js";
-import type { LegOrigin } from "./eventOrder.js";
 import type { CallConnection, CallOrigin, ServerCall } from "./model.js";
+import { firstEventsOrder, type LegOrigin } from "./variants.js";
 
-/** CallDisconnected for the leg whose API call ended the call (REC-NET, 2025). */
-export const ENDED_BY_API = (): ResultInformation =>
-  resultInformation(200, 7000, "Call was ended by Azure Communication Service Call Automation API or a server bot.");
-/** CallDisconnected for every other leg of an ended call (REC-NET, 2025). */
-export const CONVERSATION_ENDED = (): ResultInformation => resultInformation(200, 5001, "This conversation has ended.");
+export { ENDED_BY_API } from "./callEndings.js";
 
 /** Opens a server call. */
 export function openCall(ctx: EngineContext, origin: CallOrigin, extra: Partial<ServerCall> = {}): ServerCall {
@@ -59,14 +56,14 @@ export function join(call: ServerCall, rawId: string, callConnectionId?: string)
 
 /**
  * Marks a connecting leg connected and tells it so: CallConnected and its first roster, in the
- * order legs of its `origin` hear them (DEFAULT_EVENT_ORDER). By default the roster is a
+ * order legs of its `origin` hear them (variants `createCallOrder`, `answerOrder`, `connectOrder`). By default the roster is a
  * change every leg hears; a leg that joined without changing who is in the call passes
  * `{ only: [connection] }` (REC-NET: the creator leg heard no roster when a connectCall leg
  * joined, and the joining leg's first roster was numbered 2).
  */
 export function connectLeg(ctx: EngineContext, call: ServerCall, connection: CallConnection, origin: LegOrigin, roster: RosterChange = { include: [connection] }): void {
   if (connection.state !== "connecting" || call.ended) return;
-  const order = ctx.eventOrder[origin];
+  const order = firstEventsOrder(ctx.variants, origin);
   if (order === "rosterFirst") emitParticipantsUpdated(ctx, call, roster);
   connection.state = "connected";
   emit(ctx, connection, "CallConnected", { operationContext: connection.operationContext, resultInformation: { code: 200, subCode: 0, message: "" } });
@@ -74,31 +71,46 @@ export function connectLeg(ctx: EngineContext, call: ServerCall, connection: Cal
   startStreamingOnConnect(ctx, connection);
 }
 
+/** Why someone left, for the CallDisconnected of the legs it concerns. */
+export interface Leaving {
+  /** The leaving leg's CallDisconnected, when the leaver is an app leg (default: 7000, it hung up). */
+  leaver?: ResultInformation;
+  /** The app legs left alone when the call ends for want of two participants (default: 5010). */
+  remaining?: ResultInformation;
+  /** Who made them leave (a remover), and what that leg hears if the call ends. */
+  by?: { connection: CallConnection; result: ResultInformation };
+}
+
 /**
  * Someone leaves. A call needs at least two participants (JS live tests), so when fewer
  * remain the call ends for everyone; otherwise the others get the new roster.
- * @param result - CallDisconnected for the leaving leg, when the leaver is an app leg
+ * CreateCallToAcsConnectCallAndHangupTest: the leg that hangs up hears 7000, the leg left
+ * alone 5010.
  */
-export function leave(ctx: EngineContext, call: ServerCall, rawId: string, result: ResultInformation = CONVERSATION_ENDED()): void {
+export function leave(ctx: EngineContext, call: ServerCall, rawId: string, leaving: Leaving = {}): void {
   const participant = call.participants.get(rawId);
   if (!participant || call.ended) return;
   call.participants.delete(rawId);
   if (participant.callConnectionId) {
     const leg = ctx.store.connections.get(participant.callConnectionId);
-    if (leg) disconnectLeg(ctx, leg, result);
+    if (leg) disconnectLeg(ctx, leg, leaving.leaver ?? ENDED_BY_API());
   }
-  if (call.participants.size < 2) endCall(ctx, call);
-  else emitParticipantsUpdated(ctx, call);
+  if (call.participants.size >= 2) return emitParticipantsUpdated(ctx, call);
+  const remaining = leaving.remaining ?? ONLY_ONE_PARTICIPANT_REMAINING();
+  endCall(ctx, call, (connection) => (connection === leaving.by?.connection ? leaving.by.result : remaining));
 }
 
-/** Ends a call for everyone: `initiator` hears 7000, every other leg 5001. */
-export function endCall(ctx: EngineContext, call: ServerCall, initiator?: CallConnection): void {
+/**
+ * Ends a call for everyone; `outcome` says what each live leg hears (by default the 5010 of
+ * a leg left alone).
+ */
+export function endCall(ctx: EngineContext, call: ServerCall, outcome: (connection: CallConnection) => ResultInformation = ONLY_ONE_PARTICIPANT_REMAINING): void {
   if (call.ended) return;
   call.ended = true;
   stopCallRecording(ctx, call);
   for (const invitation of ctx.store.ringingInvitations(call)) cancelInvitationTimers(ctx, invitation);
   for (const connection of ctx.store.liveConnections(call)) {
-    disconnectLeg(ctx, connection, connection === initiator ? ENDED_BY_API() : CONVERSATION_ENDED());
+    disconnectLeg(ctx, connection, outcome(connection));
   }
   call.participants.clear();
   ctx.store.retire(call);

@@ -99,7 +99,8 @@ export interface IncomingCallRecord {
   from: string;
   to: string;
   callerDisplayName: string;
-  customContext: { voipHeaders: Record<string, string>; sipHeaders: Record<string, string> };
+  /** Absent when the caller sent none: the event then has no customContext key (recorded IncomingCall bodies). */
+  customContext?: { voipHeaders: Record<string, string>; sipHeaders: Record<string, string> };
   /** The invitation this context answers, when the call is one the app itself placed or redirected. */
   invitationId?: string;
   consumedBy?: "answer" | "reject" | "redirect";

@@ -61,6 +61,8 @@ export interface EventRecord {
   /** The event object (CloudEvent or Event Grid event) as POSTed inside a JSON array. */
   event: Record<string, unknown>;
   createdAt: number;
+  /** callsim's explanation of the outcome for the person debugging (why a file failed, …); never sent. */
+  note?: string;
   state: "pending" | "delivered" | "deadLettered";
   attempts: DeliveryAttempt[];
 }
@@ -195,6 +197,7 @@ export class Outbox {
       state: "pending",
       attempts: [],
     };
+    if (input.note !== undefined) record.note = input.note;
     this.log.push(record);
     this.pending++;
     if (this.pending > this.counts.maxPendingSeen) this.counts.maxPendingSeen = this.pending;

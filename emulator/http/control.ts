@@ -99,6 +99,8 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):dtmf$", 200, ({ params, body }) => engine.media.partyPressesKeys(params[0], checkRawId(params[1], "rawId"), object(body).tones), ["tones"]),
     route("POST", "^/emulator/calls/([^/]+)/participants/(.+):speak$", 200, ({ params, body }) => engine.media.partySpeaks(params[0], checkRawId(params[1], "rawId"), object(body).text), ["text"]),
     route("GET", "^/emulator/faults$", 200, () => engine.faults()),
+    route("GET", "^/emulator/variants$", 200, () => engine.variants()),
+    route("PUT", "^/emulator/variants$", 200, ({ body }) => engine.setVariants(object(body))),
     route("GET", "^/emulator/requests$", 200, () => options.requests?.() ?? []),
     route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body)), ["action", "status", "code", "subCode", "message", "async", "times"]),
     route("GET", "^/emulator/forgeries$", 200, () => options.forgeries?.list() ?? []),

@@ -8,7 +8,7 @@ const resource = `4:${RESOURCE_PHONE}`;
 export const answerIncoming: Scenario = {
   name: "answer-incoming",
   title: "Incoming call answered; the caller hangs up later",
-  source: "reference/callautomation/EVENT-SEQUENCES.md §2 and §10 (5001 on the other leg)",
+  source: "reference/callautomation/EVENT-SEQUENCES.md §2 and §10; 5010 for the leg left alone (contracts/recordings CreateCallToAcsConnectCallAndHangupTest.json)",
   async steps(ctx) {
     const { incomingCallContext, serverCallId } = ctx.emulator.placeIncomingCall({ from: caller, to: resource });
     const { callConnectionProperties } = await ctx.client.answerCall(incomingCallContext, ctx.callbackUri);
@@ -16,7 +16,7 @@ export const answerIncoming: Scenario = {
     await ctx.waitFor("ParticipantsUpdated", "app");
     ctx.emulator.hangUpParty(serverCallId, caller);
   },
-  expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "CallDisconnected 200/5001"] },
+  expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "CallDisconnected 200/5010"] },
 };
 
 /** The app rejects an incoming call: no callback event at all, and the call ends. */

@@ -7,7 +7,7 @@ function outboundFailed(name: string, behavior: Exclude<PartyBehavior, "answer">
   return {
     name,
     title,
-    source: "reference/callautomation/EVENT-SEQUENCES.md §1 (CreateCallFailed), ERROR-CODES.md (8538, 8539, 8541, 8544)",
+    source: "reference/callautomation/EVENT-SEQUENCES.md §1 (CreateCallFailed), ERROR-CODES.md (8539, 8541, 8544), contracts/recordings CreateCallAndRejectAsync.json (603/0)",
     world: (emulator) => void emulator.setParty(`4:${CALLEE_PHONE}`, { behavior, delayMs: 3_000 }),
     async steps(ctx) {
       const { callConnectionProperties } = await ctx.client.createCall(
@@ -22,7 +22,7 @@ function outboundFailed(name: string, behavior: Exclude<PartyBehavior, "answer">
 }
 
 /** The callee declines. */
-export const outboundDeclined = outboundFailed("outbound-declined", "decline", "603/8538", "Outbound 1:1 call, declined by the callee");
+export const outboundDeclined = outboundFailed("outbound-declined", "decline", "603/0", "Outbound 1:1 call, declined by the callee");
 /** The callee is busy. */
 export const outboundBusy = outboundFailed("outbound-busy", "busy", "486/8539", "Outbound 1:1 call, callee busy");
 /** The callee never answers; the network stops ringing. */

@@ -77,7 +77,7 @@ describe.each(TRANSPORTS)("createCall over %s", (transport) => {
     });
 
     test.each([
-      ["decline", 603, 8538],
+      ["decline", 603, 0],
       ["busy", 486, 8539],
       ["unreachable", 480, 8544],
     ] as const)("reports a callee that is %s with CreateCallFailed then CallDisconnected (%i/%i)", async (behavior, code, subCode) => {
@@ -92,6 +92,30 @@ describe.each(TRANSPORTS)("createCall over %s", (transport) => {
       expect(h.eventTypes(id)).toEqual(["CreateCallFailed", "CallDisconnected"]);
       const error = await result.callConnection.getCallConnectionProperties().catch((e) => e);
       expect(error.statusCode).toBe(404);
+    });
+
+    // CreateCallAndRejectAsync (603/0) and CreateCallAndReject (200/5002): the same operations, two runs;
+    // both events carry the same resultInformation.
+    test.each([
+      ["603/0 and the service's message by default", undefined, { code: 603, subCode: 0, message: "Call ended successfully as it was declined from callee. DiagCode: 603#0.@" }],
+      ["200/5002 when the decline variant asks for it", "200/5002", { code: 200, subCode: 5002, message: "The conversation has ended. DiagCode: 0#5002.@" }],
+    ] as const)("reports a declined call on CreateCallFailed and CallDisconnected with %s", async (_, variant, expected) => {
+      if (variant) expect((await h.control("PUT", "/emulator/variants", { decline: variant })).body).toMatchObject({ decline: variant });
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent("4:+14255550123")}`, { behavior: "decline" });
+      const result = await h.client.createCall({ targetParticipant: pstn, sourceCallIdNumber: callerId }, h.callbackUri);
+      const id = result.callConnectionProperties.callConnectionId!;
+      expect((await h.waitForEvent("CreateCallFailed", id)).resultInformation).toEqual(expected);
+      expect((await h.waitForEvent("CallDisconnected", id)).resultInformation).toEqual(expected);
+    });
+
+    test("refuses a variant it does not know, and a choice a variant does not have, naming them", async () => {
+      const unknown = await h.control("PUT", "/emulator/variants", { hangUp: "5001" });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toMatch(/hangUp is not a variant; the variants are decline, terminate, removeLast, createCallOrder, answerOrder, connectOrder/);
+      const wrong = await h.control("PUT", "/emulator/variants", { decline: "486/0" });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error.message).toMatch(/decline must be one of "603\/0", "200\/5002"/);
+      expect((await h.control("GET", "/emulator/variants")).body).toEqual({ decline: "603/0", terminate: "7000", removeLast: "5002", createCallOrder: "connectedFirst", answerOrder: "connectedFirst", connectOrder: "rosterFirst" });
     });
 
     test("times out a callee that never answers when the network stops ringing (408/8541)", async () => {

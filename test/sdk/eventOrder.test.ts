@@ -38,15 +38,17 @@ describe.each(TRANSPORTS)("event order over %s", (transport) => {
     const second = await h.client.connectCall({ kind: "serverCallLocator", id: first.serverCallId }, h.callbackUri);
     const secondId = second.callConnectionProperties.callConnectionId!;
     await h.waitForEvent("CallConnected", secondId);
+    // The connectCall leg hears the same roster again, alone, shortly after CallConnected.
+    await h.waitForEvent("ParticipantsUpdated", secondId, (d) => d.sequenceNumber === 4);
     await first.connection.removeParticipant({ communicationUserId: user(2) });
     await h.waitForEvent("RemoveParticipantSucceeded", first.id);
     await h.settle();
     const [ofFirst, ofSecond] = [rosters(first.id).at(-1)!.data, rosters(secondId).at(-1)!.data];
     expect(ofFirst.participants).toHaveLength(2);
     expect(ofFirst.sequenceNumber).toBe(ofSecond.sequenceNumber);
-    // The first leg skips the number of the second leg's joining roster.
-    expect(rosters(first.id).map((e) => e.data.sequenceNumber)).toEqual([1, 2, 4]);
-    expect(rosters(secondId).map((e) => e.data.sequenceNumber)).toEqual([3, 4]);
+    // The first leg skips the numbers of the second leg's joining rosters.
+    expect(rosters(first.id).map((e) => e.data.sequenceNumber)).toEqual([1, 2, 5]);
+    expect(rosters(secondId).map((e) => e.data.sequenceNumber)).toEqual([3, 4, 5]);
   });
 
   test("a mute moves the roster version by 2", async () => {
@@ -61,22 +63,34 @@ describe.each(TRANSPORTS)("event order over %s", (transport) => {
 describe.each(TRANSPORTS)("event order variants over %s", (transport) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ transport, eventOrder: { createCall: "rosterFirst" } });
+    h = await startHarness({ transport, variants: { createCallOrder: "rosterFirst" } });
   });
   afterAll(() => h.close());
+  beforeEach(() => h.reset());
 
-  test("eventOrder createCall rosterFirst sends a created leg its roster before CallConnected", async () => {
+  test("variant createCallOrder rosterFirst sends a created leg its roster before CallConnected", async () => {
     // REC-NET CreateCallToAcsConnectCallAndHangupTestAsync (2025-06-17): PU before CC on the created leg.
     const result = await h.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, h.callbackUri);
     const id = result.callConnectionProperties.callConnectionId!;
     await h.waitForEvent("CallConnected", id);
     expect(h.eventTypes(id)).toEqual(["ParticipantsUpdated", "CallConnected"]);
   });
+
+  test("PUT /emulator/variants connectOrder connectedFirst sends a connectCall leg CallConnected first, until the next reset", async () => {
+    expect((await h.control("PUT", "/emulator/variants", { connectOrder: "connectedFirst" })).body).toMatchObject({ connectOrder: "connectedFirst", createCallOrder: "rosterFirst" });
+    const started = await h.control("POST", "/emulator/calls", { participants: [user(7), "4:+14255550123"] });
+    const result = await h.client.connectCall({ kind: "serverCallLocator", id: started.body.serverCallId }, h.callbackUri);
+    const id = result.callConnectionProperties.callConnectionId!;
+    await h.waitForEvent("ParticipantsUpdated", id);
+    expect(h.eventTypes(id)).toEqual(["CallConnected", "ParticipantsUpdated"]);
+    await h.reset();
+    expect((await h.control("GET", "/emulator/variants")).body).toMatchObject({ connectOrder: "rosterFirst", createCallOrder: "rosterFirst" });
+  });
 });
 
-describe("eventOrder option", () => {
-  test("refuses an order it does not know with an error naming the option", () => {
-    expect(() => createEmulator({ selfCheck: true, eventOrder: { createCall: "sometimes" as never } })).toThrow(/eventOrder\.createCall must be connectedFirst or rosterFirst/);
-    expect(() => createEmulator({ selfCheck: true, eventOrder: { hangUp: "rosterFirst" } as never })).toThrow(/eventOrder\.hangUp is not a kind of leg/);
+describe("first-event order variants", () => {
+  test("refuses an order a variant does not have with an error naming the variant and its choices", () => {
+    expect(() => createEmulator({ selfCheck: true, variants: { createCallOrder: "sometimes" as never } })).toThrow(/createCallOrder must be one of "connectedFirst", "rosterFirst"/);
+    expect(() => createEmulator({ selfCheck: true, variants: { hangUpOrder: "rosterFirst" } as never })).toThrow(/hangUpOrder is not a variant/);
   });
 });

@@ -71,6 +71,15 @@ describe.each(TRANSPORTS)("incomingCall over %s", (transport) => {
       expect(event.data.incomingCallContext).toMatch(/^eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0\./);
     });
 
+    test("from a phone number has callerDisplayName \"\" and no customContext key when the caller sent none", async () => {
+      const { event } = await ring();
+      // DialogOperationsTest (PSTN caller); no recorded IncomingCall has a customContext key.
+      expect(event.data.callerDisplayName).toBe("");
+      expect(Object.keys(event.data)).toEqual(["to", "from", "serverCallId", "callerDisplayName", "incomingCallContext", "correlationId"]);
+      const post = h.receiver.received.find((r) => r.body.includes(event))!;
+      expect(post.raw).not.toContain("customContext");
+    });
+
     test("is answered once: CallConnected and ParticipantsUpdated follow, a second answer is refused", async () => {
       const { event } = await ring();
       const answered = await h.client.answerCall(event.data.incomingCallContext, h.callbackUri, { operationContext: "ans" });

@@ -42,7 +42,7 @@ describe.each(TRANSPORTS)("moveParticipants over %s", (transport) => {
     const source = await connectedCall(user(2));
     await target.connection.moveParticipants([{ communicationUserId: user(2) }], source.id);
     const gone = await h.waitForEvent("CallDisconnected", source.id);
-    expect(gone.resultInformation?.subCode).toBe(5001);
+    expect(gone.resultInformation?.subCode).toBe(5010);
     const error = await source.connection.getCallConnectionProperties().catch((e) => e);
     expect(error.statusCode).toBe(404);
   });

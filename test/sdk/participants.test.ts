@@ -92,7 +92,7 @@ describe.each(TRANSPORTS)("participants over %s", (transport) => {
   });
 
   describe("cancelAddParticipantOperation", () => {
-    test("cancels a ringing invitation with CancelAddParticipantSucceeded 487/5234", async () => {
+    test("cancels a ringing invitation with CancelAddParticipantSucceeded 200/5300", async () => {
       await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "noAnswer" });
       const { id, connection } = await connectedCall();
       const added = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
@@ -101,7 +101,12 @@ describe.each(TRANSPORTS)("participants over %s", (transport) => {
       const ok = await h.waitForEvent("CancelAddParticipantSucceeded", id);
       expect(ok.invitationId).toBe(added.invitationId);
       expect(ok.operationContext).toBe("cancel");
-      expect(ok.resultInformation).toMatchObject({ code: 487, subCode: 5234 });
+      // CancelAddParticipantTestAsync (2025-06-15).
+      expect(ok.resultInformation).toEqual({
+        code: 200,
+        subCode: 5300,
+        message: `addParticipants failed for participant ${user(2)}. Underlying reason: The conversation has ended. DiagCode: 0#5300.@`,
+      });
       await h.settle();
       expect(h.eventTypes(id)).not.toContain("AddParticipantFailed");
     });
@@ -134,12 +139,26 @@ describe.each(TRANSPORTS)("participants over %s", (transport) => {
       expect(roster.participants.map((p: any) => p.identifier.communicationUserId)).not.toContain(user(2));
     });
 
-    test("ends the call when one of the last two participants is removed", async () => {
+    test("ends the call with 5002 when the app removes the last other participant", async () => {
       const { id, connection } = await connectedCall();
       await connection.removeParticipant({ communicationUserId: user(1) });
       await h.waitForEvent("RemoveParticipantSucceeded", id);
-      await h.waitForEvent("CallDisconnected", id);
+      const disconnected = await h.waitForEvent("CallDisconnected", id);
+      // RemoveAUserCallTest.
+      expect(disconnected.resultInformation).toEqual({ code: 200, subCode: 5002, message: "The conversation has ended. DiagCode: 0#5002.@" });
       expect(h.eventTypes(id).at(-1)).toBe("CallDisconnected");
+    });
+
+    test("ends the call with 5300 for the remover when the removeLast variant asks for it", async () => {
+      await h.control("PUT", "/emulator/variants", { removeLast: "5300" });
+      const { id, connection } = await connectedCall();
+      await connection.removeParticipant({ communicationUserId: user(1) });
+      // RemoveAUserCallTestAsync.
+      expect((await h.waitForEvent("CallDisconnected", id)).resultInformation).toEqual({
+        code: 200,
+        subCode: 5300,
+        message: "Call ended for this participant as it was removed from the conversation by another participant. DiagCode: 0#5300.@",
+      });
     });
 
     test("sends RemoveParticipantFailed for a planted asynchronous fault, and the participant stays", async () => {

@@ -70,3 +70,8 @@ export function useMediaHarness(options: Parameters<typeof startHarness>[0]): Ha
   beforeEach(() => current!.reset());
   return new Proxy({} as Harness, { get: (_, key) => (current as unknown as Record<string | symbol, unknown>)[key] });
 }
+
+/** The event log's note on the first `type` event of a connection: callsim's explanation, never sent. */
+export function noteOf(h: Harness, type: string, id: string): string | undefined {
+  return h.emulator.events({ callConnectionId: id, type }).at(0)?.note;
+}

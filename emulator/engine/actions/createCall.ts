@@ -2,6 +2,7 @@ import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } f
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { isPhoneNumber, phoneNumberFromModel, rawIdFromModel } from "../identifiers.js";
+import { declinedCall } from "../callEndings.js";
 import { invitationFailure, onInvitationSettled } from "../invitations.js";
 import { learnNumber } from "../ownership.js";
 import { inviteTarget } from "./incomingCall.js";
@@ -100,6 +101,7 @@ onInvitationSettled("createCall", (ctx, invitation, outcome) => {
   // A group call stands while any target has answered or still rings.
   const othersRinging = ctx.store.ringingInvitations(call).length > 0;
   if (connection.state !== "connecting" || othersRinging) return;
-  const result = invitationFailure(outcome, invitation, "createCall");
+  // A decline is recorded (CreateCallAndReject, its Async twin); the other outcomes are assumed.
+  const result = outcome === "decline" ? declinedCall(ctx.variants) : invitationFailure(outcome, invitation, "createCall");
   failCreateCall(ctx, connection, result);
 });

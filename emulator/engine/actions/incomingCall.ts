@@ -31,8 +31,6 @@ export const ANSWERED_ELSEWHERE = () =>
  */
 export const MAX_REDIRECT_HOPS = 70;
 
-const NO_CUSTOM_CONTEXT = () => ({ voipHeaders: {}, sipHeaders: {} });
-
 /** What the control plane's `POST /emulator/incoming-calls` takes. */
 export interface IncomingCallInput {
   from: string;
@@ -52,7 +50,7 @@ export function placeIncomingCall(ctx: EngineContext, input: IncomingCallInput):
   checkIncomingCallSubscriptions(ctx);
   // Checked before anything happens: they travel into the IncomingCall event as they are.
   const callerDisplayName = optionalString(input.callerDisplayName, "callerDisplayName");
-  const customContext = customCallingContext(input.customContext, "customContext") ?? { voipHeaders: {}, sipHeaders: {} };
+  const customContext = customCallingContext(input.customContext, "customContext");
   if (identifierKind(input.to) === "phoneNumber") learnNumber(ctx, input.to.slice(2));
   const call = openCall(ctx, "incoming");
   join(call, input.from);
@@ -74,7 +72,7 @@ export function inviteTarget(ctx: EngineContext, call: ServerCall, fields: Pick<
   const offeredToApp = isResourceNumber(ctx, fields.target);
   const invitation = invite(ctx, call, { ...fields, offeredToApp });
   if (offeredToApp || identifierKind(fields.target) === "communicationUser") {
-    offer(ctx, call, invitation, from, { customContext: fields.customCallingContext ?? NO_CUSTOM_CONTEXT() });
+    offer(ctx, call, invitation, from, { customContext: fields.customCallingContext });
   }
   return invitation;
 }
@@ -104,7 +102,8 @@ function offer(
     serverCallId: call.serverCallId,
     from,
     to: invitation.target,
-    callerDisplayName: extra.callerDisplayName ?? (identifierKind(from) === "phoneNumber" ? from.slice(2) : ctx.ids.displayName()),
+    // A phone caller has no display name (DialogOperationsTest: callerDisplayName "").
+    callerDisplayName: extra.callerDisplayName ?? (identifierKind(from) === "phoneNumber" ? "" : ctx.ids.displayName()),
     customContext: extra.customContext,
     invitationId: invitation.invitationId,
     createdAt: ctx.clock.now(),
@@ -118,7 +117,8 @@ function offer(
       from: toIdentifierModel(record.from),
       serverCallId: record.serverCallId,
       callerDisplayName: record.callerDisplayName,
-      customContext: record.customContext,
+      // No customContext key when the caller sent none (recorded IncomingCall bodies have none).
+      ...(record.customContext ? { customContext: record.customContext } : {}),
       incomingCallContext: record.incomingCallContext,
       correlationId: call.correlationId,
     },

@@ -1,6 +1,7 @@
 import { after, emit, emitParticipantsUpdated, MEDIA_STATE_VERSION_STEP, takeFault, type EngineContext } from "../context.js";
 import { CallNotEstablishedError, InvalidArgumentError, NotFoundError } from "../errors.js";
-import { resultInformation, RESULT_OK } from "../events.js";
+import { REMOVED_BY_PARTICIPANT, removedLastParticipant } from "../callEndings.js";
+import { resultInformation, RESULT_OK, withNote } from "../events.js";
 import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, onInvitationSettled, settleInvitation } from "../invitations.js";
 import { learnNumber } from "../ownership.js";
@@ -97,8 +98,8 @@ onInvitationSettled("addParticipant", (ctx, invitation, outcome) => {
 });
 
 /**
- * Withdraws a ringing invitation: CancelAddParticipantSucceeded with 487/5234 and no
- * AddParticipantFailed after it (REC-NET CancelAddParticipantTest, 2025).
+ * Withdraws a ringing invitation: CancelAddParticipantSucceeded with 200/5300 and no
+ * AddParticipantFailed after it (CancelAddParticipantTestAsync, 2025-06-15).
  * @see CallConnection_CancelAddParticipant
  */
 export function cancelAddParticipant(
@@ -118,13 +119,13 @@ export function cancelAddParticipant(
     const base = { invitationId: invitation.invitationId, operationContext };
     if (!fault && invitation.state === "ringing") {
       settleInvitation(ctx, invitation, "canceled");
-      const message = `addParticipants failed for participant ${invitation.target}. Underlying reason: The Call Has Been Cancelled.`;
-      emit(ctx, connection, "CancelAddParticipantSucceeded", { ...base, resultInformation: resultInformation(487, 5234, message) }, callbackUri);
+      const message = `addParticipants failed for participant ${invitation.target}. Underlying reason: The conversation has ended.`;
+      emit(ctx, connection, "CancelAddParticipantSucceeded", { ...base, resultInformation: resultInformation(200, 5300, message) }, callbackUri);
     } else {
       // Rule (assumed): an invitation that was already answered, declined or timed out cannot be cancelled.
       const result = fault
         ? resultInformation(fault.status, fault.subCode, fault.message)
-        : resultInformation(400, 8585, `Invitation ${invitation.invitationId} has already ${invitation.state === "accepted" ? "been answered" : "ended"}; there is nothing to cancel.`);
+        : withNote(resultInformation(400, 8585, "Action failed, the invitation is no longer ringing."), `Invitation ${invitation.invitationId} has already ${invitation.state === "accepted" ? "been answered" : "ended"}; there is nothing to cancel.`);
       emit(ctx, connection, "CancelAddParticipantFailed", { ...base, resultInformation: result }, callbackUri);
     }
   });
@@ -133,7 +134,8 @@ export function cancelAddParticipant(
 
 /**
  * Removes a participant. RemoveParticipantSucceeded, then the roster without them; removing
- * one of the last two ends the call (DOC-ACTIONS, JS live tests).
+ * one of the last two ends the call (DOC-ACTIONS, JS live tests): the remover's leg hears
+ * 5002 (RemoveAUserCallTest; variant `removeLast`), a removed app leg 5300.
  * @see CallConnection_RemoveParticipant
  */
 export function removeParticipant(
@@ -159,7 +161,7 @@ export function removeParticipant(
     }
     if (!call.participants.has(rawId)) return;
     emit(ctx, connection, "RemoveParticipantSucceeded", { ...fields, resultInformation: RESULT_OK }, callbackUri);
-    leave(ctx, call, rawId);
+    leave(ctx, call, rawId, { leaver: REMOVED_BY_PARTICIPANT(), by: { connection, result: removedLastParticipant(ctx.variants) } });
   });
   return { operationContext };
 }

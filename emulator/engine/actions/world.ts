@@ -55,7 +55,7 @@ export function startExternalCall(ctx: EngineContext, input: ExternalCallInput):
 
 /**
  * A simulated party hangs up. A caller who leaves while still ringing the app abandons the call.
- * Rule (assumed): the app's legs then hear CallDisconnected 200/5001, as for any ended conversation.
+ * When that leaves the app alone, its leg hears 5010 (lifecycle `leave`).
  */
 export function partyHangUp(ctx: EngineContext, serverCallId: string, rawId: string): void {
   const call = ctx.store.call(serverCallId);

@@ -1,4 +1,4 @@
-import { resultInformation, type ResultInformation } from "../events.js";
+import { resultInformation, withNote, type ResultInformation } from "../events.js";
 import { INVALID_FILE_FORMAT } from "./mediaResults.js";
 import { playDurationMs, unplayableSource, type PlaySource } from "./playSources.js";
 
@@ -14,9 +14,12 @@ export type AudioSource = (uri: string) => Promise<AudioProbe>;
 /** The sources' total length, or the first one that cannot be played and why. */
 export type SourcesOutcome = { durationMs: number } | { index: number; result: ResultInformation };
 
-/** PlayFailed / RecognizeFailed / HoldFailed for a file that could not be downloaded (8536). */
+/**
+ * PlayFailed / RecognizeFailed / HoldFailed for a file that could not be downloaded (8536,
+ * the troubleshooting page's message); why goes to the event log's note.
+ */
 export const FILE_DOWNLOAD_FAILED = (uri: string, reason: string) =>
-  resultInformation(400, 8536, `Action failed, file could not be downloaded: ${uri} (${reason}). The URL must be reachable by the service.`);
+  withNote(resultInformation(400, 8536, "Action failed, file could not be downloaded.", false), `${uri} could not be downloaded (${reason}); the URL must be reachable by the service.`);
 
 /**
  * Works out how long `sources` play, reading file lengths through `audio` when one is given

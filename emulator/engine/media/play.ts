@@ -59,12 +59,14 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
   };
   const playing = (outcome: SourcesOutcome) => {
     if (operation.state !== "running") return; // canceled while its files were read
+    // A failed play holds its targets too, until it has failed (PlayInvalidFileSourceWithPlayMediaTest).
+    held = holdForPlay(ctx, call, targets);
     if ("result" in outcome) {
       emitMedia(ctx, connection, "PlayFailed", { ...fields, resultInformation: outcome.result, failedPlaySourceIndex: outcome.index }, callbackUri);
       finish(ctx, connection, operation);
+      releaseAfterPlay(ctx, call, held);
       return;
     }
-    held = holdForPlay(ctx, call, targets);
     emitMedia(ctx, connection, "PlayStarted", { ...fields, resultInformation: ACTION_COMPLETED() }, callbackUri);
     if (loop) return; // runs until canceled, interrupted or the call ends
     const completed = () => {

@@ -6,7 +6,8 @@ import type { Participant, ServerCall } from "../model.js";
  * play to specific participants puts them on hold in the roster while it lasts: a
  * ParticipantsUpdated with `isOnHold: true` before PlayStarted, and one with `false` after
  * PlayCompleted (here also after PlayCanceled), each moving the roster version by 2 (seq 1,
- * 3, 5). A play to everyone holds nobody; a recognition's prompt holds nobody either
+ * 3, 5). A play that fails holds them too, with `false` after PlayFailed
+ * (PlayInvalidFileSourceWithPlayMediaTest). A play to everyone holds nobody; a recognition's prompt holds nobody either
  * (DtmfRecognizeWithMultipleTextSourcesTest: no roster change in 13 s of prompt and silence).
  * Participants already on hold stay as they are and are not taken off hold after.
  * @returns the participants this play put on hold

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { resultInformation, type ResultInformation } from "../events.js";
 import { optionalString } from "../validation.js";
 import type { PartyInput } from "../world.js";
-import { INITIAL_SILENCE_TIMEOUT, OPERATION_CANCELED } from "./mediaResults.js";
+import { INITIAL_SILENCE_TIMEOUT, OPERATION_CANCELED, PLAY_PROMPT_FAILED } from "./mediaResults.js";
 import { emitMedia, enqueue, finish } from "./mediaQueue.js";
 import type { HeardInput, MediaOperation } from "./mediaState.js";
 import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
@@ -79,7 +79,7 @@ export function recognize(ctx: EngineContext, callConnectionId: string, request:
       if (fault) return end({ failed: resultInformation(fault.status, fault.subCode, fault.message) });
       prepareSources(prompts, ctx.audio, (prompt) => {
         if (operation.state !== "running" || phase !== "prompt") return; // canceled, or barged into, while its files were read
-        if ("result" in prompt) return end({ failed: prompt.result, failedPlaySourceIndex: prompt.index });
+        if ("result" in prompt) return end({ failed: PLAY_PROMPT_FAILED(prompt.result), failedPlaySourceIndex: prompt.index });
         // Barge-in: a party with input ready interrupts a prompt that allows it.
         if (prompt.durationMs === 0 || (rules.interruptPrompt && ctx.world.party(target).input.length > 0)) listen(true);
         else schedule(prompt.durationMs, () => listen(true));

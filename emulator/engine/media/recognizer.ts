@@ -57,7 +57,7 @@ export function createRecognizer(rules: RecognitionRules, host: RecognizerHost) 
     }
     host.schedule(tones.length * DTMF_TONE_MS + rules.interToneMs, () => {
       settled = true;
-      host.end(dtmfOutcome(INTER_DIGIT_TIMEOUT()));
+      host.end({ failed: INTER_DIGIT_TIMEOUT() });
     });
   };
 

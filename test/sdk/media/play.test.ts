@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { silentWav } from "../../../emulator/audio/wav.js";
 import { FILE_PLAY_MS, SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
 import { TRANSPORTS } from "../../support/harness.js";
-import { caller, connectedCall, elapsed, file, text, useMediaHarness } from "../../support/media.js";
+import { caller, connectedCall, elapsed, file, noteOf, text, useMediaHarness } from "../../support/media.js";
 
 describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
   const h = useMediaHarness({ transport });
@@ -68,12 +68,13 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     await h.waitForEvent("PlayCompleted", id, (d) => d.operationContext === "urgent");
   });
 
-  test("fails a file that is not a WAV with PlayFailed 400/8535 and the source's index", async () => {
+  test("fails a file that is not a WAV with PlayFailed 400/8535, the service's message and the source's index; the reason is in the event log", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([text("Hi"), file("https://media.example.com/menu.mp3?sig=1")], { operationContext: "bad" });
     const failed = await h.waitForEvent("PlayFailed", id);
-    expect(failed).toMatchObject({ operationContext: "bad", failedPlaySourceIndex: 1, resultInformation: { code: 400, subCode: 8535 } });
-    expect(failed.resultInformation?.message).toMatch(/menu\.mp3.*WAV/);
+    // PlayInvalidFileSourceWithPlayMediaTest: the message is the service's, with no DiagCode.
+    expect(failed).toMatchObject({ operationContext: "bad", failedPlaySourceIndex: 1, resultInformation: { code: 400, subCode: 8535, message: "Action failed, file format is invalid." } });
+    expect(noteOf(h, "PlayFailed", id)).toMatch(/menu\.mp3.*WAV/);
     expect(h.eventTypes(id)).not.toContain("PlayStarted");
   });
 
@@ -148,23 +149,25 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([file(`${base}/missing.wav`)]);
     const failed = await h.waitForEvent("PlayFailed", id);
-    expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536 } });
-    expect(failed.resultInformation?.message).toMatch(/HTTP 404/);
+    expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536, message: "Action failed, file could not be downloaded." } });
+    expect(noteOf(h, "PlayFailed", id)).toMatch(/HTTP 404/);
   });
 
   test("fails a WAV that is not mono 16-bit 16 kHz, and a file that is not WAV, with 400/8535", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([file(`${base}/stereo.wav`)], { operationContext: "stereo" });
     const stereo = await h.waitForEvent("PlayFailed", id, (d) => d.operationContext === "stereo");
-    expect(stereo.resultInformation?.message).toMatch(/2 channel\(s\), 16-bit, 44100 Hz/);
+    expect(stereo.resultInformation).toMatchObject({ code: 400, subCode: 8535 });
+    expect(noteOf(h, "PlayFailed", id)).toMatch(/2 channel\(s\), 16-bit, 44100 Hz/);
     await media.playToAll([file(`${base}/notes.txt`)], { operationContext: "text" });
     expect((await h.waitForEvent("PlayFailed", id, (d) => d.operationContext === "text")).resultInformation).toMatchObject({ code: 400, subCode: 8535 });
   });
 
-  test("fails a recognize prompt that cannot be downloaded with RecognizeFailed 400/8536", async () => {
+  test("fails a recognize prompt that cannot be downloaded with RecognizeFailed 500/8511", async () => {
     const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
     await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", playPrompt: file(`${base}/missing.wav`) });
-    expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8536 });
+    expect(await h.waitForEvent("RecognizeFailed", id)).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 500, subCode: 8511 } });
+    expect(noteOf(h, "RecognizeFailed", id)).toMatch(/400\/8536/);
   });
 
   test("sends HoldFailed for hold music that cannot be downloaded", async () => {

@@ -43,6 +43,14 @@ describe.each(TRANSPORTS)("CallMedia play to participants over %s", (transport) 
     expect((await connection.getParticipant(caller)).isOnHold).toBe(false);
   });
 
+  test("a play that fails holds the participant until PlayFailed, as recorded", async () => {
+    // PlayInvalidFileSourceWithPlayMediaTest: seq 3 held, PlayFailed 400/8535, seq 5 free.
+    const { id, media } = await connectedCall(h);
+    await media.play([{ kind: "fileSource", url: "https://media.example.com/prompt.mp3" }], [caller]);
+    await h.waitForEvent("ParticipantsUpdated", id, (d) => d.sequenceNumber === 5);
+    expect(story(id)).toEqual(["CallConnected", "ParticipantsUpdated 1 free", "ParticipantsUpdated 3 held", "PlayFailed", "ParticipantsUpdated 5 free"]);
+  });
+
   test("a play to everyone holds nobody", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([text("Hi")]);

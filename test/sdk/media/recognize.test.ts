@@ -35,10 +35,13 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514 } });
     });
 
-    onVirtualClock("stops after interToneTimeoutInSeconds without a key with 8532 and the keys so far", async () => {
+    test("fails with RecognizeFailed 400/8532 when the caller pauses longer than interToneTimeoutInSeconds", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "12" }]);
-      await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, interToneTimeoutInSeconds: 1 }));
-      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8532 } });
+      await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, interToneTimeoutInSeconds: 1, operationContext: "pin" }));
+      const failed = await h.waitForEvent("RecognizeFailed", id);
+      // The SDKs' RecognizeFailed reasons and the apps' RecognizeFailed handlers name 8532 (mediaResults.ts).
+      expect(failed).toMatchObject({ operationContext: "pin", resultInformation: { code: 400, subCode: 8532, message: "Action failed, inter-digit silence timeout reached." } });
+      expect(h.eventTypes(id)).not.toContain("RecognizeCompleted");
     });
 
     onVirtualClock("fails with RecognizeFailed 400/8510 when the caller stays silent for initialSilenceTimeoutInSeconds", async () => {
@@ -81,8 +84,8 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(elapsed(h, silent.id, "CallConnected", "RecognizeFailed")).toBe(5000);
       const keys = await connectedCall(h, [{ dtmf: "12" }]);
       await recognize(keys.id, { maxTonesToCollect: 4 });
-      expect((await h.waitForEvent("RecognizeCompleted", keys.id)).resultInformation).toMatchObject({ subCode: 8532 });
-      expect(elapsed(h, keys.id, "CallConnected", "RecognizeCompleted")).toBe(2 * DTMF_TONE_MS + 2000);
+      expect((await h.waitForEvent("RecognizeFailed", keys.id)).resultInformation).toMatchObject({ subCode: 8532 });
+      expect(elapsed(h, keys.id, "CallConnected", "RecognizeFailed")).toBe(2 * DTMF_TONE_MS + 2000);
       expect(DTMF_TONE_MS).toBe(100);
     });
 
@@ -133,10 +136,15 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["four", "two"] }, resultInformation: { subCode: 8531 } });
     });
 
-    test("fails a prompt that is not a WAV with RecognizeFailed 400/8535", async () => {
+    test("fails a prompt that cannot be played with RecognizeFailed 500/8511 and failedPlaySourceIndex", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
-      await media.startRecognizing(caller, dtmf({ playPrompt: file("https://media.example.com/menu.ogg") }));
-      expect(await h.waitForEvent("RecognizeFailed", id)).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8535 } });
+      await media.startRecognizing(caller, dtmf({ playPrompts: [text("Hi"), file("https://media.example.com/menu.ogg")], operationContext: "dtmfContext" }));
+      // DtmfRecognizeWithInvalidFileSourcesTest: 500/8511, the service's message without a DiagCode.
+      expect(await h.waitForEvent("RecognizeFailed", id)).toMatchObject({
+        operationContext: "dtmfContext",
+        failedPlaySourceIndex: 1,
+        resultInformation: { code: 500, subCode: 8511, message: "Action failed, encountered failure while trying to play the prompt." },
+      });
     });
   });
 
