@@ -1,4 +1,4 @@
-import type { Chooser, RunOutcome } from "./explorerRun.js";
+import type { Chooser, RunOutcome, Visit } from "./explorerRun.js";
 
 /** How far an order strays from the plain one: copies delivered, events moved ahead of their turn. */
 export interface OrderCost {
@@ -34,6 +34,12 @@ export interface SearchProgress {
   notRun: number;
   /** Every order cheaper than this was run (undefined when exhaustive). */
   completeBelow?: OrderCost;
+  /** Distinct states reached (0 when the search did not prune by state). */
+  states: number;
+  /** Runs cut short at a state explored before, at no greater cost. */
+  pruned: number;
+  /** Why the search could not prune by state, when it could not. */
+  stateless?: string;
 }
 
 /** A stable key for a cost, so the cheapest pending prefix is taken first. */
@@ -46,8 +52,8 @@ const key = (cost: OrderCost) => cost.duplicates * 1_000_000 + cost.moved;
  * one, and the orders run so far are every order below a cost, which is what the report states.
  */
 export async function searchByCost(
-  run: (choose: Chooser) => Promise<RunOutcome>,
-  options: { maxRuns: number; all: boolean; onRun(outcome: RunOutcome): void },
+  run: (choose: Chooser, visit?: Visit) => Promise<RunOutcome>,
+  options: { maxRuns: number; all: boolean; prune: boolean; onRun(outcome: RunOutcome): void },
 ): Promise<SearchProgress> {
   const buckets = new Map<number, Array<{ prefix: number[]; cost: OrderCost }>>();
   const push = (prefix: number[], cost: OrderCost) => {
@@ -58,17 +64,47 @@ export async function searchByCost(
   push([], { duplicates: 0, moved: 0 });
   const failing: RunOutcome[] = [];
   let runs = 0;
+  // State-based pruning: the cheapest cost at which each state was reached. A state reached
+  // again at no smaller cost has its futures explored already (or queued, cheapest first).
+  const visited = new Map<string, number>();
+  let pruned = 0;
+  let stateless = options.prune ? undefined : "state-based pruning was turned off";
+  const totals = () => ({ states: visited.size, pruned, stateless });
   for (;;) {
     const cheapest = Math.min(...buckets.keys());
-    if (!Number.isFinite(cheapest)) return { runs, failing, exhaustive: true, notRun: 0 };
+    if (!Number.isFinite(cheapest)) return { runs, failing, exhaustive: true, notRun: 0, ...totals() };
     const bucket = buckets.get(cheapest)!;
     if (runs >= options.maxRuns || (failing.length > 0 && !options.all)) {
       const notRun = [...buckets.values()].reduce((n, b) => n + b.length, 0);
-      return { runs, failing, exhaustive: false, notRun, completeBelow: bucket[0].cost };
+      return { runs, failing, exhaustive: false, notRun, completeBelow: bucket[0].cost, ...totals() };
     }
     const { prefix, cost } = bucket.shift()!;
     if (bucket.length === 0) buckets.delete(cheapest);
-    const outcome = await run((_, step) => prefix[step] ?? 0);
+    let spent = 0;
+    const choose: Chooser = (candidates, step) => {
+      const choice = prefix[step] ?? 0;
+      const picked = candidates[choice];
+      spent += picked?.kind === "event" && picked.duplicate ? 1_000_000 : choice > 0 ? 1 : 0;
+      return choice;
+    };
+    // The states before decision prefix.length were reached by the run that queued this prefix.
+    const visit: Visit | undefined =
+      stateless === undefined
+        ? (step, fingerprint) => {
+            if (step < prefix.length || stateless !== undefined) return true;
+            const state = fingerprint();
+            if (!("fingerprint" in state)) {
+              stateless = `the app's state cannot be fingerprinted: ${state.why}`;
+              return true;
+            }
+            const before = visited.get(state.fingerprint);
+            if (before !== undefined && before <= spent) return false;
+            visited.set(state.fingerprint, spent);
+            return true;
+          }
+        : undefined;
+    const outcome = await run(choose, visit);
+    if (outcome.pruned) pruned++;
     runs++;
     options.onRun(outcome);
     if (outcome.failure) failing.push(outcome);
