@@ -1,10 +1,12 @@
 import { inProcessBinding, runOnce, type AppBinding, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry, type Visit } from "./explorerRun.js";
 import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost } from "./explorerSearch.js";
 import { ExploreSetupError } from "./exploreErrors.js";
+import type { Independence } from "./explorerIndependence.js";
 import type { Scenario } from "./scenario.js";
 
 export type { AppContext, ExploreApp } from "./explorerRun.js";
 export type { OrderCost } from "./explorerSearch.js";
+export type { Independence } from "./explorerIndependence.js";
 export { ExploreSetupError } from "./exploreErrors.js";
 
 /** Options of {@link explore}. */
@@ -33,6 +35,8 @@ export interface ExploreOptions<S> {
    * functions) is explored without it, and the report says so.
    */
   prune?: boolean;
+  /** What the app asserts about its handlers; default the app's own `independence`, else "none" (see {@link ExploreApp.independence}). */
+  independence?: Independence;
   /** Called after every run, e.g. for a progress line. */
   onProgress?(progress: { runs: number; failures: number }): void;
 }
@@ -108,6 +112,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   const duplicates = options.duplicates ?? 1;
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
   const binding = () => ("deliver" in options.app ? options.app : inProcessBinding(options.app));
+  const independence = options.independence ?? options.app.independence ?? "none";
   const run = (choose: Chooser, visit?: Visit) => runOnce(binding(), options.scenario, seed, duplicates, choose, visit);
   let runs = 0;
   let failures = 0;
@@ -138,7 +143,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
       divergent++;
       return 0;
     }, visit);
-  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, prune: options.prune ?? true, onRun: counted });
+  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, prune: options.prune ?? true, independence, onRun: counted });
   const failing = search.failing;
   let sampled = 0;
   if (!search.exhaustive && (failing.length === 0 || options.all)) {

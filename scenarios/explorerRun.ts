@@ -4,6 +4,7 @@ import { createSdkHttpClient } from "../emulator/http/sdkHttpClient.js";
 import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import { fingerprintState, type AppFingerprint } from "./explorerState.js";
+import type { Independence } from "./explorerIndependence.js";
 import type { Scenario } from "./scenario.js";
 
 /** What the app under exploration gets in every run. */
@@ -34,6 +35,11 @@ export interface ExploreApp<S = any> {
    * Set order aside), which holds when `state` is all the app keeps between events.
    */
   fingerprint?(state: S): string;
+  /**
+   * "perCall" asserts that the handlers keep state per call (and per callback URL): events of
+   * different calls commute, and the explorer runs one order of each such swap. Default "none".
+   */
+  independence?: Independence;
 }
 
 /** One thing the explorer may let happen next. */
@@ -67,7 +73,7 @@ export interface RunOutcome {
  */
 export type Visit = (step: number, fingerprint: () => AppFingerprint) => boolean;
 
-/** Picks among the allowed next steps; `step` counts decisions in this run. */
+/** Picks among the allowed next steps (or -1: none, the run is pruned); `step` counts decisions in this run. */
 export type Chooser = (candidates: Step[], step: number) => number;
 
 /** What a binding gets for one run. */
@@ -97,6 +103,8 @@ export interface AppBinding {
   invariant?(): string | undefined;
   /** A broken final check, once the run has nothing left to do. */
   check?(): string | undefined;
+  /** What the app asserts about its handlers (see {@link ExploreApp.independence}). */
+  independence?: Independence;
   /** The app's state as a fingerprint, for state-based pruning; absent when it cannot be known (an app behind a URL). */
   fingerprint?(): AppFingerprint;
   /** Runs once the run is over and its held answers are released: waits (bounded) for the app to settle. */
@@ -157,6 +165,7 @@ export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
     quiet: () => new Promise<void>((resolve) => setImmediate(resolve)),
     invariant: () => verdict("invariant", app.invariant),
     check: () => verdict("final check", app.check),
+    independence: app.independence,
     fingerprint: () => (ctx.state === undefined && !app.fingerprint ? { why: "it keeps no state for the explorer (no init)" } : fingerprintState(ctx.state, app.fingerprint)),
   };
 }
@@ -236,6 +245,11 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
         break;
       }
       const index = choose(candidates, step);
+      // A chooser answers -1 when every order from here is covered elsewhere.
+      if (index === -1) {
+        pruned = true;
+        break;
+      }
       choices.push(index);
       branching.push(candidates.length);
       duplicateFroms.push(duplicateFrom);
@@ -314,7 +328,8 @@ function allowed(pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>
 /**
  * The fingerprint of a decision point: the app's state, the emulator's (its calls, the clock,
  * what it was asked), what is left to deliver in candidate order, and which events a copy may
- * repeat (a set: a copy's place among the candidates does not change its cost).
+ * repeat (a set: a copy's place among the candidates does not change its cost); with the copies
+ * left on the side.
  */
 function stateOf(binding: AppBinding, emulator: Emulator, pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>>, duplicatesLeft: number, history: string[]): AppFingerprint {
   const app = binding.fingerprint?.() ?? { why: "it runs behind a URL, where the explorer cannot see its state" };
@@ -328,9 +343,9 @@ function stateOf(binding: AppBinding, emulator: Emulator, pool: Step[], delivere
     history,
     pool: pool.map((s) => (s.kind === "event" ? eventKey(s) : s.kind === "response" ? s.label : s.kind)),
     delivered: delivered.map(eventKey).sort(),
-    duplicatesLeft,
   });
-  return { fingerprint: `${app.fingerprint}\n${world}` };
+  // The copies left are apart: a state with fewer left has a subset of the futures of the same state with more.
+  return { fingerprint: `${app.fingerprint}\n${world}`, copiesLeft: duplicatesLeft };
 }
 
 function message(error: unknown): string {

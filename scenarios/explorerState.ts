@@ -37,7 +37,7 @@ export function canonical(value: unknown): string {
 }
 
 /** The app's state fingerprint, or why there is none. */
-export type AppFingerprint = { fingerprint: string } | { why: string };
+export type AppFingerprint = { fingerprint: string; copiesLeft?: number } | { why: string };
 
 /** Fingerprints an app's state with its own function, or by default with {@link canonical}. */
 export function fingerprintState<S>(state: S, own?: (state: S) => string): AppFingerprint {

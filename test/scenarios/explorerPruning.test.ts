@@ -4,7 +4,7 @@ import { SCENARIOS } from "../../scenarios/catalog/index.js";
 import { scenarioApp } from "../../scenarios/scenarioApp.js";
 import { inProcessBinding, runOnce } from "../../scenarios/explorerRun.js";
 import { searchByCost } from "../../scenarios/explorerSearch.js";
-import { actsAfterTheEnd, assumesAnswerFirst, assumesConnectedFirst, countsCopies, robust } from "./apps/inProcessApps.js";
+import { actsAfterTheEnd, assumesAnswerFirst, assumesConnectedFirst, countsCopies, robust, twoCalls } from "./apps/inProcessApps.js";
 import { app as trustsTheAnswer } from "./apps/answeringModule.buggy.js";
 
 /** Every class of buggy in-process app in the suite, each with the settings its own test uses. */
@@ -75,5 +75,22 @@ describe("state-based pruning loses nothing", () => {
     expect(result.exhaustive).toBe(true);
     expect(result.coverage.stateless).toMatch(/its state holds a function; give the app a fingerprint\(state\) function/);
     expect(result.summary).toMatch(/without state-based pruning: the app's state cannot be fingerprinted/);
+  });
+});
+
+describe("independent calls (sleep sets)", () => {
+  test("an app that asserts per-call state is explored exhaustively in fewer runs, and still passes", async () => {
+    const plain = await explore({ app: twoCalls({ buggy: false }), seed: 1, duplicates: 0, independence: "none" });
+    const reduced = await explore({ app: twoCalls({ buggy: false }), seed: 1, duplicates: 0 });
+    expect(plain.exhaustive && reduced.exhaustive).toBe(true);
+    expect(plain.failures + reduced.failures).toBe(0);
+    expect(reduced.runs).toBeLessThan(plain.runs);
+  });
+
+  test("the reduced search finds the bug the full one finds, with a failing order of the same cost", async () => {
+    const plain = await explore({ app: twoCalls({ buggy: true }), seed: 1, duplicates: 0, independence: "none", prune: false, maxRuns: 20_000 });
+    const reduced = await explore({ app: twoCalls({ buggy: true }), seed: 1, duplicates: 0 });
+    expect(reduced.failure?.reason).toBe(plain.failure?.reason);
+    expect(reduced.failure?.cost).toEqual(plain.failure?.cost);
   });
 });

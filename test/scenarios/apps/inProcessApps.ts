@@ -82,3 +82,24 @@ export const robust = () =>
     },
     { check: (state) => state.connected && state.rosters === 1 },
   );
+
+/** Answers two incoming calls at start and keeps what it learns per call: its handlers commute across calls. */
+export const twoCalls = (options: { buggy: boolean }): ExploreApp<{ calls: Record<string, { seen: string[]; connected: boolean }> }> => ({
+  init: () => ({ calls: {} }),
+  independence: "perCall",
+  async start(ctx) {
+    const answers = ["4:+14255550123", "4:+14255550124"].map((from) => {
+      const { incomingCallContext } = ctx.emulator.placeIncomingCall({ from, to: "4:+18005550100" });
+      return ctx.client.answerCall(incomingCallContext, ctx.callbackUri);
+    });
+    await Promise.all(answers);
+  },
+  handle([event], { state }) {
+    const call = (state.calls[event.data.callConnectionId] ??= { seen: [], connected: false });
+    if (call.seen.includes(event.id)) return;
+    call.seen = [...call.seen, event.id].sort();
+    if (event.type.endsWith("CallConnected")) call.connected = true;
+    if (options.buggy && event.type.endsWith("ParticipantsUpdated") && !call.connected) throw new Error("roster for a call that is not connected");
+  },
+  check: (state) => Object.values(state.calls).every((c) => c.connected) || "a call never connected",
+});
