@@ -10,6 +10,7 @@ import { sustainedWithEvents, type SustainedTurn } from "./sustained.js";
 import { actionToCallback, captureFloorSamples, type Spread } from "./latency.js";
 import { flowLatencies, flowsPerSecond, heapPerLiveCall } from "./inProcess.js";
 import { overload } from "./overload.js";
+import { exploreCatalog } from "./explore.js";
 
 const LOAD = { connections: 16, durationMs: Number(process.env.BENCH_DURATION_MS ?? 2_000), warmupMs: 500 };
 /** Turns of bare route and callsim each in the throughput comparison. */
@@ -25,6 +26,34 @@ const medianBy = <T>(values: T[], by: (value: T) => number): T => [...values].so
 
 async function main(): Promise<void> {
   process.stderr.write(`callsim benchmark (loopback, this machine; load average ${loadavg()[0].toFixed(1)} at the start)\n`);
+  // BENCH_ONLY=explore measures the explorer alone (the rest takes minutes).
+  if (process.env.BENCH_ONLY !== "explore") await serviceRows();
+  await exploreRows();
+  await printTable();
+}
+
+/** The explorer over the catalog, pruned and plain side by side. */
+async function exploreRows(): Promise<void> {
+  const scenarios = await exploreCatalog(Number(process.env.BENCH_EXPLORE_PLAIN_MAX_RUNS ?? 2_000));
+  const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+  const how = (m: { runs: number; exhaustive: boolean }) => `${fmt(m.runs)} runs${m.exhaustive ? "" : " (not exhaustive)"}`;
+  for (const { name, pruned, plain } of scenarios) {
+    row(`explore ${name}, pruned / plain`, `${how(pruned)}, ${fmt(pruned.states)} states, ${secs(pruned.ms)} / ${how(plain)}, ${secs(plain.ms)}`, fmt(plain.runs / pruned.runs, 1));
+  }
+  const sum = (pick: (s: (typeof scenarios)[number]) => number) => scenarios.reduce((n, s) => n + pick(s), 0);
+  const prunedMs = sum((s) => s.pruned.ms);
+  const plainMs = sum((s) => s.plain.ms);
+  const exhaustive = scenarios.filter((s) => s.pruned.exhaustive).length;
+  row(
+    "explore the whole catalog, pruned (default settings)",
+    `${secs(prunedMs)}, ${exhaustive} of ${scenarios.length} scenarios exhaustive; ${fmt((sum((s) => s.pruned.runs) * 1000) / prunedMs)} orders/s, ${fmt((sum((s) => s.pruned.states) * 1000) / prunedMs)} states/s`,
+    "",
+    "< 10 s, all exhaustive",
+  );
+  row("explore the whole catalog, plain (same run)", `${secs(plainMs)}, ${scenarios.filter((s) => s.plain.exhaustive).length} of ${scenarios.length} exhaustive; ${fmt((sum((s) => s.plain.runs) * 1000) / plainMs)} orders/s`, fmt(plainMs / prunedMs, 1));
+}
+
+async function serviceRows(): Promise<void> {
 
   // Cold start: spawn to the connection string, five times; idle memory of the last one.
   // In turns with the bare fastify server's start (spawn to its URL line), the floor of any
@@ -158,6 +187,9 @@ async function main(): Promise<void> {
     "bounded, flat",
   );
 
+}
+
+async function printTable(): Promise<void> {
   const header: [string, string, string, string] = ["measure", "result", "x baseline", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;

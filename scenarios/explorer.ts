@@ -1,10 +1,12 @@
-import { inProcessBinding, runOnce, type AppBinding, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry } from "./explorerRun.js";
+import { inProcessBinding, runOnce, type AppBinding, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry, type Visit } from "./explorerRun.js";
 import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost } from "./explorerSearch.js";
 import { ExploreSetupError } from "./exploreErrors.js";
+import type { Independence } from "./explorerIndependence.js";
 import type { Scenario } from "./scenario.js";
 
 export type { AppContext, ExploreApp } from "./explorerRun.js";
 export type { OrderCost } from "./explorerSearch.js";
+export type { Independence } from "./explorerIndependence.js";
 export { ExploreSetupError } from "./exploreErrors.js";
 
 /** Options of {@link explore}. */
@@ -27,6 +29,14 @@ export interface ExploreOptions<S> {
   all?: boolean;
   /** Runs spent shrinking a failing order to a minimal one. Default 200. */
   shrinkRuns?: number;
+  /**
+   * Do not explore a state twice (the app's state, the emulator's, what is left to deliver).
+   * Default true; an app whose state cannot be fingerprinted (behind a URL, or holding
+   * functions) is explored without it, and the report says so.
+   */
+  prune?: boolean;
+  /** What the app asserts about its handlers; default the app's own `independence`, else "none" (see {@link ExploreApp.independence}). */
+  independence?: Independence;
   /** Called after every run, e.g. for a progress line. */
   onProgress?(progress: { runs: number; failures: number }): void;
 }
@@ -58,6 +68,12 @@ export interface ExploreCoverage {
   completeBelow?: OrderCost;
   /** Steps at which a rerun of an order offered fewer choices than its first run (the app did not act the same way). */
   divergent?: number;
+  /** Distinct states the systematic search reached (0 without state-based pruning). */
+  states: number;
+  /** Systematic runs cut short at a state explored before: every order through it was covered by the earlier run's subtree. */
+  pruned: number;
+  /** Why the search did not prune by state, when it did not. */
+  stateless?: string;
 }
 
 /** What an exploration found. */
@@ -96,7 +112,8 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   const duplicates = options.duplicates ?? 1;
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
   const binding = () => ("deliver" in options.app ? options.app : inProcessBinding(options.app));
-  const run = (choose: Chooser) => runOnce(binding(), options.scenario, seed, duplicates, choose);
+  const independence = options.independence ?? options.app.independence ?? "none";
+  const run = (choose: Chooser, visit?: Visit) => runOnce(binding(), options.scenario, seed, duplicates, choose, visit);
   let runs = 0;
   let failures = 0;
   const counted = (outcome: RunOutcome) => {
@@ -113,20 +130,20 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     const summary = failure
       ? `The replayed order ${options.replay} failed${named(options)}: ${failure.order.join(" → ")}. Reason: ${failure.reason}.`
       : `The replayed order ${options.replay} passed${named(options)}.`;
-    return { scenario: options.scenario?.name, seed, runs: 1, exhaustive: false, coverage: { systematic: 1, sampled: 0, shrinking: 0, notRun: 0 }, failures: failure ? 1 : 0, failure, summary };
+    return { scenario: options.scenario?.name, seed, runs: 1, exhaustive: false, coverage: { systematic: 1, sampled: 0, shrinking: 0, notRun: 0, states: 0, pruned: 0 }, failures: failure ? 1 : 0, failure, summary };
   }
 
   // An app that reacts late or keeps state across runs may offer fewer steps when an order is
   // rerun: the search then takes the plain step there and says so, rather than stopping.
   let divergent = 0;
-  const rerun = (choose: Chooser) =>
+  const rerun = (choose: Chooser, visit?: Visit) =>
     run((candidates, step) => {
       const choice = choose(candidates, step);
       if (choice < candidates.length) return choice;
       divergent++;
       return 0;
-    });
-  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, onRun: counted });
+    }, visit);
+  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, prune: options.prune ?? true, independence, onRun: counted });
   const failing = search.failing;
   let sampled = 0;
   if (!search.exhaustive && (failing.length === 0 || options.all)) {
@@ -146,7 +163,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     smallest = shrunk.outcome;
     shrinking = shrunk.runs;
   }
-  const coverage: ExploreCoverage = { systematic: search.runs, sampled, shrinking, notRun: search.notRun, completeBelow: search.completeBelow, divergent };
+  const coverage: ExploreCoverage = { systematic: search.runs, sampled, shrinking, notRun: search.notRun, completeBelow: search.completeBelow, divergent, states: search.states, pruned: search.pruned, stateless: search.stateless };
   return report(options, seed, runs, search.exhaustive, coverage, failing.length, smallest);
 }
 
@@ -171,7 +188,7 @@ function named(options: ExploreOptions<unknown>): string {
 /** What the systematic search guarantees, in words. */
 export function coverageText(result: Pick<ExploreResult, "exhaustive" | "coverage">): string {
   const { coverage } = result;
-  if (result.exhaustive) return `exhaustive: all ${coverage.systematic} allowed orders`;
+  if (result.exhaustive) return `exhaustive: ${allOrders(coverage)}`;
   if (coverage.divergent && coverage.notRun === 0) return `${coverage.systematic} orders run, but the app did not act the same way in reruns (${coverage.divergent} step(s)): not a guarantee`;
   const below = coverage.completeBelow;
   const complete = !below
@@ -187,13 +204,26 @@ export function coverageText(result: Pick<ExploreResult, "exhaustive" | "coverag
         : `; every order with at most ${below.duplicates - 1} copies was run`;
   const share = Math.floor((100 * coverage.systematic) / (coverage.systematic + coverage.notRun));
   const sampled = coverage.sampled > 0 ? `, then ${coverage.sampled} seeded random orders` : "";
-  return `not exhaustive: ${coverage.systematic} orders run of at least ${coverage.systematic + coverage.notRun} (at most ${share}%)${complete}${sampled}`;
+  return `not exhaustive: ${coverage.systematic} orders run of at least ${coverage.systematic + coverage.notRun} (at most ${share}%)${complete}${sampled}${pruning(coverage)}`;
+}
+
+/** "all N allowed orders", or with state-based pruning, how many runs covered every allowed order. */
+function allOrders(coverage: ExploreCoverage): string {
+  if (coverage.states === 0 || coverage.stateless) return `all ${coverage.systematic} allowed orders${pruning(coverage)}`;
+  return `all allowed orders, in ${coverage.systematic} runs${pruning(coverage)}`;
+}
+
+/** What state-based pruning did, or why there was none. */
+function pruning(coverage: ExploreCoverage): string {
+  if (coverage.stateless) return ` (without state-based pruning: ${coverage.stateless})`;
+  if (coverage.states === 0) return "";
+  return ` (${coverage.pruned} cut short at a state already explored; ${coverage.states} distinct states)`;
 }
 
 function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhaustive: boolean, coverage: ExploreCoverage, failures: number, smallest: RunOutcome | undefined): ExploreResult {
   const failure = smallest && failureOf(seed, smallest);
   const stoppedEarly = failures > 0 && !options.all;
-  const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? `all ${coverage.systematic} allowed orders` : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
+  const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? allOrders(coverage) : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
   const shrunk = failure ? ` (${plural(failure.cost.duplicates, "copy", "copies")}, ${plural(failure.cost.moved, "moved event", "moved events")})` : "";
   const summary = failure
     ? `${stoppedEarly ? "A failing order was found after" : `${failures} of`} ${scope}${stoppedEarly ? "" : " failed"}${named(options)}. Smallest failing order${shrunk}: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`

@@ -3,6 +3,8 @@ import { createEmulator, type Emulator } from "../emulator/index.js";
 import { createSdkHttpClient } from "../emulator/http/sdkHttpClient.js";
 import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
 import { ExploreSetupError } from "./exploreErrors.js";
+import { fingerprintState, type AppFingerprint } from "./explorerState.js";
+import type { Independence } from "./explorerIndependence.js";
 import type { Scenario } from "./scenario.js";
 
 /** What the app under exploration gets in every run. */
@@ -27,6 +29,17 @@ export interface ExploreApp<S = any> {
   invariant?(state: S, ctx: AppContext<S>): boolean | string | void;
   /** Checked once a run has nothing left to do. */
   check?(state: S, ctx: AppContext<S>): boolean | string | void;
+  /**
+   * A text equal for two states exactly when the app will act the same from either: the
+   * explorer does not explore a state twice. By default the state's canonical JSON (Map and
+   * Set order aside), which holds when `state` is all the app keeps between events.
+   */
+  fingerprint?(state: S): string;
+  /**
+   * "perCall" asserts that the handlers keep state per call (and per callback URL): events of
+   * different calls commute, and the explorer runs one order of each such swap. Default "none".
+   */
+  independence?: Independence;
 }
 
 /** One thing the explorer may let happen next. */
@@ -50,9 +63,17 @@ export interface RunOutcome {
   duplicateFrom: number[];
   trace: TraceEntry[];
   failure?: string;
+  /** True when the run was cut short at a state already explored (its futures were run before). */
+  pruned?: boolean;
 }
 
-/** Picks among the allowed next steps; `step` counts decisions in this run. */
+/**
+ * Asked before decision `step` whether to go on from the state reached; `fingerprint` answers
+ * that state's fingerprint, or why there is none. Answering false ends the run as pruned.
+ */
+export type Visit = (step: number, fingerprint: () => AppFingerprint) => boolean;
+
+/** Picks among the allowed next steps (or -1: none, the run is pruned); `step` counts decisions in this run. */
 export type Chooser = (candidates: Step[], step: number) => number;
 
 /** What a binding gets for one run. */
@@ -82,6 +103,10 @@ export interface AppBinding {
   invariant?(): string | undefined;
   /** A broken final check, once the run has nothing left to do. */
   check?(): string | undefined;
+  /** What the app asserts about its handlers (see {@link ExploreApp.independence}). */
+  independence?: Independence;
+  /** The app's state as a fingerprint, for state-based pruning; absent when it cannot be known (an app behind a URL). */
+  fingerprint?(): AppFingerprint;
   /** Runs once the run is over and its held answers are released: waits (bounded) for the app to settle. */
   endRun?(): Promise<void>;
   /** Why an app may have made no request, for the error that says so. */
@@ -140,6 +165,8 @@ export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
     quiet: () => new Promise<void>((resolve) => setImmediate(resolve)),
     invariant: () => verdict("invariant", app.invariant),
     check: () => verdict("final check", app.check),
+    independence: app.independence,
+    fingerprint: () => (ctx.state === undefined && !app.fingerprint ? { why: "it keeps no state for the explorer (no init)" } : fingerprintState(ctx.state, app.fingerprint)),
   };
 }
 
@@ -148,7 +175,7 @@ export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
  * which pending delivery happens next: a callback event, a copy of one already delivered
  * (at-least-once), the REST response of one of the app's own calls, or world time moving on.
  */
-export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "world"> | undefined, seed: number, duplicates: number, choose: Chooser): Promise<RunOutcome> {
+export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "world"> | undefined, seed: number, duplicates: number, choose: Chooser, visit?: Visit): Promise<RunOutcome> {
   // The self-check is on: a response or event that departs from the spec is callsim's bug, not the app's.
   const emulator = createEmulator({ clock: "virtual", seed, selfCheck: true, signCallbacks: false });
   const clock = emulator.clock!;
@@ -162,6 +189,9 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
   const fail = (reason: string) => void (failure ??= reason);
   let duplicatesLeft = duplicates;
   let requests = 0;
+  let pruned = false;
+  // What the engine was asked, in order: with the calls' state and the clock, it stands for the emulator's state.
+  const history: string[] = [];
   const held = new Set<(response: RouteResponse) => void>();
 
   // Every delivery is captured; the explorer decides when (and how often) the app gets it.
@@ -181,6 +211,7 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
     const label = `${request.method} ${request.url.split("?")[0].replace("/calling/callConnections", "") || "/"}`;
     trace.push({ kind: "request", label });
     requests++;
+    history.push(`${label} ${response.status}`);
     if (response.status >= 400) fail(`the app made an invalid request: ${label} answered ${response.status} ${response.body ?? ""}`);
     return new Promise<RouteResponse>((resolve) => {
       held.add(resolve);
@@ -205,11 +236,20 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       const future = clock.pending()[0];
       const { candidates, duplicateFrom } = allowed(pool, delivered, duplicatesLeft, future && `world time moves on (${future.label ?? "timer"})`);
       if (candidates.length === 0) break;
+      if (visit && !visit(step, () => stateOf(binding, emulator, pool, delivered, duplicatesLeft, history))) {
+        pruned = true;
+        break;
+      }
       if (step >= MAX_STEPS_PER_RUN) {
         fail(`the run did not finish within ${MAX_STEPS_PER_RUN} steps`);
         break;
       }
       const index = choose(candidates, step);
+      // A chooser answers -1 when every order from here is covered elsewhere.
+      if (index === -1) {
+        pruned = true;
+        break;
+      }
       choices.push(index);
       branching.push(candidates.length);
       duplicateFroms.push(duplicateFrom);
@@ -223,6 +263,7 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       if (chosen.kind === "end") break;
       if (chosen.kind === "advance") {
         trace.push({ kind: "advance", label: chosen.label });
+        history.push(`time: ${chosen.label}`);
         clock.next();
         continue;
       }
@@ -242,15 +283,15 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
         if (broken) fail(broken);
       }
     }
-    if (!failure) {
+    if (!failure && !pruned) {
       const broken = binding.check?.();
       if (broken) fail(broken);
     }
     // A run that exercised nothing must not pass: the app never reached callsim, or got no event.
     if (requests === 0) throw new ExploreSetupError(`the app made no request to callsim in this run${failure ? ` (${failure})` : ""}. ${binding.silenceHint?.() ?? "Its start step must make a Call Automation request through ctx.client."}`);
-    if (binding.expectsEvents && delivered.length === 0 && !failure) throw new ExploreSetupError(`the app handled no event: its requests (${trace.filter((t) => t.kind === "request").map((t) => (t as { label: string }).label).join(", ")}) led to no callback event.`);
+    if (binding.expectsEvents && delivered.length === 0 && !failure && !pruned) throw new ExploreSetupError(`the app handled no event: its requests (${trace.filter((t) => t.kind === "request").map((t) => (t as { label: string }).label).join(", ")}) led to no callback event.`);
     emulator.assertSelfCheck();
-    return { choices, branching, duplicateFrom: duplicateFroms, trace, failure };
+    return { choices, branching, duplicateFrom: duplicateFroms, trace, failure, pruned };
   } finally {
     // Answers still held go out as "run ended", so the app's awaits settle before the next run.
     ended = true;
@@ -282,6 +323,29 @@ function allowed(pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>
     duplicatesLeft > 0 ? delivered.filter((e) => e.type !== "CallDisconnected" && !ended.has(e.callConnectionId)).map((e) => ({ ...e, duplicate: true })) : [];
   if (plain.length === 0 && copies.length > 0) plain.push({ kind: "end" });
   return { candidates: [...plain, ...copies], duplicateFrom: plain.length };
+}
+
+/**
+ * The fingerprint of a decision point: the app's state, the emulator's (its calls, the clock,
+ * what it was asked), what is left to deliver in candidate order, and which events a copy may
+ * repeat (a set: a copy's place among the candidates does not change its cost); with the copies
+ * left on the side.
+ */
+function stateOf(binding: AppBinding, emulator: Emulator, pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>>, duplicatesLeft: number, history: string[]): AppFingerprint {
+  const app = binding.fingerprint?.() ?? { why: "it runs behind a URL, where the explorer cannot see its state" };
+  if (!("fingerprint" in app)) return app;
+  const clock = emulator.clock!;
+  const eventKey = (e: Extract<Step, { kind: "event" }>) => `${e.event.id} ${e.type} ${e.callConnectionId ?? ""} ${e.destination}`;
+  const world = JSON.stringify({
+    calls: emulator.calls(),
+    now: clock.now(),
+    timers: clock.pending().map((t) => [t.at, t.label]),
+    history,
+    pool: pool.map((s) => (s.kind === "event" ? eventKey(s) : s.kind === "response" ? s.label : s.kind)),
+    delivered: delivered.map(eventKey).sort(),
+  });
+  // The copies left are apart: a state with fewer left has a subset of the futures of the same state with more.
+  return { fingerprint: `${app.fingerprint}\n${world}`, copiesLeft: duplicatesLeft };
 }
 
 function message(error: unknown): string {

@@ -1,4 +1,5 @@
-import type { Chooser, RunOutcome } from "./explorerRun.js";
+import type { Chooser, RunOutcome, Visit } from "./explorerRun.js";
+import { independent, moveOf, type Independence, type Move } from "./explorerIndependence.js";
 
 /** How far an order strays from the plain one: copies delivered, events moved ahead of their turn. */
 export interface OrderCost {
@@ -34,48 +35,121 @@ export interface SearchProgress {
   notRun: number;
   /** Every order cheaper than this was run (undefined when exhaustive). */
   completeBelow?: OrderCost;
+  /** Distinct states reached (0 when the search did not prune by state). */
+  states: number;
+  /** Runs cut short at a state explored before, at no greater cost. */
+  pruned: number;
+  /** Why the search could not prune by state, when it could not. */
+  stateless?: string;
 }
 
 /** A stable key for a cost, so the cheapest pending prefix is taken first. */
 const key = (cost: OrderCost) => cost.duplicates * 1_000_000 + cost.moved;
+
+/** A queued prefix: the choices to replay, their cost, and the moves asleep at the state it leads to. */
+interface Pending {
+  prefix: number[];
+  cost: OrderCost;
+  sleep: Move[];
+}
 
 /**
  * Every leaf of the choice tree once, rerunning from the start for each (stateless search),
  * cheapest first: the plain order, then orders that move one event, two events..., and orders
  * with copies only after every copy-free order. The first failure found is therefore a cheapest
  * one, and the orders run so far are every order below a cost, which is what the report states.
+ *
+ * Two reductions, each sound on its own assumption: with `prune`, a run stops at a state
+ * explored before at no smaller cost (the fingerprint holds all that decides the future); with
+ * `independence`, sleep sets (Godefroid) skip an order that differs from one already queued only
+ * by swapping independent events. A run's free part then takes the first step not asleep, which
+ * may move an event; its cost counts that.
  */
 export async function searchByCost(
-  run: (choose: Chooser) => Promise<RunOutcome>,
-  options: { maxRuns: number; all: boolean; onRun(outcome: RunOutcome): void },
+  run: (choose: Chooser, visit?: Visit) => Promise<RunOutcome>,
+  options: { maxRuns: number; all: boolean; prune: boolean; independence?: Independence; onRun(outcome: RunOutcome): void },
 ): Promise<SearchProgress> {
-  const buckets = new Map<number, Array<{ prefix: number[]; cost: OrderCost }>>();
-  const push = (prefix: number[], cost: OrderCost) => {
-    const k = key(cost);
+  const independence = options.independence ?? "none";
+  const buckets = new Map<number, Pending[]>();
+  const push = (entry: Pending) => {
+    const k = key(entry.cost);
     if (!buckets.has(k)) buckets.set(k, []);
-    buckets.get(k)!.push({ prefix, cost });
+    buckets.get(k)!.push(entry);
   };
-  push([], { duplicates: 0, moved: 0 });
+  push({ prefix: [], cost: { duplicates: 0, moved: 0 }, sleep: [] });
   const failing: RunOutcome[] = [];
   let runs = 0;
+  // State-based pruning: the cheapest cost at which each state was reached, the copies left and
+  // what was asleep there. A state reached again at no smaller cost, with no more copies left
+  // and at least as much asleep, has its futures explored already (or queued, cheapest first).
+  const visited = new Map<string, { spent: number; copiesLeft: number; sleep: Set<string> }>();
+  let pruned = 0;
+  let stateless = options.prune ? undefined : "state-based pruning was turned off";
+  const totals = () => ({ states: visited.size, pruned, stateless });
+  const add = (cost: OrderCost, copy: boolean, choice: number): OrderCost =>
+    copy ? { duplicates: cost.duplicates + 1, moved: cost.moved } : { duplicates: cost.duplicates, moved: cost.moved + (choice > 0 ? 1 : 0) };
   for (;;) {
     const cheapest = Math.min(...buckets.keys());
-    if (!Number.isFinite(cheapest)) return { runs, failing, exhaustive: true, notRun: 0 };
+    if (!Number.isFinite(cheapest)) return { runs, failing, exhaustive: true, notRun: 0, ...totals() };
     const bucket = buckets.get(cheapest)!;
     if (runs >= options.maxRuns || (failing.length > 0 && !options.all)) {
       const notRun = [...buckets.values()].reduce((n, b) => n + b.length, 0);
-      return { runs, failing, exhaustive: false, notRun, completeBelow: bucket[0].cost };
+      return { runs, failing, exhaustive: false, notRun, completeBelow: bucket[0].cost, ...totals() };
     }
-    const { prefix, cost } = bucket.shift()!;
+    const { prefix, cost, sleep } = bucket.shift()!;
     if (bucket.length === 0) buckets.delete(cheapest);
-    const outcome = await run((_, step) => prefix[step] ?? 0);
+    // Past the prefix: at each decision, the candidates, what was asleep, and the cost so far.
+    const nodes: Array<{ moves: Move[]; asleep: Move[]; cost: OrderCost }> = [];
+    let spent = cost;
+    let asleep = sleep;
+    const choose: Chooser = (candidates, step) => {
+      if (step < prefix.length) return prefix[step];
+      const moves = candidates.map(moveOf);
+      const sleeping = new Set(asleep.map((m) => m.key));
+      const choice = moves.findIndex((m) => !sleeping.has(m.key));
+      // Every candidate asleep: each order from here is covered where its first step was taken.
+      if (choice < 0) return -1;
+      nodes[step] = { moves, asleep, cost: spent };
+      spent = add(spent, moves[choice].copy, choice);
+      asleep = asleep.filter((m) => independent(m, moves[choice], independence));
+      return choice;
+    };
+    // The states before decision prefix.length were reached by the run that queued this prefix.
+    const visit: Visit | undefined =
+      stateless === undefined
+        ? (step, fingerprint) => {
+            if (step < prefix.length || stateless !== undefined) return true;
+            const state = fingerprint();
+            if (!("fingerprint" in state)) {
+              stateless = `the app's state cannot be fingerprinted: ${state.why}`;
+              return true;
+            }
+            const now = key(spent);
+            const sleeping = new Set(asleep.map((m) => m.key));
+            const before = visited.get(state.fingerprint);
+            const copiesLeft = state.copiesLeft ?? 0;
+            if (before !== undefined && before.spent <= now && before.copiesLeft >= copiesLeft && [...before.sleep].every((k) => sleeping.has(k))) return false;
+            visited.set(state.fingerprint, { spent: now, copiesLeft, sleep: sleeping });
+            return true;
+          }
+        : undefined;
+    const outcome = await run(choose, visit);
+    if (outcome.pruned) pruned++;
     runs++;
     options.onRun(outcome);
     if (outcome.failure) failing.push(outcome);
     for (let depth = prefix.length; depth < outcome.choices.length; depth++) {
-      for (let alt = 1; alt < outcome.branching[depth]; alt++) {
-        const copy = alt >= outcome.duplicateFrom[depth];
-        push([...outcome.choices.slice(0, depth), alt], { duplicates: cost.duplicates + (copy ? 1 : 0), moved: cost.moved + (copy ? 0 : 1) });
+      const node = nodes[depth];
+      if (!node) continue;
+      const taken = outcome.choices[depth];
+      const sleeping = new Set(node.asleep.map((m) => m.key));
+      // Siblings in the order they count as explored: the step taken, then the others by index.
+      const done: Move[] = [...node.asleep, node.moves[taken]];
+      for (let alt = 0; alt < outcome.branching[depth]; alt++) {
+        const move = node.moves[alt];
+        if (alt === taken || sleeping.has(move.key)) continue;
+        push({ prefix: [...outcome.choices.slice(0, depth), alt], cost: add(node.cost, move.copy, alt), sleep: done.filter((m) => independent(m, move, independence)) });
+        done.push(move);
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { ExploreApp } from "./explorerRun.js";
+import { canonical } from "./explorerState.js";
 import { connectionLookup, type Scenario, type ScenarioContext } from "./scenario.js";
 
 interface Waiter {
@@ -55,6 +56,14 @@ export function scenarioApp(scenario: Scenario): ExploreApp<ScenarioAppState> {
         waiter.resolve(entry.data);
       }
     },
+    // Waiters hold the steps' continuations: what each waits for, in order, with the requests the
+    // run made (in the explorer's own fingerprint), stands for where the steps have got to.
+    fingerprint: (state) =>
+      canonical({
+        aliases: state.aliases,
+        delivered: [...state.delivered.keys()].sort(),
+        waiters: state.waiters.map((w) => [w.type, w.callConnectionId, String(w.where ?? "")]),
+      }),
     check(state) {
       for (const [alias, expected] of Object.entries(scenario.expected)) {
         const id = state.aliases.get(alias);
