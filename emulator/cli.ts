@@ -208,6 +208,22 @@ async function main(): Promise<void> {
     // fastify's own lines ("Server listening at") say what the banner says: shown from debug on.
     logger: logger.child({}, { level: options.logLevel === "info" ? "warn" : options.logLevel }),
   });
+  // Signals are handled before the first line is printed: whoever waits for the banner may stop us at once.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const pending = emulator.engine.outbox.pendingCount();
+    if (pending > 0) {
+      out(`callsim: ${signal}, delivering ${pending} pending event(s) (up to ${options.shutdownGraceMs} ms)...`);
+      await Promise.race([emulator.whenIdle(), new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs).unref())]);
+    }
+    await emulator.close();
+    for (const line of shutdownReport(emulator.events(), emulator.deliveryStats())) out(line);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
   out(`callsim listening on ${info.url}`, { endpoint: info.url });
   out(`connectionString=${info.connectionString}`, { connectionString: info.connectionString });
   out(`seed=${info.seed}`, { seed: info.seed });
@@ -232,21 +248,6 @@ async function main(): Promise<void> {
     out(`event grid subscription ${subscription.id} -> ${endpoint}: ${subscription.state}${subscription.lastError ? ` (${subscription.lastError})` : ""}`);
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    const pending = emulator.engine.outbox.pendingCount();
-    if (pending > 0) {
-      out(`callsim: ${signal}, delivering ${pending} pending event(s) (up to ${options.shutdownGraceMs} ms)...`);
-      await Promise.race([emulator.whenIdle(), new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs).unref())]);
-    }
-    await emulator.close();
-    for (const line of shutdownReport(emulator.events(), emulator.deliveryStats())) out(line);
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
 /** What became of every event, said on the way out: nothing pending is dropped without a word. */
