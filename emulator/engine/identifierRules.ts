@@ -10,6 +10,11 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `<resource>_<id>`: what an ACS user id carries after its `8:acs:` prefix; no spaces, no further `:`. */
 const ACS_USER_SUFFIX = /^[^\s_:]+_[^\s_:]+$/;
 
+/** Whether `rawId` has an ACS user's form, `8:acs:<resource>_<id>`: the one test Call Automation and Identity share. */
+export function isAcsUserRawId(rawId: string): boolean {
+  return rawId.startsWith("8:acs:") && ACS_USER_SUFFIX.test(rawId.slice("8:acs:".length));
+}
+
 /** What a rawId looks like, by kind: the examples every identifier error ends with. */
 export const RAW_ID_FORMS =
   "4:+14255550123 (phone number, E.164), 8:acs:<resource>_<id> (ACS user), 8:orgid:<Entra object id> (Teams user), 28:orgid:<app id> (Teams app)";

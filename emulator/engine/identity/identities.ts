@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import { formatEventTime } from "../clock.js";
 import type { IdGenerator } from "../ids.js";
+import { isAcsUserRawId } from "../identifierRules.js";
 import { buildAccessToken, readTokenClaims, TOKEN_MINUTES } from "./accessToken.js";
 import { IdentityError } from "./identityError.js";
 
@@ -133,7 +134,7 @@ export class IdentityDirectory {
 }
 
 function checkUserId(id: string, resourceId: string): void {
-  if (!id.startsWith("8:acs:") || !id.includes("_")) {
+  if (!isAcsUserRawId(id)) {
     throw new IdentityError("validation", "ValidationError", `The identity id '${id}' is not valid: ACS user ids look like 8:acs:${resourceId}_<guid>, as createUser returns them.`, "id");
   }
 }
