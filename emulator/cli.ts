@@ -2,10 +2,8 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { createPrivateKey } from "node:crypto";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { createEmulator, DEFAULT_ACCESS_KEY, type Emulator } from "./emulator.js";
-import { createLocalCertificate } from "./http/tls.js";
+import { createLocalCertificate, DEFAULT_CERTIFICATE_DIR } from "./http/tls.js";
 import { DEFAULT_RESOURCE_ID } from "./delivery/callbackToken.js";
 import { loadOwnCertificate } from "./http/ownCertificate.js";
 import { createCliLogger, parseLogFormat, parseLogLevel } from "./log/cliLogger.js";
@@ -198,7 +196,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const own = options.ownCertificate ? await loadOwnCertificate(options.ownCertificate) : undefined;
-  const certificate = options.https && !own ? await createLocalCertificate({ dir: join(tmpdir(), "callsim-certs") }) : undefined;
+  const certificate = options.https && !own ? await createLocalCertificate({ dir: DEFAULT_CERTIFICATE_DIR }) : undefined;
   const tls = own ?? certificate;
   attachLiveLog(emulator, logger);
   const info = await emulator.listen({
