@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { groupCall as placeGroupCall } from "../support/calls.js";
+import { groupCall as placeGroupCall, acsUser as user } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
@@ -9,8 +9,6 @@ describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
   });
   afterAll(() => h.close());
   beforeEach(() => h.reset());
-
-  const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
 
   const groupCall = (n: number) => placeGroupCall(h, n);
 

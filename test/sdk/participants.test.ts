@@ -1,5 +1,6 @@
 import type { CallConnection } from "@azure/communication-call-automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { acsUser as user } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("participants over %s", (transport) => {
@@ -10,7 +11,6 @@ describe.each(TRANSPORTS)("participants over %s", (transport) => {
   afterAll(() => h.close());
   beforeEach(() => h.reset());
 
-  const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
   const pstn = { phoneNumber: "+14255550123" };
   const callerId = { phoneNumber: "+18005550100" };
 

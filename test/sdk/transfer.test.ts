@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { acsUser as user } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("transfer over %s", (transport) => {
@@ -8,8 +9,6 @@ describe.each(TRANSPORTS)("transfer over %s", (transport) => {
   });
   afterAll(() => h.close());
   beforeEach(() => h.reset());
-
-  const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
 
   async function call(targets: number[]) {
     const result = await h.client.createGroupCall(targets.map((n) => ({ communicationUserId: user(n) })), h.callbackUri);
