@@ -31,6 +31,13 @@ function mutated() {
   return entries.map(toGlob);
 }
 
+/**
+ * Each run keeps its own incremental file and JSON report, named for what it mutates, so runs of
+ * different folders or files do not overwrite each other's results; `npm run mutation:score` adds
+ * the JSON reports up per folder.
+ */
+const runName = (process.env.MUTATE_SINCE ? `since-${process.env.MUTATE_SINCE}` : process.env.MUTATE ?? "all").replace(/[^A-Za-z0-9.-]+/g, "_");
+
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -39,13 +46,14 @@ export default {
   // The incremental file is this machine's memory of earlier runs: ignored by git (it changes on
   // every run and would conflict between branches), reused by the next local run.
   incremental: true,
-  incrementalFile: "reports/stryker-incremental.json",
+  incrementalFile: `reports/stryker-incremental/${runName}.json`,
   coverageAnalysis: "perTest",
   // Two cores: one test process per core leaves room for the tests' own loopback servers.
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 30_000,
-  reporters: ["clear-text", "progress", "html"],
-  htmlReporter: { fileName: "reports/mutation/index.html" },
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: `reports/mutation/${runName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${runName}.json` },
   thresholds: { high: 85, low: 80, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
