@@ -1,6 +1,5 @@
 import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
 import { setupServer } from "msw/node";
-import { afterEach } from "vitest";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/emulator.js";
 import { createMswHandlers } from "../../emulator/http/msw.js";
 import { startHttpReceiver, startInProcessReceiver, type Receiver } from "./receiver.js";
@@ -59,11 +58,15 @@ let mswServer: ReturnType<typeof setupServer> | undefined;
 /** Harnesses of the running test file, checked after each test. */
 const live = new Set<Harness>();
 
-// The self-check: a response or event that departs from the spec fails the test that caused it,
-// naming the field (responses fail at once; events, delivered asynchronously, here).
-afterEach(() => {
+/**
+ * The self-check: a response or event that departs from the spec fails the test that caused it,
+ * naming the field (responses fail at once; events, delivered asynchronously, here). Called by
+ * the setup file after every test: test files share this module (the suite runs without
+ * isolation), so a hook registered here would only reach the first file that imported it.
+ */
+export function assertHarnessesSelfCheck(): void {
   for (const h of live) h.emulator.assertSelfCheck();
-});
+}
 
 /** Starts an emulator reached through `transport`, with a fixed seed. */
 export async function startHarness(options: EmulatorOptions & { transport?: Transport } = {}): Promise<Harness> {
