@@ -41,6 +41,11 @@ const runName = (process.env.MUTATE_SINCE ? `since-${process.env.MUTATE_SINCE}` 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
+  // vitest strips types without checking them, so a mutant that no longer type-checks would run
+  // and could "survive"; the checker sets those aside as compile errors, outside the score.
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.build.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   vitest: { configFile: "vitest.mutation.config.ts" },
   mutate: [...mutated(), "!**/*.d.ts"],
   // The incremental file is this machine's memory of earlier runs: ignored by git (it changes on
