@@ -13,29 +13,22 @@
  *
  * Each answer is logged as `<status> <event ids>`.
  */
-import { createServer } from "node:http";
 import { EnvHttpProxyAgent, setGlobalDispatcher } from "undici";
 import { createSecureCallbacks } from "./app.js";
 import { createLaxCallbacks } from "./laxApp.js";
+import { listenFetch } from "./nodeServer.js";
 
 if (process.env.HTTPS_PROXY) setGlobalDispatcher(new EnvHttpProxyAgent());
 
 const audience = process.env.AUDIENCE ?? "";
-const app = process.env.APP === "lax" ? createLaxCallbacks(audience) : createSecureCallbacks({ audience, openIdConfigurationUrl: process.env.OPENID_CONFIGURATION_URL || undefined });
+const configured = process.env.OPENID_CONFIGURATION_URL;
+const app = process.env.APP === "lax" ? createLaxCallbacks(audience) : createSecureCallbacks({ audience, ...(configured && { openIdConfigurationUrl: configured }) });
 
-const server = createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString("utf8");
-  if (req.method !== "POST" || req.url !== "/events") return void res.writeHead(404).end();
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  const response = await app.fetch(new Request(`http://${req.headers.host}${req.url}`, { method: "POST", headers, body }));
-  res.writeHead(response.status).end(await response.text());
-  const ids = (JSON.parse(body) as Array<{ id?: string }>).map((e) => e.id).join(",");
+const { url } = await listenFetch(async (request) => {
+  if (request.method !== "POST" || new URL(request.url).pathname !== "/events") return new Response(null, { status: 404 });
+  const ids = ((await request.clone().json()) as Array<{ id?: string }>).map((e) => e.id).join(",");
+  const response = await app.fetch(request);
   console.log(`${response.status} ${ids}`);
-});
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
-  const address = server.address();
-  console.log(`listening on http://127.0.0.1:${typeof address === "object" && address ? address.port : ""}`);
-});
+  return response;
+}, Number(process.env.PORT ?? 0));
+console.log(`listening on ${url}`);
