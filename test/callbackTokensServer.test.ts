@@ -15,6 +15,8 @@ import { probeCallbackForgeries, type ForgeryTarget, type ProbedEvent } from "..
 import { CLI, spawnLines, type LineProcess } from "./support/cliServer.js";
 
 const RESOURCE_ID = "5e1f0000-0000-4000-8000-0000000000a1";
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const WEBHOOK_AUDIENCE = "api://contoso-incoming-calls";
 const SERVE = join(import.meta.dirname, "..", "examples", "secure-callbacks", "serve.ts");
 const target = { communicationUserId: "8:acs:r_u1" };
 
@@ -55,12 +57,12 @@ async function callTo(app: string): Promise<string> {
   return id;
 }
 
-/** The server as the forgery scenario sees it: settling means the app answered a forged callback. */
-function serverTarget(app: string): ForgeryTarget {
+/** The server as the forgery scenario sees it: settling means the app answered a forged callback at `app` + `path`. */
+function serverTarget(app: string, path = "/events"): ForgeryTarget {
   let from = 0;
   const settlesAtApp = (line: string) => {
     const record = JSON.parse(line) as LogRecord;
-    return server.lines.indexOf(line) >= from && record.destination === `${app}/events` && (record.kind === "delivery" || record.kind === "deadLetter");
+    return server.lines.indexOf(line) >= from && record.destination === `${app}${path}` && (record.kind === "delivery" || record.kind === "deadLetter");
   };
   return {
     forgeCallbacks: (input: ForgeryInput) => control("POST", "/emulator/forgeries", input),
@@ -86,7 +88,7 @@ beforeAll(async () => {
   [apps.byUrl, apps.byProxy, apps.lax] = await Promise.all([
     startApp({ OPENID_CONFIGURATION_URL: `${url}/calling/.well-known/acsopenidconfiguration` }),
     // No configuration URL: the service's own, reached through callsim as the HTTPS proxy.
-    startApp({ HTTPS_PROXY: url, NO_PROXY: "127.0.0.1" }),
+    startApp({ HTTPS_PROXY: url, NO_PROXY: "127.0.0.1", TENANT, WEBHOOK_AUDIENCE }),
     startApp({ APP: "lax" }),
   ]);
 });
@@ -115,4 +117,26 @@ describe.each(["byUrl", "byProxy"] as const)("the docs' recipe against npm start
 test("the forgery scenario catches the careless endpoint against npm start", async () => {
   const report = await probeCallbackForgeries(serverTarget(apps.lax.url), () => client.createCall({ targetParticipant: target }, `${apps.lax.url}/events`));
   expect(report.accepted).toEqual(["expiredToken", "wrongIssuer", "badSignature", "unknownKey"]);
+});
+
+describe("an Entra-protected Event Grid webhook against npm start, Entra's hard-coded host reached through the proxy", () => {
+  const caller = { from: "4:+14255550123", to: "4:+18005550100" };
+  let webhook: string;
+  beforeAll(async () => {
+    webhook = `${apps.byProxy.url}/eventgrid`;
+    const subscription = await control("POST", "/emulator/subscriptions", { endpoint: webhook, eventTypes: ["IncomingCall"], azureActiveDirectoryTenantId: TENANT, azureActiveDirectoryApplicationIdOrUri: WEBHOOK_AUDIENCE, accessTokenAcceptedVersion: 2 });
+    // The handshake passed: the webhook verified Entra's token before echoing the code.
+    expect(subscription.state).toBe("active");
+  });
+
+  test("lets the IncomingCall in", async () => {
+    await control("POST", "/emulator/incoming-calls", caller);
+    const line = await settled((r) => r.msg.startsWith("IncomingCall") && r.destination === webhook);
+    expect(line.kind).toBe("delivery");
+  });
+
+  test("refuses every forged delivery", async () => {
+    const report = await probeCallbackForgeries(serverTarget(apps.byProxy.url, "/eventgrid"), () => control("POST", "/emulator/incoming-calls", caller), FORGERY_KINDS, { channel: "eventGrid" });
+    expect(report.outcomes.map((o) => [o.kind, o.status])).toEqual(FORGERY_KINDS.map((kind) => [kind, 401]));
+  });
 });
