@@ -103,7 +103,8 @@ export interface EmulatorOptions {
   callbackSigningKey?: string;
   /**
    * Sign callbacks (default true). The event-order explorer turns it off: it hands events to
-   * the app itself, in orders it chooses, and signing (asynchronous) would hide them from it.
+   * the app itself, in orders it chooses, and signing (asynchronous) would hide them from it;
+   * it signs what it posts to an app behind a URL itself, on the wall clock (explorerHttp.ts).
    */
   signCallbacks?: boolean;
   /**

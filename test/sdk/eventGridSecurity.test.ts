@@ -62,7 +62,7 @@ describe.each(TRANSPORTS)("Event Grid deliveries to an Entra-protected webhook o
     expect(payload.appid).toBeUndefined();
   });
 
-  test("the tenant's OpenID configurations name Entra's issuers and a JWKS whose key signs the tokens, not the callbacks' key", async () => {
+  test("a tenant has OpenID configurations naming Entra issuers and a JWKS whose key signs the tokens, not the callback key", async () => {
     const v2 = await h.control("GET", `/${tenant}/v2.0/.well-known/openid-configuration`);
     expect(v2.body).toMatchObject({ issuer: `https://login.microsoftonline.com/${tenant}/v2.0`, id_token_signing_alg_values_supported: ["RS256"] });
     expect(new URL(v2.body.jwks_uri).pathname).toBe(`/${tenant}/discovery/v2.0/keys`);
