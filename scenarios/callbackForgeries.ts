@@ -13,7 +13,7 @@ export interface ForgeryTarget {
 
 /** An event of the log, as far as the probe reads it. */
 export interface ProbedEvent {
-  sequence: number;
+  id: string;
   state: string;
   forgery?: ForgeryKind | undefined;
   refused?: boolean | undefined;
@@ -49,11 +49,12 @@ export interface ForgeryReport {
 export async function probeCallbackForgeries(emulator: ForgeryTarget, trigger: () => Promise<unknown>, kinds: readonly ForgeryKind[] = FORGERY_KINDS, only: Pick<ForgeryInput, "channel"> = {}): Promise<ForgeryReport> {
   const outcomes: ForgeryOutcome[] = [];
   for (const kind of kinds) {
-    const before = (await emulator.events()).at(-1)?.sequence ?? 0;
+    // The forgery may land on a callback still waiting from an earlier trigger: it is told by being new, not by coming later.
+    const earlier = new Set((await emulator.events()).filter((e) => e.forgery).map((e) => e.id));
     await emulator.forgeCallbacks({ kind, ...only });
     await trigger();
     await emulator.settle();
-    const forged = (await emulator.events()).find((e) => e.sequence > before && e.forgery === kind && e.state !== "pending");
+    const forged = (await emulator.events()).find((e) => !earlier.has(e.id) && e.forgery === kind && e.state !== "pending");
     if (!forged) throw new Error(`No callback carried the ${kind} forgery: the trigger must make the app receive a callback (e.g. place a call whose callbackUri is the app's).`);
     const status = forged.attempts.at(-1)?.status;
     outcomes.push({ kind, status, accepted: !forged.refused });

@@ -72,7 +72,7 @@ function serverTarget(app: string, path = "/events"): ForgeryTarget {
       for (;;) {
         const line = await server.next(settlesAtApp);
         from = server.lines.indexOf(line) + 1;
-        const events = (await control("GET", "/emulator/events")) as Array<ProbedEvent & { id: string }>;
+        const events = (await control("GET", "/emulator/events")) as ProbedEvent[];
         if (events.find((e) => e.id === (JSON.parse(line) as LogRecord).eventId)?.forgery) return;
       }
     },
