@@ -23,6 +23,7 @@ import type { IncomingCallInput } from "./engine/actions/incomingCall.js";
 import type { ExternalCallInput } from "./engine/actions/world.js";
 import type { FaultableAction } from "./engine/faults.js";
 import type { EventGridFilter } from "./engine/eventGridFilter.js";
+import type { EntraDeliveryAuth } from "./engine/eventGridAuth.js";
 import type { Variants } from "./engine/variants.js";
 import { ContractViolationError, SelfCheck, type SelfCheckFinding } from "../contracts/selfCheck.js";
 import { shapeCallbackEventData } from "../contracts/shape.js";
@@ -102,7 +103,8 @@ export interface EmulatorOptions {
   callbackSigningKey?: string;
   /**
    * Sign callbacks (default true). The event-order explorer turns it off: it hands events to
-   * the app itself, in orders it chooses, and signing (asynchronous) would hide them from it.
+   * the app itself, in orders it chooses, and signing (asynchronous) would hide them from it;
+   * it signs what it posts to an app behind a URL itself, on the wall clock (explorerHttp.ts).
    */
   signCallbacks?: boolean;
   /**
@@ -164,7 +166,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const requestLog = new RequestLog();
   // Events are checked where they leave the outbox, whatever carries them on.
   // Callbacks carry the service's JWT, made outside the engine on the emulator's clock.
-  const signer = createCallbackSigner({ now: () => clock.now(), resourceId: options.resourceId, privateKeyPem: options.callbackSigningKey });
+  const signer = createCallbackSigner({ now: () => clock.now(), resourceId: options.resourceId, privateKeyPem: options.callbackSigningKey, entraAuthOf: (name) => engine.eventGrid.entraAuthOf(name) });
   const signedSink = options.signCallbacks === false ? router.sink : signer.signing(router.sink);
   const checkedSink: DeliverySink = selfCheck ? (delivery) => (selfCheck.delivery(delivery), signedSink(delivery)) : signedSink;
   // Both clocks count deliveries and file reads as pending work: step() waits for them, and so
@@ -348,10 +350,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
     setParty: (rawId: string, settings: { behavior?: PartyBehavior; delayMs?: number; input?: PartyInput[] }) => engine.setParty(rawId, settings),
     /**
      * Subscribes an Event Grid webhook, with the validation handshake (`POST /emulator/subscriptions`);
-     * `filter` is Event Grid's own subscription filter.
+     * `filter` is Event Grid's own subscription filter; `entra` secures the webhook with
+     * Microsoft Entra ID, so that every delivery carries Entra's bearer token.
      * @example emulator.subscribe(url, [], { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawId", values: ["8"] }] })
+     * @example emulator.subscribe(url, ["IncomingCall"], undefined, { azureActiveDirectoryTenantId: tenant, azureActiveDirectoryApplicationIdOrUri: "api://my-webhook" })
      */
-    subscribe: (webhook: string, eventTypes: string[] = [], filter?: EventGridFilter) => engine.eventGrid.subscribe({ endpoint: webhook, eventTypes, filter }, endpoint),
+    subscribe: (webhook: string, eventTypes: string[] = [], filter?: EventGridFilter, entra?: EntraDeliveryAuth) => engine.eventGrid.subscribe({ endpoint: webhook, eventTypes, filter, ...entra }, endpoint),
     /** A caller in the world calls the app: IncomingCall to subscribers (`POST /emulator/incoming-calls`). */
     placeIncomingCall: (input: IncomingCallInput) => engine.placeIncomingCall(input),
     /** A call started outside the app (`POST /emulator/calls`). */

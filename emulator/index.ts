@@ -62,7 +62,7 @@ export { FORGERY_KINDS, REFUSAL_STATUSES, type ForgeryKind, type ForgeryInput, t
 export { signHmacRequest, verifyHmacRequest } from "./http/auth.js";
 export { explore, diagram, DEFAULT_MAX_RUNS, ExploreSetupError } from "../scenarios/explorer.js";
 export { probeCallbackForgeries } from "../scenarios/callbackForgeries.js";
-export type { ForgeryOutcome, ForgeryReport } from "../scenarios/callbackForgeries.js";
+export type { ForgeryOutcome, ForgeryReport, ForgeryTarget, ProbedEvent } from "../scenarios/callbackForgeries.js";
 export {
   validateRequestBody,
   validateRequestParameters,

@@ -10,6 +10,7 @@ import { envName, EXPLORE_OPTIONS, optionsHelp, readExploreOptions, wholeNumber 
 import { exitCode, progressLine, summaryLine, writeReports, type ScenarioOutcome } from "./exploreReport.js";
 import { explore, type ExploreApp, type ExploreOptions } from "./explorer.js";
 import { createHttpAppBinding } from "./explorerHttp.js";
+import { DEFAULT_RESOURCE_ID } from "../emulator/delivery/callbackToken.js";
 import type { AppBinding } from "./explorerRun.js";
 
 const HELP = `callsim explore: run an app against every event order the service may produce
@@ -175,6 +176,7 @@ async function serveForApp(values: Values, io: ExploreIo): Promise<{ app: AppBin
     { port: wholeNumber(values, "port", 10010), https: certificate && { key: certificate.keyPem, cert: certificate.certPem } },
   );
   io.out(`callsim explore: the app must use connectionString=${server.connectionString(DEFAULT_ACCESS_KEY)}`);
+  io.out(`callsim explore: callbacks carry a JWT for resource id ${DEFAULT_RESOURCE_ID}; keys at ${server.endpoint}/calling/.well-known/acsopenidconfiguration`);
   if (certificate) io.out(`ca=${certificate.caPath}  (give it to apps: NODE_EXTRA_CA_CERTS=${certificate.caPath})`);
   return { app: server.binding, ready: server.ready, close: server.close };
 }

@@ -1,5 +1,7 @@
 import { Agent, request } from "undici";
+import { createCallbackSigner } from "../emulator/delivery/callbackToken.js";
 import { createFastifyTransport } from "../emulator/http/fastify.js";
+import { createOpenIdRoutes } from "../emulator/http/openIdRoutes.js";
 import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { AppBinding, RunHooks } from "./explorerRun.js";
@@ -25,6 +27,15 @@ export interface HttpAppOptions {
   answerTimeoutMs?: number;
   /** How long to wait for the app's URL to answer before the first run. Default {@link DEFAULT_READY_TIMEOUT_MS}. */
   readyTimeoutMs?: number;
+  /**
+   * Callbacks carry the service's JWT, as callsim's do (default true); the OpenID configuration
+   * that verifies them is served at callsim's URL whether a run is on or not. Rule (assumed):
+   * tokens are issued on the wall clock when the explorer posts the event, since the app checks
+   * them on its own clock, not on the run's virtual one.
+   */
+  signCallbacks?: boolean;
+  /** The tokens' audience (default callsim's `DEFAULT_RESOURCE_ID`). */
+  resourceId?: string;
 }
 
 /** Rule (assumed): the shortest quiet window; a loopback app reacts well within it. */
@@ -79,6 +90,8 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
   let quietAt = -1;
   let awaitingFirstRequest = false;
   let startedAt = 0;
+  const signer = options.signCallbacks === false ? undefined : createCallbackSigner({ now: () => Date.now(), resourceId: options.resourceId });
+  const discovery = signer && createOpenIdRoutes(signer);
   const touch = () => void (lastActivity = Date.now());
   /** The window adapts to the app's reaction time: the gap since the explorer last moved, or doubled for a request that came after it stopped waiting. */
   const adapt = () => {
@@ -93,6 +106,9 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
   };
 
   const server = createFastifyTransport(async (req: RouteRequest): Promise<RouteResponse> => {
+    // Key discovery belongs to no run and moves none: the app may fetch keys at any time.
+    const keys = discovery?.(req);
+    if (keys) return keys;
     const hooks = current;
     if (!hooks) return NO_RUN;
     adapt();
@@ -124,11 +140,12 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
   const endpoint = `${listen.https ? "https" : "http"}://127.0.0.1:${typeof address === "object" && address ? address.port : listen.port}`;
 
   /** POSTs `body` to the app; its failure fails the run it belongs to, never a later one. */
-  const post = (url: string, body: unknown, hooks: RunHooks, what: string) => {
+  const post = (url: string, body: unknown, hooks: RunHooks, what: string, authorization?: Promise<string>) => {
     const open: OpenPost = { seq: ++seq, what, since: Date.now(), abort: new AbortController() };
     posts.add(open);
     touch();
-    request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), dispatcher: agent, signal: open.abort.signal })
+    Promise.resolve(authorization)
+      .then((token) => request(url, { method: "POST", headers: { "content-type": "application/json", ...(token && { authorization: token }) }, body: JSON.stringify(body), dispatcher: agent, signal: open.abort.signal }))
       .then(async (response) => {
         await response.body.text();
         if (response.statusCode >= 400 && current === hooks) fail(hooks, `${what} answered ${response.statusCode}`);
@@ -179,7 +196,9 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
         awaitingFirstRequest = true;
         startedAt = Date.now();
       }
-      post(target, [step.event], current!, `the app's callback ${target} on ${step.type}${step.duplicate ? " (duplicate)" : ""}`);
+      // Call Automation callbacks (CloudEvents) are signed; Event Grid's IncomingCall is not.
+      const token = signer && step.event.eventType === undefined ? signer.token().then((jwt) => `Bearer ${jwt}`) : undefined;
+      post(target, [step.event], current!, `the app's callback ${target} on ${step.type}${step.duplicate ? " (duplicate)" : ""}`, token);
     },
     async quiet() {
       const hooks = current!;

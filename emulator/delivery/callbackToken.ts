@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { SignJWT, type JWK } from "jose";
+import type { JWK } from "jose";
 import type { Delivery, DeliverySink } from "../engine/outbox.js";
-import { ForgeryPlan, type ForgeryKind } from "./forgeries.js";
+import type { EntraDeliveryAuth } from "../engine/eventGridAuth.js";
+import { createEntraSigner } from "./entraToken.js";
+import { ForgeryPlan } from "./forgeries.js";
+import { mintJwt, type TokenForgery } from "./mintJwt.js";
 import { CALLBACK_TOKEN_ALGORITHM, generatedKey as keptKey, loadKey, type SigningKey } from "./signingKeys.js";
 
 /**
@@ -31,12 +34,12 @@ export interface CallbackSignerOptions {
   resourceId?: string;
   /** An RSA private key (PKCS#8 PEM) to sign with instead of the one generated at start. */
   privateKeyPem?: string;
+  /** How the Event Grid subscription named (`aeg-subscription-name`) is secured with Entra, if it is. */
+  entraAuthOf?: (subscriptionName: string) => EntraDeliveryAuth | undefined;
 }
 
 // One pair per process, read from the temp directory (generated there once): see signingKeys.ts.
 let generatedKey: Promise<SigningKey> | undefined;
-// The key of "unknownKey" and "badSignature" forgeries: never in any JWKS callsim serves.
-let rogueKey: Promise<SigningKey> | undefined;
 
 /**
  * Signs Call Automation callbacks as the service does: `Authorization: Bearer <JWT>`, a new
@@ -53,33 +56,41 @@ export function createCallbackSigner(options: CallbackSignerOptions) {
   key.catch(() => undefined);
   const forgeries = new ForgeryPlan();
 
+  const entra = createEntraSigner({ now: options.now });
+
   /** A token for the resource, or the forgery `kind` of one. */
-  async function token(kind?: Exclude<ForgeryKind, "noToken">): Promise<string> {
-    const nowS = Math.floor(options.now() / 1000);
-    const issuedAt = kind === "expiredToken" ? nowS - 2 * CALLBACK_TOKEN_LIFETIME_S : nowS;
-    const signer = kind === "unknownKey" || kind === "badSignature" ? await (rogueKey ??= keptKey("forged-callback-key")) : await key;
-    // A bad signature names the real key: the JWKS has it, and the signature does not match it.
-    const kid = kind === "badSignature" ? (await key).jwk.kid : signer.jwk.kid;
-    return new SignJWT({})
-      .setJti(randomUUID())
-      .setProtectedHeader({ alg: CALLBACK_TOKEN_ALGORITHM, kid, typ: "JWT" })
-      .setIssuer(kind === "wrongIssuer" ? FORGED_ISSUER : CALL_AUTOMATION_ISSUER)
-      .setAudience(kind === "wrongAudience" ? FORGED_AUDIENCE : resourceId)
-      .setIssuedAt(issuedAt)
-      .setNotBefore(issuedAt)
-      .setExpirationTime(issuedAt + CALLBACK_TOKEN_LIFETIME_S)
-      .sign(signer.privateKey);
+  function token(kind?: TokenForgery): Promise<string> {
+    return mintJwt(
+      {
+        key,
+        issuer: CALL_AUTOMATION_ISSUER,
+        audience: resourceId,
+        lifetimeS: CALLBACK_TOKEN_LIFETIME_S,
+        nowS: Math.floor(options.now() / 1000),
+        claims: { jti: randomUUID() },
+        forged: { issuer: FORGED_ISSUER, audience: FORGED_AUDIENCE },
+      },
+      kind,
+    );
   }
 
   /**
    * The delivery with its `Authorization` header: a Call Automation callback gets a token (or
-   * the forgery planted for it); Event Grid deliveries (`aeg-event-type`) are left as they are.
+   * the forgery planted for it); an Event Grid delivery gets Entra's token when its subscription
+   * is secured with Entra (its events may be forged too; the validation handshake never is),
+   * and goes as it is otherwise.
    */
   async function sign(delivery: Delivery): Promise<Delivery> {
-    if (delivery.headers["aeg-event-type"] !== undefined) return delivery;
-    const kind = forgeries.take(delivery.events?.[0]);
+    const eventGrid = delivery.headers["aeg-event-type"];
+    let mint: (kind?: TokenForgery) => Promise<string> = token;
+    if (eventGrid !== undefined) {
+      const auth = options.entraAuthOf?.(delivery.headers["aeg-subscription-name"] ?? "");
+      if (!auth) return delivery;
+      mint = (kind) => entra.token(auth, kind);
+    }
+    const kind = eventGrid === "SubscriptionValidation" ? undefined : forgeries.take(delivery.events?.[0], eventGrid === undefined ? "callback" : "eventGrid");
     if (kind === "noToken") return delivery;
-    const authorization = `Bearer ${await token(kind)}`;
+    const authorization = `Bearer ${await mint(kind)}`;
     // The outbox's delivery reads its body lazily: keep that getter, add the header.
     return Object.create(delivery, { headers: { value: { ...delivery.headers, authorization }, enumerable: true } });
   }
@@ -91,6 +102,8 @@ export function createCallbackSigner(options: CallbackSignerOptions) {
     sign,
     /** Wraps a sink so every callback it carries is signed first. */
     signing: (sink: DeliverySink): DeliverySink => (delivery) => sign(delivery).then(sink),
+    /** Entra's side: the tokens, OpenID configurations and JWKS of Event Grid's secured deliveries. */
+    entra,
     /** The JWKS: the one public key callbacks are signed with. */
     jwks: async (): Promise<{ keys: JWK[] }> => ({ keys: [(await key).jwk] }),
     /**

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../engine/errors.js";
+import type { EventChannel } from "../engine/outbox.js";
 
 /**
  * How a forged callback fails the docs' checks: a token past its `exp`, another resource's
@@ -6,6 +7,9 @@ import { InvalidArgumentError } from "../engine/errors.js";
  * list, or no `Authorization` header at all.
  */
 export const FORGERY_KINDS = ["expiredToken", "wrongAudience", "wrongIssuer", "badSignature", "unknownKey", "noToken"] as const;
+
+/** The channels whose deliveries can be forged. */
+const FORGEABLE_CHANNELS: readonly EventChannel[] = ["callback", "eventGrid"];
 
 /** One of {@link FORGERY_KINDS}. */
 export type ForgeryKind = (typeof FORGERY_KINDS)[number];
@@ -17,12 +21,18 @@ export interface ForgeryInput {
   callConnectionId?: string;
   /** How many callbacks it forges (default 1). */
   times?: number;
+  /**
+   * Only Call Automation callbacks (`callback`) or only Event Grid deliveries (`eventGrid`, of
+   * subscriptions secured with Entra: the others carry no token to forge); either when absent.
+   */
+  channel?: EventChannel;
 }
 
 /** A planted forgery and how many callbacks it will still forge. */
 export interface Forgery {
   kind: ForgeryKind;
   callConnectionId?: string | undefined;
+  channel?: EventChannel | undefined;
   remaining: number;
 }
 
@@ -37,11 +47,12 @@ export class ForgeryPlan {
   /** Makes the next matching callback(s) arrive forged. */
   add(input: ForgeryInput): Forgery {
     if (typeof input !== "object" || input === null) throw new InvalidArgumentError("body", "The request body must be a JSON object.");
-    const { kind, callConnectionId, times = 1 } = input;
+    const { kind, callConnectionId, times = 1, channel } = input;
     if (!FORGERY_KINDS.includes(kind)) throw new InvalidArgumentError("kind", `kind must be one of ${FORGERY_KINDS.join(", ")}; got ${JSON.stringify(kind)}.`);
     if (callConnectionId !== undefined && typeof callConnectionId !== "string") throw new InvalidArgumentError("callConnectionId", "callConnectionId must be a string: the call connection whose callbacks are forged.");
     if (!Number.isInteger(times) || times < 1) throw new InvalidArgumentError("times", `times must be a whole number of at least 1; got ${JSON.stringify(times)}.`);
-    const forgery: Forgery = { kind, callConnectionId, remaining: times };
+    if (channel !== undefined && !FORGEABLE_CHANNELS.includes(channel)) throw new InvalidArgumentError("channel", `channel must be one of ${FORGEABLE_CHANNELS.join(", ")}; got ${JSON.stringify(channel)}.`);
+    const forgery: Forgery = { kind, callConnectionId, remaining: times, ...(channel && { channel }) };
     this.planted.push(forgery);
     return { ...forgery };
   }
@@ -51,14 +62,14 @@ export class ForgeryPlan {
     return this.planted.map((f) => ({ ...f }));
   }
 
-  /** The forgery of an event (a CloudEvent in a callback), taking a planted one on its first attempt. */
-  take(event: Record<string, unknown> | undefined): ForgeryKind | undefined {
+  /** The forgery of an event (a CloudEvent in a callback, an Event Grid event), taking a planted one on its first attempt. */
+  take(event: Record<string, unknown> | undefined, channel: EventChannel = "callback"): ForgeryKind | undefined {
     const id = typeof event?.id === "string" ? event.id : undefined;
     if (id === undefined) return undefined;
     const earlier = this.forged.get(id);
     if (earlier || this.planted.length === 0) return earlier;
     const callConnectionId = (event?.data as { callConnectionId?: unknown } | undefined)?.callConnectionId;
-    const forgery = this.planted.find((f) => f.callConnectionId === undefined || f.callConnectionId === callConnectionId);
+    const forgery = this.planted.find((f) => (f.channel === undefined || f.channel === channel) && (f.callConnectionId === undefined || f.callConnectionId === callConnectionId));
     if (!forgery) return undefined;
     if (--forgery.remaining === 0) this.planted = this.planted.filter((f) => f !== forgery);
     this.forged.set(id, forgery.kind);

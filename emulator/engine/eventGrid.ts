@@ -5,6 +5,7 @@ import type { Outbox } from "./outbox.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { checkEventGridFilter, matchesFilter, type EventGridFilter } from "./eventGridFilter.js";
 import type { TimerHandle } from "./clock.js";
+import { readEntraAuth, type EntraDeliveryAuth } from "./eventGridAuth.js";
 
 /** An Event Grid webhook subscription for the emulated resource's events. */
 export interface Subscription {
@@ -18,6 +19,10 @@ export interface Subscription {
   state: "awaitingValidation" | "active" | "failed";
   validationCode: string;
   lastError?: string;
+  /** Set when the webhook is secured with Microsoft Entra ID: every delivery then carries Entra's bearer token. */
+  azureActiveDirectoryTenantId?: string;
+  azureActiveDirectoryApplicationIdOrUri?: string;
+  accessTokenAcceptedVersion?: 1 | 2;
 }
 
 /** Event Grid event types callsim publishes. */
@@ -39,6 +44,10 @@ export interface SubscriptionInput {
   eventTypes?: string[];
   /** Event Grid's subscription filter. */
   filter?: unknown;
+  /** Entra protection of the webhook: Event Grid's webhook destination properties (see {@link EntraDeliveryAuth}). */
+  azureActiveDirectoryTenantId?: unknown;
+  azureActiveDirectoryApplicationIdOrUri?: unknown;
+  accessTokenAcceptedVersion?: unknown;
 }
 
 /**
@@ -67,6 +76,7 @@ export class EventGrid {
   async subscribe(input: SubscriptionInput, validationUrlBase: string): Promise<Subscription> {
     const eventTypes = (input.eventTypes ?? []).map((t) => t.replace(/^Microsoft\.Communication\./i, ""));
     const filter = checkEventGridFilter(input.filter);
+    const entra = readEntraAuth(input);
     for (const [field, types] of [["eventTypes", eventTypes], ["filter.includedEventTypes", filter.includedEventTypes ?? []]] as const) {
       for (const type of types) {
         if (!(EVENT_GRID_TYPES as readonly string[]).some((known) => known.toLowerCase() === type.replace(/^Microsoft\.Communication\./i, "").toLowerCase())) {
@@ -82,6 +92,7 @@ export class EventGrid {
       filter,
       state: "awaitingValidation",
       validationCode: this.ids.uuid().toUpperCase(),
+      ...entra,
     };
     this.subscriptions.set(subscription.id, subscription);
     const validationUrl = `${validationUrlBase}/emulator/subscriptions/${subscription.id}:validate?code=${subscription.validationCode}`;
@@ -106,7 +117,8 @@ export class EventGrid {
     try {
       const answer = await this.outbox.sendNow({
         url: subscription.endpoint,
-        headers: { "content-type": "application/json", "aeg-event-type": "SubscriptionValidation" },
+        // The subscription's name goes with every message, the handshake too (Learn, "Webhook event delivery": message headers).
+        headers: { "content-type": "application/json", "aeg-event-type": "SubscriptionValidation", "aeg-subscription-name": subscription.id.toUpperCase() },
         body: JSON.stringify([event]),
       });
       if (subscription.state !== "awaitingValidation" || !this.subscriptions.has(subscription.id)) return;
@@ -164,6 +176,14 @@ export class EventGrid {
     if (code !== subscription.validationCode) throw new InvalidArgumentError("code", "The validation code does not match this subscription's validationCode.");
     this.activate(subscription);
     return { ...subscription };
+  }
+
+  /** How the subscription named (`aeg-subscription-name`) is secured with Entra; undefined when it is not. */
+  entraAuthOf(subscriptionName: string): EntraDeliveryAuth | undefined {
+    const subscription = this.subscriptions.get(subscriptionName.toLowerCase());
+    if (!subscription?.azureActiveDirectoryTenantId || !subscription.azureActiveDirectoryApplicationIdOrUri) return undefined;
+    const { azureActiveDirectoryTenantId, azureActiveDirectoryApplicationIdOrUri, accessTokenAcceptedVersion } = subscription;
+    return { azureActiveDirectoryTenantId, azureActiveDirectoryApplicationIdOrUri, ...(accessTokenAcceptedVersion && { accessTokenAcceptedVersion }) };
   }
 
   list(): Subscription[] {

@@ -5,10 +5,11 @@ import type { Duplex } from "node:stream";
 import { createSecureContext, TLSSocket } from "node:tls";
 
 /**
- * Hosts callsim answers for itself: recording storage, where the SDK downloads from, and the
- * service's OpenID configuration and keys, which apps that check callback tokens fetch.
+ * Hosts callsim answers for itself: recording storage, where the SDK downloads from, the
+ * service's OpenID configuration and keys, which apps that check callback tokens fetch, and
+ * Entra's login host, whose tenant configurations verify Event Grid's tokens.
  */
-const OWN_HOSTS = /((^|\.)asm\.skype\.com|^acscallautomation\.communication\.azure\.com)$/i;
+const OWN_HOSTS = /((^|\.)asm\.skype\.com|^acscallautomation\.communication\.azure\.com|^login\.microsoftonline\.com)$/i;
 /** Names of this machine: a CONNECT to one of them at callsim's own port is callsim itself. */
 const LOOPBACK = /^(localhost|127\.0\.0\.1|::1)$/i;
 /** How long a pass-through tunnel may take to reach its host before the app is told 502. */

@@ -8,6 +8,7 @@ import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 import { safeDecode, splitTarget } from "./requestParts.js";
 import { forgedEventView, type ForgeryPlan } from "../delivery/forgeries.js";
+import { ENTRA_SUBSCRIPTION_FIELDS } from "../engine/eventGridAuth.js";
 
 /** What `GET /emulator/info` reports. */
 export interface EmulatorInfo {
@@ -80,15 +81,15 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("DELETE", "^/emulator/phone-numbers/([^/]+)$", 204, ({ params }) => engine.phoneNumbers.remove(params[0])),
     route("GET", "^/emulator/subscriptions$", 200, () => engine.eventGrid.list()),
     route("POST", "^/emulator/subscriptions$", 201, async ({ body, baseUrl }) => {
-      const { endpoint, eventTypes, filter } = object(body);
+      const { endpoint, eventTypes, filter, ...entra } = object(body);
       if (typeof endpoint !== "string" || !/^https?:\/\//.test(endpoint)) {
         throw new InvalidArgumentError("endpoint", "endpoint is required: the http(s) URL of your Event Grid webhook.");
       }
       if (eventTypes !== undefined && (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== "string"))) {
         throw new InvalidArgumentError("eventTypes", "eventTypes must be an array of event type names, e.g. [\"Microsoft.Communication.IncomingCall\"].");
       }
-      return engine.eventGrid.subscribe({ endpoint, eventTypes, filter }, baseUrl);
-    }, ["endpoint", "eventTypes", "filter"]),
+      return engine.eventGrid.subscribe({ endpoint, eventTypes, filter, ...entra }, baseUrl);
+    }, ["endpoint", "eventTypes", "filter", ...ENTRA_SUBSCRIPTION_FIELDS]),
     route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code") ?? "")),
     route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body)), ["from", "to", "callerDisplayName", "customContext"]),
     route("GET", "^/emulator/calls$", 200, () => engine.calls()),
@@ -104,7 +105,7 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
     route("GET", "^/emulator/requests$", 200, () => options.requests?.() ?? []),
     route("POST", "^/emulator/faults$", 201, ({ body }) => engine.addFault(object(body)), ["action", "status", "code", "subCode", "message", "async", "times"]),
     route("GET", "^/emulator/forgeries$", 200, () => options.forgeries?.list() ?? []),
-    route("POST", "^/emulator/forgeries$", 201, ({ body }) => forgeries().add(object(body)), ["kind", "callConnectionId", "times"]),
+    route("POST", "^/emulator/forgeries$", 201, ({ body }) => forgeries().add(object(body)), ["kind", "callConnectionId", "times", "channel"]),
     route("GET", "^/emulator/events$", 200, ({ query }) => {
       const callConnectionId = query.get("callConnectionId");
       const type = query.get("type");

@@ -3,10 +3,11 @@ import { splitUrl } from "./requestParts.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /**
- * Hosts the handlers intercept by default: any ACS resource endpoint, and the recording
- * storage hosts the SDK downloads recordings from.
+ * Hosts the handlers intercept by default: any ACS resource endpoint, the recording storage
+ * hosts the SDK downloads recordings from, and Microsoft Entra ID's login host, whose OpenID
+ * configurations verify Event Grid's tokens to secured webhooks.
  */
-export const ACS_HOST_PATTERN = /^https?:\/\/[^/]+\.(communication\.azure\.com|asm\.skype\.com)(:\d+)?\//;
+export const ACS_HOST_PATTERN = /^https?:\/\/([^/]+\.(communication\.azure\.com|asm\.skype\.com)|login\.microsoftonline\.com)(:\d+)?\//;
 
 /**
  * msw handlers over the route table: they intercept the endpoint of the connection string the

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** Hosts the certificate covers when none are given. */
-export const DEFAULT_CERTIFICATE_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "::1", "callsim.asm.skype.com", "acscallautomation.communication.azure.com"];
+export const DEFAULT_CERTIFICATE_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "::1", "callsim.asm.skype.com", "acscallautomation.communication.azure.com", "login.microsoftonline.com"];
 
 /** A certificate and key as written by {@link createLocalCertificate}. */
 export interface LocalCertificate {
@@ -54,7 +54,7 @@ const RENEW_BEFORE_MS = 7 * DAY_MS;
  *
  * @param options.dir - Directory for `callsim-cert.pem` and `callsim-key.pem`.
  * @param options.hosts - DNS names and IP addresses for subjectAltName
- *   (default {@link DEFAULT_CERTIFICATE_HOSTS}: localhost, 127.0.0.1, ::1, the recording storage host callsim.asm.skype.com, and the OpenID configuration host acscallautomation.communication.azure.com).
+ *   (default {@link DEFAULT_CERTIFICATE_HOSTS}: localhost, 127.0.0.1, ::1, the recording storage host callsim.asm.skype.com, the OpenID configuration host acscallautomation.communication.azure.com, and Entra's login.microsoftonline.com).
  * @param options.now - Current time (default: `new Date()`); for tests.
  */
 export async function createLocalCertificate(options: {
