@@ -3,6 +3,7 @@ import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { Emulator, RouteRequest, RouteResponse } from "../emulator/index.js";
 import type { Independence } from "./explorerIndependence.js";
 import type { Step } from "./explorerRun.js";
+import type { WorkerRecipe } from "./explorerWorkers.js";
 import { fingerprintState, type AppFingerprint } from "./explorerState.js";
 
 /**
@@ -43,6 +44,12 @@ export interface ExploreApp<S = any> {
    * different calls commute, and the explorer runs one order of each such swap. Default "none".
    */
   independence?: Independence;
+  /**
+   * How a worker thread builds this same app (a module and its export): with it, the search
+   * runs on the machine's cores (see ExploreOptions.workers).
+   * @example worker: { module: import.meta.url, export: "app" }
+   */
+  worker?: WorkerRecipe;
 }
 
 /** What a binding gets for one run. */
@@ -96,11 +103,13 @@ export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
   let clientFor: string | undefined;
   let current: HttpClient;
   const guard = (run: () => unknown, what: string) => {
+    // This run's own fail: a rejection that comes after its run ended must not fail the next run.
+    const failThisRun = fail;
     try {
       const work = run();
-      if (work && typeof (work as Promise<unknown>).then === "function") (work as Promise<unknown>).then(undefined, (e: unknown) => fail(`${what} rejected: ${message(e)}`));
+      if (work && typeof (work as Promise<unknown>).then === "function") (work as Promise<unknown>).then(undefined, (e: unknown) => failThisRun(`${what} rejected: ${message(e)}`));
     } catch (e) {
-      fail(`${what} threw: ${message(e)}`);
+      failThisRun(`${what} threw: ${message(e)}`);
     }
   };
   const verdict = (name: string, check?: (state: S, ctx: AppContext<S>) => boolean | string | void) => {
