@@ -64,6 +64,8 @@ export interface ExploreOptions<S> {
    * vitest's convention): the shards together run the whole search, each reports what it covered.
    */
   shard?: Shard | string;
+  /** Orders run on the main thread before the search is split across worker threads. Default {@link SPLIT_AFTER_RUNS}. */
+  splitAfterRuns?: number;
   /** Called after every run, e.g. for a progress line. */
   onProgress?(progress: { runs: number; failures: number }): void;
 }
@@ -194,7 +196,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     else {
       // The shared part: alike in every shard, as its split must be; worker threads split only a search too big to finish first.
       const parts = shard?.count ?? workers;
-      const shared = await searchByCost(rerun, { ...base, splitAt: parts * PIECES_PER_PART, splitAfter: shard ? 0 : SPLIT_AFTER_RUNS });
+      const shared = await searchByCost(rerun, { ...base, splitAt: parts * PIECES_PER_PART, splitAfter: shard ? 0 : (options.splitAfterRuns ?? SPLIT_AFTER_RUNS) });
       if (!shared.pending) search = { ...shared, shard: shard && { ...shard, sharedRuns: shared.runs, pieces: 0, of: 0 } };
       else {
         const mine = shard ? piecesOf(shared.pending, shard) : shared.pending;
