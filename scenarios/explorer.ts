@@ -189,7 +189,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     const shard = typeof options.shard === "string" ? parseShard(options.shard) : options.shard;
     const recipe = "deliver" in options.app ? undefined : options.app.worker;
     // A world made of functions cannot cross to a worker: only a catalog scenario's (by name) or none.
-    const portable = recipe !== undefined && (options.scenario === undefined || SCENARIOS.includes(options.scenario as Scenario));
+    const portable = recipe !== undefined && (!options.scenario?.world || SCENARIOS.includes(options.scenario as Scenario));
     const workers = portable ? Math.max(1, options.workers ?? defaultWorkers()) : 1;
     const base = { maxRuns, all, prune, independence, onRun: counted };
     if (!shard && workers === 1) search = await searchByCost(rerun, base);
