@@ -141,7 +141,7 @@ export const DEFAULT_MAX_RUNS = 2_000;
 /** Default number of runs spent shrinking a failing order. */
 export const DEFAULT_SHRINK_RUNS = 200;
 /** Orders run on the main thread before a search is split across worker threads: a smaller search is done before a worker would start. */
-export const SPLIT_AFTER_RUNS = 150;
+export const SPLIT_AFTER_RUNS = 1_000;
 
 /**
  * Runs the app's own handlers against every delivery order the service may produce:

@@ -1,6 +1,6 @@
 import { Agent, request } from "undici";
 import { createFastifyTransport } from "../emulator/http/fastify.js";
-import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
+import type { RouteRequest, RouteResponse } from "../emulator/index.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { AppBinding, RunHooks } from "./explorerRun.js";
 

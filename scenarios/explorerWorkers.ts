@@ -72,9 +72,13 @@ export async function buildFromRecipe(recipe: WorkerRecipe): Promise<{ app: Expl
   return "app" in value && !("start" in value) ? value : { app: value as ExploreApp };
 }
 
-/** The worker threads explore() uses by default: the machine's cores. */
+/**
+ * The threads explore() uses by default: the machine's cores. Run from TypeScript source (under
+ * a loader, as the suite runs), one: a worker would compile the whole emulator again, which
+ * costs more than it saves; ask for workers explicitly there.
+ */
 export function defaultWorkers(): number {
-  return availableParallelism();
+  return import.meta.url.endsWith(".ts") ? 1 : availableParallelism();
 }
 
 type Reply = { kind: "run"; failure: boolean } | { kind: "done"; result: PartResult } | { kind: "error"; message: string; setup: boolean };
