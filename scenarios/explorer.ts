@@ -2,7 +2,9 @@ import { inProcessBinding, type AppBinding, type ExploreApp, type RunOutcome, ty
 import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost, type SearchProgress } from "./explorerSearch.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { Independence } from "./explorerIndependence.js";
-import { DEFAULT_PCT_DEPTH, pctChooser, pctGuarantee, pctText, type PctGuarantee } from "./explorerPct.js";
+import { DEFAULT_PCT_DEPTH, pctSearch, type PctGuarantee } from "./explorerPct.js";
+import { allOrders, coverageText, describe, diagram, plural, shardText } from "./explorerSummary.js";
+import { decodeToken, encodeToken, mulberry32 } from "./explorerTokens.js";
 import { mergeParts, parseShard, PIECES_PER_PART, piecesOf, type PartResult, type Shard } from "./explorerShards.js";
 import { defaultWorkers, explorePart, explorePartInWorker, rerunner, type PartJob } from "./explorerWorkers.js";
 import { SCENARIOS } from "./catalog/index.js";
@@ -15,6 +17,8 @@ export type { PctGuarantee } from "./explorerPct.js";
 export type { Shard } from "./explorerShards.js";
 export type { WorkerRecipe } from "./explorerWorkers.js";
 export { ExploreSetupError } from "./exploreErrors.js";
+export { coverageText, diagram } from "./explorerSummary.js";
+export { encodeToken } from "./explorerTokens.js";
 
 /** Options of {@link explore}. */
 export interface ExploreOptions<S> {
@@ -183,7 +187,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
 
   const all = options.all ?? false;
   let search: SearchProgress & { divergent?: number; shard?: ShardCoverage; workers?: number; pct?: PctGuarantee };
-  if (options.mode === "pct") search = await pctSearch(run, seed, maxRuns, options.depth ?? DEFAULT_PCT_DEPTH, all, counted);
+  if (options.mode === "pct") search = await pctSearch(run, mulberry32(seed), maxRuns, options.depth ?? DEFAULT_PCT_DEPTH, all, counted);
   else {
     const prune = options.prune ?? true;
     const shard = typeof options.shard === "string" ? parseShard(options.shard) : options.shard;
@@ -248,25 +252,6 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   return report(options, seed, runs, search.exhaustive, coverage, failing.length, smallest);
 }
 
-/** `maxRuns` PCT runs, seeded; stops at the first failure unless `all`. */
-async function pctSearch(run: ReturnType<typeof rerunner>["run"], seed: number, maxRuns: number, depth: number, all: boolean, onRun: (outcome: RunOutcome) => void): Promise<SearchProgress & { pct: PctGuarantee }> {
-  if (!Number.isInteger(depth) || depth < 1) throw new ExploreSetupError(`the PCT depth must be a whole number of at least 1, got ${depth}.`);
-  const random = mulberry32(seed);
-  const failing: RunOutcome[] = [];
-  let length = 0;
-  let steps = 0;
-  let runs = 0;
-  // The first run is the plain order; it measures k before any change point is drawn.
-  for (; runs < maxRuns && (failing.length === 0 || all); runs++) {
-    const offered = new Set<string>();
-    const outcome = await run(runs === 0 ? () => 0 : pctChooser(random, depth, length, offered));
-    length = Math.max(length, outcome.choices.length);
-    steps = Math.max(steps, offered.size, outcome.choices.length);
-    onRun(outcome);
-    if (outcome.failure) failing.push(outcome);
-  }
-  return { runs, failing, exhaustive: false, notRun: 0, states: 0, pruned: 0, visited: new Map(), pct: pctGuarantee(runs, depth, steps, length) };
-}
 function failureOf(seed: number, outcome: RunOutcome): ExploreFailure {
   return {
     reason: outcome.failure!,
@@ -277,55 +262,8 @@ function failureOf(seed: number, outcome: RunOutcome): ExploreFailure {
   };
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 function named(options: ExploreOptions<unknown>): string {
   return options.scenario?.name ? ` in ${options.scenario.name}` : "";
-}
-
-/** What the systematic search guarantees, in words. */
-export function coverageText(result: Pick<ExploreResult, "exhaustive" | "coverage">): string {
-  const { coverage } = result;
-  if (coverage.pct) return `not exhaustive: ${pctText(coverage.pct)}`;
-  const part = coverage.shard ? `${shardText(coverage.shard)}: ` : "";
-  if (result.exhaustive) return `${part}exhaustive: ${allOrders(coverage)}`;
-  if (coverage.divergent && coverage.notRun === 0) return `${coverage.systematic} orders run, but the app did not act the same way in reruns (${coverage.divergent} step(s)): not a guarantee`;
-  const below = coverage.completeBelow;
-  const complete = !below
-    ? ""
-    : below.duplicates === 0
-      ? below.moved === 0
-        ? "; not even the plain order was run"
-        : below.moved === 1
-          ? "; the plain order was run"
-          : `; every order without copies that moves at most ${below.moved - 1} event(s) was run`
-      : below.duplicates === 1
-        ? "; every order without copies was run"
-        : `; every order with at most ${below.duplicates - 1} copies was run`;
-  const share = Math.floor((100 * coverage.systematic) / (coverage.systematic + coverage.notRun));
-  const sampled = coverage.sampled > 0 ? `, then ${coverage.sampled} seeded random orders` : "";
-  return `${part}not exhaustive: ${coverage.systematic} orders run of at least ${coverage.systematic + coverage.notRun} (at most ${share}%)${complete}${sampled}${pruning(coverage)}`;
-}
-
-/** Which shard this was and what it covered. */
-function shardText(shard: ShardCoverage): string {
-  if (shard.of === 0) return `shard ${shard.index}/${shard.count} (the search ended in the ${shard.sharedRuns} runs every shard makes alike, so this shard ran all of it)`;
-  return `shard ${shard.index}/${shard.count} (the ${shard.sharedRuns} runs every shard makes alike, then ${shard.pieces} of the ${shard.of} prefixes they split into)`;
-}
-
-/** "all N allowed orders", or with state-based pruning, how many runs covered every allowed order. */
-function allOrders(coverage: ExploreCoverage): string {
-  if (coverage.states === 0 || coverage.stateless) return `all ${coverage.systematic} allowed orders${pruning(coverage)}`;
-  return `all allowed orders, in ${coverage.systematic} runs${pruning(coverage)}`;
-}
-
-/** What state-based pruning did, or why there was none. */
-function pruning(coverage: ExploreCoverage): string {
-  if (coverage.stateless) return ` (without state-based pruning: ${coverage.stateless})`;
-  if (coverage.states === 0) return "";
-  return ` (${coverage.pruned} cut short at a state already explored; ${coverage.states} distinct states)`;
 }
 
 function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhaustive: boolean, coverage: ExploreCoverage, failures: number, smallest: RunOutcome | undefined): ExploreResult {
@@ -341,55 +279,3 @@ function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhau
   return { scenario: options.scenario?.name, seed, runs, exhaustive: exhaustive && !stoppedEarly && !coverage.divergent, coverage, failures, failure, summary: summary + note };
 }
 
-function describe(entry: TraceEntry): string {
-  switch (entry.kind) {
-    case "request":
-      return `app calls ${entry.label}`;
-    case "response":
-      return `app gets ${entry.label}`;
-    case "event":
-      return `${entry.type}${entry.duplicate ? " (again)" : ""}`;
-    case "advance":
-      return entry.label;
-  }
-}
-
-/** A Mermaid sequence diagram of one run, ending with why it failed. */
-export function diagram(trace: TraceEntry[], failure?: string): string {
-  const lines = ["sequenceDiagram", "  participant App", "  participant ACS as callsim"];
-  for (const entry of trace) {
-    if (entry.kind === "request") lines.push(`  App->>ACS: ${entry.label}`);
-    else if (entry.kind === "response") lines.push(`  ACS-->>App: ${entry.label}`);
-    else if (entry.kind === "event") lines.push(`  ACS-)App: ${entry.type}${entry.duplicate ? " (duplicate)" : ""}`);
-    else lines.push(`  Note over ACS: ${entry.label}`);
-  }
-  if (failure) lines.push(`  Note over App: FAILED: ${failure.replace(/[;#]/g, " ")}`);
-  return lines.join("\n");
-}
-
-/**
- * `v2.<seed>.<choices>`: choices in base 36, dot-free. v2 numbers the candidates plain step
- * first (answers, events, time, end, copies); a v1 token meant another numbering.
- */
-export function encodeToken(seed: number, choices: number[]): string {
-  return `v2.${seed}.${choices.map((c) => c.toString(36)).join("-")}`;
-}
-
-function decodeToken(token: string): number[] {
-  const [version, , path = ""] = token.split(".");
-  if (version === "v1") throw new ExploreSetupError(`The replay token "${token}" comes from an older callsim that numbered orders differently; explore again to get a v2 token.`);
-  if (version !== "v2") throw new ExploreSetupError(`Unknown replay token "${token}"; tokens look like v2.<seed>.<choices>.`);
-  return path ? path.split("-").map((c) => Number.parseInt(c, 36)) : [];
-}
-
-/** A small seeded PRNG (mulberry32), so sampling repeats from the seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,4 +1,6 @@
-import type { Chooser } from "./explorerRun.js";
+import { ExploreSetupError } from "./exploreErrors.js";
+import type { Chooser, RunOutcome } from "./explorerRun.js";
+import type { SearchProgress } from "./explorerSearch.js";
 import { moveOf } from "./explorerIndependence.js";
 
 /**
@@ -66,4 +68,23 @@ export function pctText(g: PctGuarantee): string {
     `prioritised random search (PCT), ${g.runs} runs at depth ${g.depth}: with n = ${g.steps} steps offered and runs of k = ${g.length} steps, ` +
     `each run meets any given bug of depth <= ${g.depth} with probability at least 1/(n*k^${g.depth - 1}) = 1/${oneIn}, so these runs met it with probability at least ${percent}`
   );
+}
+
+/** `maxRuns` PCT runs, seeded; stops at the first failure unless `all`. */
+export async function pctSearch(run: (choose: Chooser) => Promise<RunOutcome>, random: () => number, maxRuns: number, depth: number, all: boolean, onRun: (outcome: RunOutcome) => void): Promise<SearchProgress & { pct: PctGuarantee }> {
+  if (!Number.isInteger(depth) || depth < 1) throw new ExploreSetupError(`the PCT depth must be a whole number of at least 1, got ${depth}.`);
+  const failing: RunOutcome[] = [];
+  let length = 0;
+  let steps = 0;
+  let runs = 0;
+  // The first run is the plain order; it measures k before any change point is drawn.
+  for (; runs < maxRuns && (failing.length === 0 || all); runs++) {
+    const offered = new Set<string>();
+    const outcome = await run(runs === 0 ? () => 0 : pctChooser(random, depth, length, offered));
+    length = Math.max(length, outcome.choices.length);
+    steps = Math.max(steps, offered.size, outcome.choices.length);
+    onRun(outcome);
+    if (outcome.failure) failing.push(outcome);
+  }
+  return { runs, failing, exhaustive: false, notRun: 0, states: 0, pruned: 0, visited: new Map(), pct: pctGuarantee(runs, depth, steps, length) };
 }
