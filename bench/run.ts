@@ -32,25 +32,30 @@ async function main(): Promise<void> {
   await printTable();
 }
 
-/** The explorer over the catalog, pruned and plain side by side. */
+/** The explorer over the catalog: default settings, one thread, and plain, side by side. */
 async function exploreRows(): Promise<void> {
+  const load = () => loadavg()[0].toFixed(1);
+  const loadBefore = load();
   const scenarios = await exploreCatalog(Number(process.env.BENCH_EXPLORE_PLAIN_MAX_RUNS ?? 2_000));
   const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
-  const how = (m: { runs: number; exhaustive: boolean }) => `${fmt(m.runs)} runs${m.exhaustive ? "" : " (not exhaustive)"}`;
+  const rate = (n: number, ms: number) => fmt((n * 1000) / ms);
+  const how = (m: { runs: number; exhaustive: boolean; ms: number }) => `${fmt(m.runs)} runs${m.exhaustive ? "" : " (not exhaustive)"}, ${secs(m.ms)} (${rate(m.runs, m.ms)} orders/s)`;
   for (const { name, pruned, plain } of scenarios) {
-    row(`explore ${name}, pruned / plain`, `${how(pruned)}, ${fmt(pruned.states)} states, ${secs(pruned.ms)} / ${how(plain)}, ${secs(plain.ms)}`, fmt(plain.runs / pruned.runs, 1));
+    row(`explore ${name}, default / plain`, `${how(pruned)}, ${fmt(pruned.states)} states (${rate(pruned.states, pruned.ms)} states/s) / ${how(plain)}`, fmt(plain.runs / pruned.runs, 1));
   }
   const sum = (pick: (s: (typeof scenarios)[number]) => number) => scenarios.reduce((n, s) => n + pick(s), 0);
-  const prunedMs = sum((s) => s.pruned.ms);
-  const plainMs = sum((s) => s.plain.ms);
-  const exhaustive = scenarios.filter((s) => s.pruned.exhaustive).length;
-  row(
-    "explore the whole catalog, pruned (default settings)",
-    `${secs(prunedMs)}, ${exhaustive} of ${scenarios.length} scenarios exhaustive; ${fmt((sum((s) => s.pruned.runs) * 1000) / prunedMs)} orders/s, ${fmt((sum((s) => s.pruned.states) * 1000) / prunedMs)} states/s`,
-    "",
-    "< 10 s, all exhaustive",
-  );
-  row("explore the whole catalog, plain (same run)", `${secs(plainMs)}, ${scenarios.filter((s) => s.plain.exhaustive).length} of ${scenarios.length} exhaustive; ${fmt((sum((s) => s.plain.runs) * 1000) / plainMs)} orders/s`, fmt(plainMs / prunedMs, 1));
+  const total = (pick: (s: (typeof scenarios)[number]) => { runs: number; states: number; ms: number; cpuMs: number; exhaustive: boolean }) => {
+    const ms = sum((s) => pick(s).ms);
+    const exhaustive = scenarios.filter((s) => pick(s).exhaustive).length;
+    return { ms, text: `${secs(ms)} (CPU ${secs(sum((s) => pick(s).cpuMs))}), ${exhaustive} of ${scenarios.length} exhaustive; ${rate(sum((s) => pick(s).runs), ms)} orders/s, ${rate(sum((s) => pick(s).states), ms)} states/s` };
+  };
+  const pruned = total((s) => s.pruned);
+  const oneThread = total((s) => s.oneThread);
+  const plain = total((s) => s.plain);
+  const threads = Math.max(...scenarios.map((s) => s.pruned.workers));
+  row(`explore the whole catalog, default settings (pruned, up to ${threads} threads; load ${loadBefore} → ${load()})`, pruned.text, "", "< 10 s, all exhaustive");
+  row("explore the whole catalog, pruned on one thread (same run)", oneThread.text, fmt(oneThread.ms / pruned.ms, 2));
+  row("explore the whole catalog, plain (same run)", plain.text, fmt(plain.ms / pruned.ms, 1));
 }
 
 async function serviceRows(): Promise<void> {

@@ -313,9 +313,12 @@ export function createEmulator(options: EmulatorOptions = {}) {
     /**
      * An SDK `httpClient` that hands requests straight to the route table: the fastest
      * in-process path, for apps that can pass client options.
+     * `around`, when given, sees each request first and decides when (and whether) to pass it on:
+     * the explorer holds answers back with it.
      * @example new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() })
      */
-    httpClient: () => createSdkHttpClient(handle),
+    httpClient: (around?: (request: RouteRequest, next: (request: RouteRequest) => Promise<RouteResponse>) => Promise<RouteResponse>) =>
+      createSdkHttpClient(around ? (request) => around(request, handle) : handle),
     /** The connection string for this emulator's current endpoint. */
     connectionString,
 

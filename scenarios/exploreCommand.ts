@@ -6,11 +6,12 @@ import type { Emulator } from "../emulator/index.js";
 import { createLocalCertificate, DEFAULT_CERTIFICATE_DIR } from "../emulator/http/tls.js";
 import { SCENARIOS } from "./catalog/index.js";
 import { ExploreSetupError } from "./exploreErrors.js";
-import { envName, EXPLORE_OPTIONS, optionsHelp, readExploreOptions, wholeNumber } from "./exploreOptions.js";
+import { envName, EXPLORE_OPTIONS, oneOf, optionsHelp, readExploreOptions, wholeNumber } from "./exploreOptions.js";
 import { exitCode, progressLine, summaryLine, writeReports, type ScenarioOutcome } from "./exploreReport.js";
 import { explore, type ExploreApp, type ExploreOptions } from "./explorer.js";
 import { createHttpAppBinding } from "./explorerHttp.js";
 import { DEFAULT_RESOURCE_ID } from "../emulator/delivery/callbackToken.js";
+import { parseShard } from "./explorerShards.js";
 import type { AppBinding } from "./explorerRun.js";
 
 const HELP = `callsim explore: run an app against every event order the service may produce
@@ -139,6 +140,12 @@ async function readSettings(values: Values) {
       samples: wholeNumber(values, "samples", undefined),
       duplicates: wholeNumber(values, "duplicates", 1),
       replay: values.replay,
+      prune: oneOf(values, "prune", { on: "on", off: "off" } as const) === "off" ? false : undefined,
+      independence: oneOf(values, "independence", { none: "none", "per-call": "perCall", percall: "perCall" } as const),
+      mode: oneOf(values, "mode", { systematic: "systematic", pct: "pct" } as const),
+      depth: wholeNumber(values, "depth", undefined, 1),
+      workers: wholeNumber(values, "workers", undefined, 1),
+      shard: values.shard === undefined ? undefined : parseShard(values.shard),
     },
   };
 }
@@ -199,7 +206,8 @@ async function loadApp(path: string): Promise<{ app: ExploreApp; close(): Promis
   if (!app || typeof app.start !== "function" || typeof app.handle !== "function") {
     throw new ExploreSetupError(`--app ${path} must export an app (default export, or export const app) with start(ctx) and handle(events, ctx), as explore() takes.`);
   }
-  return { app, close: async () => undefined };
+  // A worker thread loads the same module: the search runs on the machine's cores.
+  return { app: { ...app, worker: app.worker ?? { module: pathToFileURL(resolve(path)).href, export: module.default ? "default" : "app" } }, close: async () => undefined };
 }
 
 /** Every option of the command, for tests that check each has its environment twin. */

@@ -27,6 +27,12 @@ export const EXPLORE_OPTIONS = {
   samples: { type: "string", value: "<n>", help: "seeded random orders after the bound (default: --max-runs)" },
   duplicates: { type: "string", value: "<n>", help: "at-least-once copies per run (default 1)" },
   replay: { type: "string", value: "<token>", help: "rerun one order from a report" },
+  prune: { type: "string", value: "<on|off>", help: "do not explore a state twice (default on; an app behind a URL is explored without)" },
+  independence: { type: "string", value: "<none|per-call>", help: "per-call: the app keeps state per call, so events of different calls commute (default none)" },
+  mode: { type: "string", value: "<systematic|pct>", help: "systematic: every order, cheapest first; pct: --max-runs prioritised random orders (default systematic)" },
+  depth: { type: "string", value: "<n>", help: "the bug depth --mode pct targets (default 3)" },
+  workers: { type: "string", value: "<n>", help: "threads for an --app module's search (default the machine's cores; 1 for an app behind a URL)" },
+  shard: { type: "string", value: "<i>/<n>", help: "run part i of n of the search, as vitest's --shard: n machines together run all of it" },
   "quiet-ms": { type: "string", value: "<n>", help: "how long the app may stay silent before a step counts as done (default adaptive)" },
   "answer-timeout-ms": { type: "string", value: "<n>", help: "how long the app may take to answer a POST or to act after its start (default 10000)" },
   "ready-timeout-ms": { type: "string", value: "<n>", help: "how long to wait for the app's URL to answer before the first run (default 30000)" },
@@ -76,4 +82,13 @@ export function optionsHelp(): string {
   const rows = Object.entries(EXPLORE_OPTIONS as Record<string, OptionSpec>).map(([name, spec]) => [`--${name}${spec.value ? ` ${spec.value}` : ""}`, spec.help]);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   return rows.map(([flag, help]) => `  ${flag.padEnd(width)}${help}`).join("\n");
+}
+
+/** One of `choices`, or the fallback when absent; the error names the flag, its twin and the choices. */
+export function oneOf<T extends string>(values: Values, name: ExploreOptionName, choices: Record<string, T>, fallback?: T): T | undefined {
+  const raw = values[name] as string | undefined;
+  if (raw === undefined) return fallback;
+  const chosen = choices[raw.trim().toLowerCase()];
+  if (chosen === undefined) throw new ExploreSetupError(`--${name} (or ${envName(name)}) is one of ${Object.keys(choices).join(", ")}; got "${raw}".`);
+  return chosen;
 }

@@ -1,13 +1,24 @@
-import { inProcessBinding, runOnce, type AppBinding, type Chooser, type ExploreApp, type RunOutcome, type TraceEntry, type Visit } from "./explorerRun.js";
-import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost } from "./explorerSearch.js";
+import { inProcessBinding, type AppBinding, type ExploreApp, type RunOutcome, type TraceEntry } from "./explorerRun.js";
+import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost, type SearchProgress } from "./explorerSearch.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { Independence } from "./explorerIndependence.js";
+import { DEFAULT_PCT_DEPTH, pctSearch, type PctGuarantee } from "./explorerPct.js";
+import { allOrders, coverageText, describe, diagram, plural, shardText } from "./explorerSummary.js";
+import { decodeToken, encodeToken, mulberry32 } from "./explorerTokens.js";
+import { mergeParts, parseShard, PIECES_PER_PART, piecesOf, type PartResult, type Shard } from "./explorerShards.js";
+import { defaultWorkers, explorePart, explorePartInWorker, rerunner, type PartJob } from "./explorerWorkers.js";
+import { SCENARIOS } from "./catalog/index.js";
 import type { Scenario } from "./scenario.js";
 
 export type { AppContext, ExploreApp } from "./explorerRun.js";
 export type { OrderCost } from "./explorerSearch.js";
 export type { Independence } from "./explorerIndependence.js";
+export type { PctGuarantee } from "./explorerPct.js";
+export type { Shard } from "./explorerShards.js";
+export type { WorkerRecipe } from "./explorerWorkers.js";
 export { ExploreSetupError } from "./exploreErrors.js";
+export { coverageText, diagram } from "./explorerSummary.js";
+export { encodeToken } from "./explorerTokens.js";
 
 /** Options of {@link explore}. */
 export interface ExploreOptions<S> {
@@ -37,6 +48,28 @@ export interface ExploreOptions<S> {
   prune?: boolean;
   /** What the app asserts about its handlers; default the app's own `independence`, else "none" (see {@link ExploreApp.independence}). */
   independence?: Independence;
+  /**
+   * "systematic" (default): every order, cheapest first, within `maxRuns`. "pct": `maxRuns`
+   * prioritised random orders (PCT), for spaces too large to run in full; the report states the
+   * chance they had of meeting a bug of `depth` (see {@link PctGuarantee}).
+   */
+  mode?: "systematic" | "pct";
+  /** The bug depth PCT targets (ordering constraints a bug needs). Default 3. */
+  depth?: number;
+  /**
+   * Threads the systematic search runs on: the main thread and `workers - 1` worker threads.
+   * Default the machine's cores when the app says how a worker builds it
+   * ({@link ExploreApp.worker}) and its world is a catalog scenario or none; else 1. A search
+   * is split only once it has run {@link SPLIT_AFTER_RUNS} orders without finishing.
+   */
+  workers?: number;
+  /**
+   * This machine's part of a search shared by several (`"2/3"` or `{ index: 2, count: 3 }`,
+   * vitest's convention): the shards together run the whole search, each reports what it covered.
+   */
+  shard?: Shard | string;
+  /** Orders run on the main thread before the search is split across worker threads. Default {@link SPLIT_AFTER_RUNS}. */
+  splitAfterRuns?: number;
   /** Called after every run, e.g. for a progress line. */
   onProgress?(progress: { runs: number; failures: number }): void;
 }
@@ -74,6 +107,21 @@ export interface ExploreCoverage {
   pruned: number;
   /** Why the search did not prune by state, when it did not. */
   stateless?: string;
+  /** Threads the systematic search ran on (1 without worker threads). */
+  workers?: number;
+  /** With `shard`: which part this was, and how much of the split search it covered. */
+  shard?: ShardCoverage;
+  /** With `mode: "pct"`: what the prioritised random runs guarantee. */
+  pct?: PctGuarantee;
+}
+
+/** What one shard covered of a split search. */
+export interface ShardCoverage extends Shard {
+  /** Runs of the shared part every shard makes alike before splitting (their orders count in each shard). */
+  sharedRuns: number;
+  /** Prefixes of the split this shard explored under, and how many there were in all (0 of 0: the search ended before splitting, and every shard ran all of it). */
+  pieces: number;
+  of: number;
 }
 
 /** What an exploration found. */
@@ -96,6 +144,8 @@ export interface ExploreResult {
 export const DEFAULT_MAX_RUNS = 2_000;
 /** Default number of runs spent shrinking a failing order. */
 export const DEFAULT_SHRINK_RUNS = 200;
+/** Orders run on the main thread before a search is split across worker threads: a smaller search is done before a worker would start. */
+export const SPLIT_AFTER_RUNS = 1_000;
 
 /**
  * Runs the app's own handlers against every delivery order the service may produce:
@@ -111,12 +161,14 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   const seed = options.seed ?? (options.replay ? Number(options.replay.split(".")[1]) : Math.floor(Math.random() * 2 ** 31));
   const duplicates = options.duplicates ?? 1;
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
-  const binding = () => ("deliver" in options.app ? options.app : inProcessBinding(options.app));
+  // One in-process binding serves every run (it keeps the SDK client between runs).
+  const binding = "deliver" in options.app ? options.app : inProcessBinding(options.app);
   const independence = options.independence ?? options.app.independence ?? "none";
-  const run = (choose: Chooser, visit?: Visit) => runOnce(binding(), options.scenario, seed, duplicates, choose, visit);
+  const setup = { binding, scenario: options.scenario, seed, duplicates };
+  const { run, rerun, divergent } = rerunner(setup);
   let runs = 0;
   let failures = 0;
-  const counted = (outcome: RunOutcome) => {
+  const counted = (outcome: Pick<RunOutcome, "failure">) => {
     runs++;
     if (outcome.failure) failures++;
     options.onProgress?.({ runs, failures });
@@ -133,23 +185,43 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     return { scenario: options.scenario?.name, seed, runs: 1, exhaustive: false, coverage: { systematic: 1, sampled: 0, shrinking: 0, notRun: 0, states: 0, pruned: 0 }, failures: failure ? 1 : 0, failure, summary };
   }
 
-  // An app that reacts late or keeps state across runs may offer fewer steps when an order is
-  // rerun: the search then takes the plain step there and says so, rather than stopping.
-  let divergent = 0;
-  const rerun = (choose: Chooser, visit?: Visit) =>
-    run((candidates, step) => {
-      const choice = choose(candidates, step);
-      if (choice < candidates.length) return choice;
-      divergent++;
-      return 0;
-    }, visit);
-  const search = await searchByCost(rerun, { maxRuns, all: options.all ?? false, prune: options.prune ?? true, independence, onRun: counted });
+  const all = options.all ?? false;
+  let search: SearchProgress & { divergent?: number; shard?: ShardCoverage; workers?: number; pct?: PctGuarantee };
+  if (options.mode === "pct") search = await pctSearch(run, mulberry32(seed), maxRuns, options.depth ?? DEFAULT_PCT_DEPTH, all, counted);
+  else {
+    const prune = options.prune ?? true;
+    const shard = typeof options.shard === "string" ? parseShard(options.shard) : options.shard;
+    const recipe = "deliver" in options.app ? undefined : options.app.worker;
+    // A world made of functions cannot cross to a worker: only a catalog scenario's (by name) or none.
+    const portable = recipe !== undefined && (!options.scenario?.world || SCENARIOS.includes(options.scenario as Scenario));
+    const workers = portable ? Math.max(1, options.workers ?? defaultWorkers()) : 1;
+    const base = { maxRuns, all, prune, independence, onRun: counted };
+    if (!shard && workers === 1) search = await searchByCost(rerun, base);
+    else {
+      // The shared part: alike in every shard, as its split must be; worker threads split only a search too big to finish first.
+      const parts = shard?.count ?? workers;
+      const shared = await searchByCost(rerun, { ...base, splitAt: parts * PIECES_PER_PART, splitAfter: shard ? 0 : (options.splitAfterRuns ?? SPLIT_AFTER_RUNS) });
+      if (!shared.pending) search = { ...shared, shard: shard && { ...shard, sharedRuns: shared.runs, pieces: 0, of: 0 } };
+      else {
+        const mine = shard ? piecesOf(shared.pending, shard) : shared.pending;
+        const threads = Math.max(1, Math.min(workers, mine.length));
+        const budget = Math.max(1, Math.ceil((maxRuns - shared.runs) / threads));
+        const job = (index: number): PartJob => ({ seed, duplicates, start: piecesOf(mine, { index, count: threads }), visited: shared.visited, maxRuns: budget, all, prune, independence });
+        const results: PartResult[] = await Promise.all(
+          Array.from({ length: threads }, (_, i) =>
+            i === 0 ? explorePart(setup, job(1), counted) : explorePartInWorker(recipe!, options.scenario?.name, job(i + 1), (failure) => counted({ failure: failure ? "failed" : undefined })),
+          ),
+        );
+        search = { ...mergeParts(shared, results), workers: threads, shard: shard && { ...shard, sharedRuns: shared.runs, pieces: mine.length, of: shared.pending.length } };
+      }
+    }
+  }
   const failing = search.failing;
   let sampled = 0;
-  if (!search.exhaustive && (failing.length === 0 || options.all)) {
+  if (!search.exhaustive && options.mode !== "pct" && (failing.length === 0 || all)) {
     // Beyond the bound: seeded random orders, reproducible from the seed.
     const random = mulberry32(seed);
-    for (let i = 0; i < (options.samples ?? maxRuns) && (failing.length === 0 || options.all); i++) {
+    for (let i = 0; i < (options.samples ?? maxRuns) && (failing.length === 0 || all); i++) {
       const outcome = await run((candidates) => Math.floor(random() * candidates.length));
       counted(outcome);
       sampled++;
@@ -163,7 +235,20 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
     smallest = shrunk.outcome;
     shrinking = shrunk.runs;
   }
-  const coverage: ExploreCoverage = { systematic: search.runs, sampled, shrinking, notRun: search.notRun, completeBelow: search.completeBelow, divergent, states: search.states, pruned: search.pruned, stateless: search.stateless };
+  const coverage: ExploreCoverage = {
+    systematic: options.mode === "pct" ? 0 : search.runs,
+    sampled: options.mode === "pct" ? search.runs : sampled,
+    shrinking,
+    notRun: search.notRun,
+    completeBelow: search.completeBelow,
+    divergent: divergent() + (search.divergent ?? 0),
+    states: search.states,
+    pruned: search.pruned,
+    stateless: search.stateless,
+    ...(search.workers !== undefined && { workers: search.workers }),
+    ...(search.shard && { shard: search.shard }),
+    ...(search.pct && { pct: search.pct }),
+  };
   return report(options, seed, runs, search.exhaustive, coverage, failing.length, smallest);
 }
 
@@ -177,53 +262,15 @@ function failureOf(seed: number, outcome: RunOutcome): ExploreFailure {
   };
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 function named(options: ExploreOptions<unknown>): string {
   return options.scenario?.name ? ` in ${options.scenario.name}` : "";
-}
-
-/** What the systematic search guarantees, in words. */
-export function coverageText(result: Pick<ExploreResult, "exhaustive" | "coverage">): string {
-  const { coverage } = result;
-  if (result.exhaustive) return `exhaustive: ${allOrders(coverage)}`;
-  if (coverage.divergent && coverage.notRun === 0) return `${coverage.systematic} orders run, but the app did not act the same way in reruns (${coverage.divergent} step(s)): not a guarantee`;
-  const below = coverage.completeBelow;
-  const complete = !below
-    ? ""
-    : below.duplicates === 0
-      ? below.moved === 0
-        ? "; not even the plain order was run"
-        : below.moved === 1
-          ? "; the plain order was run"
-          : `; every order without copies that moves at most ${below.moved - 1} event(s) was run`
-      : below.duplicates === 1
-        ? "; every order without copies was run"
-        : `; every order with at most ${below.duplicates - 1} copies was run`;
-  const share = Math.floor((100 * coverage.systematic) / (coverage.systematic + coverage.notRun));
-  const sampled = coverage.sampled > 0 ? `, then ${coverage.sampled} seeded random orders` : "";
-  return `not exhaustive: ${coverage.systematic} orders run of at least ${coverage.systematic + coverage.notRun} (at most ${share}%)${complete}${sampled}${pruning(coverage)}`;
-}
-
-/** "all N allowed orders", or with state-based pruning, how many runs covered every allowed order. */
-function allOrders(coverage: ExploreCoverage): string {
-  if (coverage.states === 0 || coverage.stateless) return `all ${coverage.systematic} allowed orders${pruning(coverage)}`;
-  return `all allowed orders, in ${coverage.systematic} runs${pruning(coverage)}`;
-}
-
-/** What state-based pruning did, or why there was none. */
-function pruning(coverage: ExploreCoverage): string {
-  if (coverage.stateless) return ` (without state-based pruning: ${coverage.stateless})`;
-  if (coverage.states === 0) return "";
-  return ` (${coverage.pruned} cut short at a state already explored; ${coverage.states} distinct states)`;
 }
 
 function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhaustive: boolean, coverage: ExploreCoverage, failures: number, smallest: RunOutcome | undefined): ExploreResult {
   const failure = smallest && failureOf(seed, smallest);
   const stoppedEarly = failures > 0 && !options.all;
-  const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? allOrders(coverage) : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
+  const part = coverage.shard ? `${shardText(coverage.shard)}: ` : "";
+  const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? `${part}${allOrders(coverage)}` : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
   const shrunk = failure ? ` (${plural(failure.cost.duplicates, "copy", "copies")}, ${plural(failure.cost.moved, "moved event", "moved events")})` : "";
   const summary = failure
     ? `${stoppedEarly ? "A failing order was found after" : `${failures} of`} ${scope}${stoppedEarly ? "" : " failed"}${named(options)}. Smallest failing order${shrunk}: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`
@@ -232,55 +279,3 @@ function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhau
   return { scenario: options.scenario?.name, seed, runs, exhaustive: exhaustive && !stoppedEarly && !coverage.divergent, coverage, failures, failure, summary: summary + note };
 }
 
-function describe(entry: TraceEntry): string {
-  switch (entry.kind) {
-    case "request":
-      return `app calls ${entry.label}`;
-    case "response":
-      return `app gets ${entry.label}`;
-    case "event":
-      return `${entry.type}${entry.duplicate ? " (again)" : ""}`;
-    case "advance":
-      return entry.label;
-  }
-}
-
-/** A Mermaid sequence diagram of one run, ending with why it failed. */
-export function diagram(trace: TraceEntry[], failure?: string): string {
-  const lines = ["sequenceDiagram", "  participant App", "  participant ACS as callsim"];
-  for (const entry of trace) {
-    if (entry.kind === "request") lines.push(`  App->>ACS: ${entry.label}`);
-    else if (entry.kind === "response") lines.push(`  ACS-->>App: ${entry.label}`);
-    else if (entry.kind === "event") lines.push(`  ACS-)App: ${entry.type}${entry.duplicate ? " (duplicate)" : ""}`);
-    else lines.push(`  Note over ACS: ${entry.label}`);
-  }
-  if (failure) lines.push(`  Note over App: FAILED: ${failure.replace(/[;#]/g, " ")}`);
-  return lines.join("\n");
-}
-
-/**
- * `v2.<seed>.<choices>`: choices in base 36, dot-free. v2 numbers the candidates plain step
- * first (answers, events, time, end, copies); a v1 token meant another numbering.
- */
-export function encodeToken(seed: number, choices: number[]): string {
-  return `v2.${seed}.${choices.map((c) => c.toString(36)).join("-")}`;
-}
-
-function decodeToken(token: string): number[] {
-  const [version, , path = ""] = token.split(".");
-  if (version === "v1") throw new ExploreSetupError(`The replay token "${token}" comes from an older callsim that numbered orders differently; explore again to get a v2 token.`);
-  if (version !== "v2") throw new ExploreSetupError(`Unknown replay token "${token}"; tokens look like v2.<seed>.<choices>.`);
-  return path ? path.split("-").map((c) => Number.parseInt(c, 36)) : [];
-}
-
-/** A small seeded PRNG (mulberry32), so sampling repeats from the seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,7 +2,7 @@ import { Agent, request } from "undici";
 import { createCallbackSigner } from "../emulator/delivery/callbackToken.js";
 import { createFastifyTransport } from "../emulator/http/fastify.js";
 import { createOpenIdRoutes } from "../emulator/http/openIdRoutes.js";
-import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
+import type { RouteRequest, RouteResponse } from "../emulator/index.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { AppBinding, RunHooks } from "./explorerRun.js";
 

@@ -1,46 +1,11 @@
-import { CallAutomationClient } from "@azure/communication-call-automation";
-import { createEmulator, type Emulator } from "../emulator/index.js";
-import { createSdkHttpClient } from "../emulator/http/sdkHttpClient.js";
-import type { RouteRequest, RouteResponse } from "../emulator/http/routes.js";
+import { createEmulator, type RouteRequest, type RouteResponse } from "../emulator/index.js";
+import type { AppBinding } from "./explorerApp.js";
 import { ExploreSetupError } from "./exploreErrors.js";
-import { fingerprintState, type AppFingerprint } from "./explorerState.js";
-import type { Independence } from "./explorerIndependence.js";
+import { allowed, noteContexts, stateOf } from "./explorerSteps.js";
+import type { AppFingerprint } from "./explorerState.js";
 import type { Scenario } from "./scenario.js";
 
-/** What the app under exploration gets in every run. */
-export interface AppContext<S> {
-  client: CallAutomationClient;
-  /** Where the app asks callsim to send its events. */
-  callbackUri: string;
-  /** The app's own state, fresh for every run. */
-  state: S;
-  emulator: Emulator;
-}
-
-/** An app as the explorer drives it: a start step, its callback handler, and checks. */
-export interface ExploreApp<S = any> {
-  /** Fresh state for a run. */
-  init?(): S;
-  /** The app's first SDK call(s), e.g. createCall. */
-  start(ctx: AppContext<S>): Promise<unknown> | void;
-  /** The app's callback route: receives what the service would POST (a one-event array). */
-  handle(events: Array<Record<string, any>>, ctx: AppContext<S>): Promise<unknown> | void;
-  /** Checked after every step; throw or return false (or a message) when the app's state is wrong. */
-  invariant?(state: S, ctx: AppContext<S>): boolean | string | void;
-  /** Checked once a run has nothing left to do. */
-  check?(state: S, ctx: AppContext<S>): boolean | string | void;
-  /**
-   * A text equal for two states exactly when the app will act the same from either: the
-   * explorer does not explore a state twice. By default the state's canonical JSON (Map and
-   * Set order aside), which holds when `state` is all the app keeps between events.
-   */
-  fingerprint?(state: S): string;
-  /**
-   * "perCall" asserts that the handlers keep state per call (and per callback URL): events of
-   * different calls commute, and the explorer runs one order of each such swap. Default "none".
-   */
-  independence?: Independence;
-}
+export { inProcessBinding, type AppBinding, type AppContext, type ExploreApp, type RunHooks } from "./explorerApp.js";
 
 /** One thing the explorer may let happen next. */
 export type Step =
@@ -76,49 +41,6 @@ export type Visit = (step: number, fingerprint: () => AppFingerprint) => boolean
 /** Picks among the allowed next steps (or -1: none, the run is pruned); `step` counts decisions in this run. */
 export type Chooser = (candidates: Step[], step: number) => number;
 
-/** What a binding gets for one run. */
-export interface RunHooks {
-  emulator: Emulator;
-  /**
-   * The route table, with Call Automation responses held until the explorer releases them;
-   * `accepted` runs once callsim has acted on the request and only the answer is held back.
-   */
-  handle: (request: RouteRequest, accepted?: () => void) => Promise<RouteResponse>;
-  /** Where the app asks callsim to send its events, when the binding decides it. */
-  callbackUri: string;
-  /** Ends the run as failed (the first reason wins). */
-  fail(reason: string): void;
-}
-
-/** How the explorer reaches an app: in-process functions, or an app behind a URL. */
-export interface AppBinding {
-  open(hooks: RunHooks): void | Promise<void>;
-  /** Sets off the app's first action. */
-  start(): void;
-  /** Hands one event to the app, as the service would POST it. */
-  deliver(step: Extract<Step, { kind: "event" }>): void;
-  /** Resolves once the app's reaction to the last step has reached callsim. */
-  quiet(): Promise<void>;
-  /** A broken invariant, after any step. */
-  invariant?(): string | undefined;
-  /** A broken final check, once the run has nothing left to do. */
-  check?(): string | undefined;
-  /** What the app asserts about its handlers (see {@link ExploreApp.independence}). */
-  independence?: Independence;
-  /** The app's state as a fingerprint, for state-based pruning; absent when it cannot be known (an app behind a URL). */
-  fingerprint?(): AppFingerprint;
-  /** Runs once the run is over and its held answers are released: waits (bounded) for the app to settle. */
-  endRun?(): Promise<void>;
-  /** Why an app may have made no request, for the error that says so. */
-  silenceHint?(): string;
-  /**
-   * A run that delivered the app no event is an error, not a pass. For an app behind a URL,
-   * whose every flow starts with an event or leads to one; an in-process app may legitimately
-   * reject or redirect a call and get none.
-   */
-  expectsEvents?: boolean;
-}
-
 const CALLBACK_BASE = "https://app.explore.test/";
 /**
  * What a request of the app gets when its run ends before the explorer released its answer.
@@ -131,44 +53,6 @@ const RUN_ENDED: RouteResponse = {
 };
 /** Rule: a run longer than this is cut short as a failure (an app that never stops acting). */
 export const MAX_STEPS_PER_RUN = 400;
-
-/** Binds an in-process app (its functions) for {@link runOnce}. */
-export function inProcessBinding<S>(app: ExploreApp<S>): AppBinding {
-  let ctx: AppContext<S>;
-  let fail: (reason: string) => void;
-  const guard = (run: () => unknown, what: string) => {
-    try {
-      const work = run();
-      if (work && typeof (work as Promise<unknown>).then === "function") (work as Promise<unknown>).then(undefined, (e: unknown) => fail(`${what} rejected: ${message(e)}`));
-    } catch (e) {
-      fail(`${what} threw: ${message(e)}`);
-    }
-  };
-  const verdict = (name: string, check?: (state: S, ctx: AppContext<S>) => boolean | string | void) => {
-    if (!check) return undefined;
-    try {
-      const result = check(ctx.state, ctx);
-      return result === false || typeof result === "string" ? `${name} failed${typeof result === "string" ? `: ${result}` : ""}` : undefined;
-    } catch (e) {
-      return `${name} failed: ${message(e)}`;
-    }
-  };
-  return {
-    open(hooks) {
-      fail = hooks.fail;
-      const client = new CallAutomationClient(hooks.emulator.connectionString(), { httpClient: createSdkHttpClient(hooks.handle), retryOptions: { maxRetries: 0 } });
-      ctx = { client, callbackUri: hooks.callbackUri, state: app.init ? app.init() : (undefined as S), emulator: hooks.emulator };
-    },
-    start: () => guard(() => app.start(ctx), "start"),
-    deliver: (step) => guard(() => app.handle([step.event], ctx), `the handler for ${step.type}${step.duplicate ? " (duplicate)" : ""}`),
-    // The direct httpClient and the engine use promises only, so one macrotask turn flushes them.
-    quiet: () => new Promise<void>((resolve) => setImmediate(resolve)),
-    invariant: () => verdict("invariant", app.invariant),
-    check: () => verdict("final check", app.check),
-    independence: app.independence,
-    fingerprint: () => (ctx.state === undefined && !app.fingerprint ? { why: "it keeps no state for the explorer (no init)" } : fingerprintState(ctx.state, app.fingerprint)),
-  };
-}
 
 /**
  * Runs the app once against the scenario's world, letting `choose` decide, at every point,
@@ -193,6 +77,8 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
   // What the engine was asked, in order: with the calls' state and the clock, it stands for the emulator's state.
   const history: string[] = [];
   const held = new Set<(response: RouteResponse) => void>();
+  // Random operation contexts the app (or its SDK, which draws one when the app gives none) sent, in order.
+  const contexts: string[] = [];
 
   // Every delivery is captured; the explorer decides when (and how often) the app gets it.
   emulator.onCallback(() => true, ({ url, events }) => {
@@ -208,6 +94,7 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
     const response = await emulator.handle(request);
     accepted?.();
     if (!request.url.startsWith("/calling/")) return response;
+    noteContexts(request.rawBody, contexts);
     const label = `${request.method} ${request.url.split("?")[0].replace("/calling/callConnections", "") || "/"}`;
     trace.push({ kind: "request", label });
     requests++;
@@ -236,7 +123,7 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
       const future = clock.pending()[0];
       const { candidates, duplicateFrom } = allowed(pool, delivered, duplicatesLeft, future && `world time moves on (${future.label ?? "timer"})`);
       if (candidates.length === 0) break;
-      if (visit && !visit(step, () => stateOf(binding, emulator, pool, delivered, duplicatesLeft, history))) {
+      if (visit && !visit(step, () => stateOf(binding, emulator, pool, delivered, duplicatesLeft, history, contexts))) {
         pruned = true;
         break;
       }
@@ -302,52 +189,3 @@ export async function runOnce(binding: AppBinding, scenario: Pick<Scenario, "wor
   }
 }
 
-/**
- * The steps the service may take next, the plain one first: held REST answers, then events in
- * emission order, then world time moving on, then (when nothing else is left) the end of the
- * run; at-least-once copies come last, from `duplicateFrom` on. Events of a connection may
- * come in any order and more than once, except that nothing follows CallDisconnected
- * [DOC-CODES]: it waits for the connection's other pending events, and is never repeated nor
- * followed by a copy.
- */
-function allowed(pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>>, duplicatesLeft: number, advance: string | undefined): { candidates: Step[]; duplicateFrom: number } {
-  const ended = new Set(delivered.filter((e) => e.type === "CallDisconnected").map((e) => e.callConnectionId));
-  const responses = pool.filter((s) => s.kind === "response");
-  const events = pool.filter((s) => {
-    if (s.kind !== "event") return false;
-    return s.type !== "CallDisconnected" || !pool.some((o) => o !== s && o.kind === "event" && o.callConnectionId === s.callConnectionId);
-  });
-  const plain: Step[] = [...responses, ...events];
-  if (advance) plain.push({ kind: "advance", label: advance });
-  const copies: Step[] =
-    duplicatesLeft > 0 ? delivered.filter((e) => e.type !== "CallDisconnected" && !ended.has(e.callConnectionId)).map((e) => ({ ...e, duplicate: true })) : [];
-  if (plain.length === 0 && copies.length > 0) plain.push({ kind: "end" });
-  return { candidates: [...plain, ...copies], duplicateFrom: plain.length };
-}
-
-/**
- * The fingerprint of a decision point: the app's state, the emulator's (its calls, the clock,
- * what it was asked), what is left to deliver in candidate order, and which events a copy may
- * repeat (a set: a copy's place among the candidates does not change its cost); with the copies
- * left on the side.
- */
-function stateOf(binding: AppBinding, emulator: Emulator, pool: Step[], delivered: Array<Extract<Step, { kind: "event" }>>, duplicatesLeft: number, history: string[]): AppFingerprint {
-  const app = binding.fingerprint?.() ?? { why: "it runs behind a URL, where the explorer cannot see its state" };
-  if (!("fingerprint" in app)) return app;
-  const clock = emulator.clock!;
-  const eventKey = (e: Extract<Step, { kind: "event" }>) => `${e.event.id} ${e.type} ${e.callConnectionId ?? ""} ${e.destination}`;
-  const world = JSON.stringify({
-    calls: emulator.calls(),
-    now: clock.now(),
-    timers: clock.pending().map((t) => [t.at, t.label]),
-    history,
-    pool: pool.map((s) => (s.kind === "event" ? eventKey(s) : s.kind === "response" ? s.label : s.kind)),
-    delivered: delivered.map(eventKey).sort(),
-  });
-  // The copies left are apart: a state with fewer left has a subset of the futures of the same state with more.
-  return { fingerprint: `${app.fingerprint}\n${world}`, copiesLeft: duplicatesLeft };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

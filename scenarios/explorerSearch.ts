@@ -41,13 +41,20 @@ export interface SearchProgress {
   pruned: number;
   /** Why the search could not prune by state, when it could not. */
   stateless?: string;
+  /** The states reached, by fingerprint (what a shard hands back, and a later search may inherit). */
+  visited: Visited;
+  /** With `splitAt`: the prefixes left to explore, cheapest first, when the search stopped to split them. */
+  pending?: Pending[];
 }
+
+/** What state-based pruning remembers of each state: the cheapest cost it was reached at, the copies then left, what was asleep. */
+export type Visited = Map<string, { spent: number; copiesLeft: number; sleep: Set<string> }>;
 
 /** A stable key for a cost, so the cheapest pending prefix is taken first. */
 const key = (cost: OrderCost) => cost.duplicates * 1_000_000 + cost.moved;
 
 /** A queued prefix: the choices to replay, their cost, and the moves asleep at the state it leads to. */
-interface Pending {
+export interface Pending {
   prefix: number[];
   cost: OrderCost;
   sleep: Move[];
@@ -67,7 +74,21 @@ interface Pending {
  */
 export async function searchByCost(
   run: (choose: Chooser, visit?: Visit) => Promise<RunOutcome>,
-  options: { maxRuns: number; all: boolean; prune: boolean; independence?: Independence; onRun(outcome: RunOutcome): void },
+  options: {
+    maxRuns: number;
+    all: boolean;
+    prune: boolean;
+    independence?: Independence;
+    onRun(outcome: RunOutcome): void;
+    /** Where to start: these prefixes (a shard's part of the tree) instead of the whole tree. */
+    start?: Pending[];
+    /** States already explored, or whose futures are queued elsewhere (a split's shared part). */
+    visited?: Visited;
+    /** Stop, before running anything more, once this many prefixes are queued: they are the pieces to share out. */
+    splitAt?: number;
+    /** Runs made before `splitAt` is heeded: a small search is not worth splitting. Default 0. */
+    splitAfter?: number;
+  },
 ): Promise<SearchProgress> {
   const independence = options.independence ?? "none";
   const buckets = new Map<number, Pending[]>();
@@ -76,25 +97,29 @@ export async function searchByCost(
     if (!buckets.has(k)) buckets.set(k, []);
     buckets.get(k)!.push(entry);
   };
-  push({ prefix: [], cost: { duplicates: 0, moved: 0 }, sleep: [] });
+  for (const entry of options.start ?? [{ prefix: [], cost: { duplicates: 0, moved: 0 }, sleep: [] }]) push(entry);
   const failing: RunOutcome[] = [];
   let runs = 0;
   // State-based pruning: the cheapest cost at which each state was reached, the copies left and
   // what was asleep there. A state reached again at no smaller cost, with no more copies left
   // and at least as much asleep, has its futures explored already (or queued, cheapest first).
-  const visited = new Map<string, { spent: number; copiesLeft: number; sleep: Set<string> }>();
+  const visited: Visited = new Map(options.visited);
   let pruned = 0;
   let stateless = options.prune ? undefined : "state-based pruning was turned off";
-  const totals = () => ({ states: visited.size, pruned, stateless });
+  const totals = () => ({ states: visited.size, pruned, stateless, visited });
+  const queued = () => [...buckets.values()].reduce((n, b) => n + b.length, 0);
   const add = (cost: OrderCost, copy: boolean, choice: number): OrderCost =>
     copy ? { duplicates: cost.duplicates + 1, moved: cost.moved } : { duplicates: cost.duplicates, moved: cost.moved + (choice > 0 ? 1 : 0) };
   for (;;) {
     const cheapest = Math.min(...buckets.keys());
     if (!Number.isFinite(cheapest)) return { runs, failing, exhaustive: true, notRun: 0, ...totals() };
     const bucket = buckets.get(cheapest)!;
+    if (options.splitAt !== undefined && runs >= (options.splitAfter ?? 0) && queued() >= options.splitAt && (failing.length === 0 || options.all)) {
+      const pending = [...buckets.keys()].sort((a, b) => a - b).flatMap((k) => buckets.get(k)!);
+      return { runs, failing, exhaustive: false, notRun: pending.length, completeBelow: bucket[0].cost, ...totals(), pending };
+    }
     if (runs >= options.maxRuns || (failing.length > 0 && !options.all)) {
-      const notRun = [...buckets.values()].reduce((n, b) => n + b.length, 0);
-      return { runs, failing, exhaustive: false, notRun, completeBelow: bucket[0].cost, ...totals() };
+      return { runs, failing, exhaustive: false, notRun: queued(), completeBelow: bucket[0].cost, ...totals() };
     }
     const { prefix, cost, sleep } = bucket.shift()!;
     if (bucket.length === 0) buckets.delete(cheapest);

@@ -1,4 +1,5 @@
 import type { ExploreApp } from "./explorerRun.js";
+import { SCENARIOS } from "./catalog/index.js";
 import { canonical } from "./explorerState.js";
 import { connectionLookup, type Scenario, type ScenarioContext } from "./scenario.js";
 
@@ -28,6 +29,8 @@ export function scenarioApp(scenario: Scenario): ExploreApp<ScenarioAppState> {
   const matches = (w: Omit<Waiter, "resolve">, e: { type: string; callConnectionId?: string; data: Record<string, any> }) =>
     e.type === w.type && e.callConnectionId === w.callConnectionId && (!w.where || w.where(e.data));
   return {
+    // A catalog scenario's app is rebuilt by name in a worker thread.
+    ...(SCENARIOS.includes(scenario) && { worker: { module: import.meta.url, export: "catalogScenarioApp", args: [scenario.name] } }),
     init: () => ({ aliases: new Map(), delivered: new Map(), waiters: [] }),
     start({ emulator, client, callbackUri, state }) {
       const connection = connectionLookup(scenario, state.aliases);
@@ -73,4 +76,11 @@ export function scenarioApp(scenario: Scenario): ExploreApp<ScenarioAppState> {
       }
     },
   };
+}
+
+/** A catalog scenario by name, with its steps as the app: what a worker thread builds (see {@link ExploreApp.worker}). */
+export function catalogScenarioApp(name: string): { app: ExploreApp<ScenarioAppState>; scenario: Scenario } {
+  const scenario = SCENARIOS.find((s) => s.name === name);
+  if (!scenario) throw new Error(`no catalog scenario is named "${name}"`);
+  return { app: scenarioApp(scenario), scenario };
 }

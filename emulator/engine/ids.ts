@@ -22,9 +22,31 @@ export interface IdGenerator {
   displayName(): string;
 }
 
+/**
+ * The names a seed's Faker makes, in order, kept for the last few seeds: building a Faker costs
+ * more than a short call flow, and the explorer makes an engine per order, all on one seed.
+ * Faker's draws for names depend only on the seed and how many came before, so the nth name
+ * of a seed is the same whether it is made now or taken from here.
+ */
+const NAMES_BY_SEED = new Map<number, { faker: Faker; names: string[] }>();
+/** Seeds whose names are kept; the oldest is dropped beyond this. */
+const NAME_SEEDS_KEPT = 8;
+
+function displayNameOf(seed: number, n: number): string {
+  let kept = NAMES_BY_SEED.get(seed);
+  if (!kept) {
+    const faker = new FakerClass({ locale: english.rawDefinitions });
+    faker.seed(seed);
+    kept = { faker, names: [] };
+    NAMES_BY_SEED.set(seed, kept);
+    if (NAMES_BY_SEED.size > NAME_SEEDS_KEPT) NAMES_BY_SEED.delete(NAMES_BY_SEED.keys().next().value!);
+  }
+  while (kept.names.length <= n) kept.names.push(kept.faker.person.fullName());
+  return kept.names[n];
+}
+
 export function createIdGenerator(seed: number): IdGenerator {
-  const faker = new FakerClass({ locale: english.rawDefinitions });
-  faker.seed(seed);
+  let names = 0;
   // Ids are drawn a 32-bit word at a time from a small seeded generator of their own: faker's
   // helpers cost a sixth of a createCall, and ids need only be unique and reproducible.
   // Faker, seeded alike, still makes the data a person would read (names).
@@ -78,7 +100,7 @@ export function createIdGenerator(seed: number): IdGenerator {
       const body = base64Url(JSON.stringify({ ...payload, nonce: chars(ALPHANUMERIC, 16) }));
       return `${header}.${body}.`;
     },
-    displayName: () => faker.person.fullName(),
+    displayName: () => displayNameOf(seed, names++),
   };
 }
 

@@ -149,3 +149,35 @@ describe("callsim explore --app", () => {
     expect(output).toMatch(/must export an app \(default export, or export const app\) with start\(ctx\) and handle\(events, ctx\)/);
   });
 });
+
+describe("callsim explore: search options", () => {
+  test("--prune off, --independence per-call, --workers and --shard reach the search, and the report shows the shard", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "callsim-explore-"));
+    const json = join(dir, "report.json");
+    const { code, output } = await command(["--app", robustModule, "--scenario", "outbound-answered", "--seed", "2", "--prune", "off", "--independence", "per-call", "--workers", "1", "--shard", "2/2", "--reporter", "json", "--json-file", json]);
+    expect(code).toBe(0);
+    const result = JSON.parse(readFileSync(json, "utf8")).scenarios[0].result;
+    expect(result.coverage.stateless).toBe("state-based pruning was turned off");
+    expect(result.coverage.shard).toMatchObject({ index: 2, count: 2 });
+    expect(output).toMatch(/PASS outbound-answered: shard 2\/2 \(/);
+  });
+
+  test("each search option has its CALLSIM_* twin: CALLSIM_MODE=pct with CALLSIM_DEPTH runs prioritised random orders", async () => {
+    const { code, output } = await command(["--app", robustModule, "--scenario", "outbound-answered", "--seed", "2", "--max-runs", "20"], { CALLSIM_MODE: "pct", CALLSIM_DEPTH: "2", CALLSIM_PRUNE: "on", CALLSIM_SHARD: "1/1", CALLSIM_WORKERS: "2" });
+    expect(code).toBe(0);
+    expect(output).toMatch(/PASS outbound-answered: not exhaustive: prioritised random search \(PCT\), 20 runs at depth 2/);
+  });
+
+  test.each([
+    ["--prune", "maybe", /--prune \(or CALLSIM_PRUNE\) is one of on, off; got "maybe"/],
+    ["--independence", "always", /--independence \(or CALLSIM_INDEPENDENCE\) is one of none, per-call, percall; got "always"/],
+    ["--mode", "dfs", /--mode \(or CALLSIM_MODE\) is one of systematic, pct; got "dfs"/],
+    ["--workers", "0", /--workers \(or CALLSIM_WORKERS\) must be a whole number of at least 1, got "0"/],
+    ["--depth", "0", /--depth \(or CALLSIM_DEPTH\) must be a whole number of at least 1, got "0"/],
+    ["--shard", "3/2", /--shard \(or CALLSIM_SHARD\) is <index>\/<count> with 1 <= index <= count/],
+  ])("%s %s exits 2 saying what it takes", async (flag, value, message) => {
+    const { code, output } = await command(["--app", robustModule, flag, value]);
+    expect(code).toBe(2);
+    expect(output).toMatch(message);
+  });
+});
