@@ -124,6 +124,11 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // A file server that drops the connection halfway through the file.
+    if (req.url === "/dropped.wav") {
+      res.writeHead(200, { "content-type": "audio/wav", "content-length": "4096" });
+      return void res.write(silentWav(300).subarray(0, 64), () => res.destroy());
+    }
     const body = files[req.url ?? ""];
     if (!body) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": "audio/wav" }).end(body);
@@ -145,12 +150,30 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
     else expect(took).toBe(300);
   });
 
+  test("plays text and a WAV file for the text's time plus the file's length, fetching only the file", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([text("Hello"), file(`${base}/menu.wav`)]);
+    await h.waitForEvent("PlayCompleted", id);
+    expect(h.eventTypes(id)).not.toContain("PlayFailed");
+    const took = elapsed(h, id, "PlayStarted", "PlayCompleted");
+    if (transport === "server") expect(took).toBeGreaterThanOrEqual(295 + 5 * SPEECH_MS_PER_CHARACTER);
+    else expect(took).toBe(300 + 5 * SPEECH_MS_PER_CHARACTER);
+  });
+
   test("fails a file that cannot be downloaded with PlayFailed 400/8536", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([file(`${base}/missing.wav`)]);
     const failed = await h.waitForEvent("PlayFailed", id);
     expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536, message: "Action failed, file could not be downloaded." } });
     expect(noteOf(h, "PlayFailed", id)).toMatch(/HTTP 404/);
+  });
+
+  test("fails a file whose download breaks off with PlayFailed 400/8536, the reason in the event log", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([file(`${base}/dropped.wav`)]);
+    const failed = await h.waitForEvent("PlayFailed", id);
+    expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536 } });
+    expect(noteOf(h, "PlayFailed", id)).toMatch(/dropped\.wav/);
   });
 
   test("fails a WAV that is not mono 16-bit 16 kHz, and a file that is not WAV, with 400/8535", async () => {

@@ -1,0 +1,134 @@
+import { DtmfTone } from "@azure/communication-call-automation";
+import { describe, expect, test } from "vitest";
+import { TRANSPORTS } from "../../support/harness.js";
+import { CALLER, caller, connectedCall, due, useMediaHarness } from "../../support/media.js";
+
+// Media rules an app leans on that the per-action suites do not pin: what a stop reports when
+// it names nothing, what holding twice or unholding someone not held sends, and what an update
+// of transcription changes.
+describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
+  const h = useMediaHarness({ transport });
+
+  const connectionView = async (id: string) => {
+    const calls = (await h.control("GET", "/emulator/calls")).body as Array<{ connections: Array<Record<string, any>> }>;
+    return calls.flatMap((call) => call.connections).find((c) => c.callConnectionId === id);
+  };
+  const rosterUpdates = (id: string) => h.eventTypes(id).filter((type) => type === "ParticipantsUpdated").length;
+
+  test("a stop of continuous DTMF that names no operationContext reports the start's", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.startContinuousDtmfRecognition(caller, { operationContext: "keys" });
+    await media.stopContinuousDtmfRecognition(caller);
+    const stopped = await h.waitForEvent("ContinuousDtmfRecognitionStopped", id);
+    expect(stopped).toMatchObject({ operationContext: "keys", resultInformation: { code: 200, subCode: 0, message: "Action completed successfully." } });
+  });
+
+  test("continuous DTMF for the app itself is refused with 400 naming targetParticipant", async () => {
+    const { media } = await connectedCall(h);
+    const calls = await h.control("GET", "/emulator/calls");
+    const app = { communicationUserId: calls.body[0].participants.find((p: any) => p.callConnectionId).rawId as string };
+    const error = await media.startContinuousDtmfRecognition(app).catch((e) => e);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/targetParticipant is the app itself/);
+  });
+
+  test("sendDtmfTones with no tones is refused with 400, naming tones", async () => {
+    const { media } = await connectedCall(h);
+    const error = await media.sendDtmfTones([], caller).catch((e) => e);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/tones must list at least one tone/);
+  });
+
+  test("sendDtmfTones completes later the more tones it keys, each tone taking at least a DTMF tone's 40 ms", async () => {
+    const { id, media } = await connectedCall(h);
+    // Sent together, they start together: the gaps between their completions are the extra tones' time.
+    await media.sendDtmfTones([DtmfTone.One], caller, { operationContext: "1" });
+    await media.sendDtmfTones([DtmfTone.One, DtmfTone.Two], caller, { operationContext: "2" });
+    await media.sendDtmfTones([DtmfTone.One, DtmfTone.Two, DtmfTone.Three], caller, { operationContext: "3" });
+    await h.waitForEvent("SendDtmfTonesCompleted", id, (d) => d.operationContext === "3");
+    const completions = h.receiver.events().filter((e) => e.type === "Microsoft.Communication.SendDtmfTonesCompleted");
+    expect(completions.map((e) => e.data.operationContext)).toEqual(["1", "2", "3"]);
+    if (transport === "server") return;
+    const [one, two, three] = completions.map((e) => Date.parse(String(e.time).replace(/(\.\d{3})\d+/, "$1")));
+    // ITU-T Q.24: a DTMF tone lasts at least 40 ms.
+    expect(two - one).toBeGreaterThanOrEqual(40);
+    expect(three - two).toBe(two - one);
+  });
+
+  test("holding someone already on hold sends no second roster; unholding someone not on hold sends none", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.unhold(caller);
+    await h.settle();
+    const before = rosterUpdates(id);
+    await media.hold(caller);
+    await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.some((p: any) => p.identifier.rawId === CALLER && p.isOnHold));
+    await media.hold(caller);
+    await h.settle();
+    expect(rosterUpdates(id)).toBe(before + 1);
+    expect(h.eventTypes(id)).not.toContain("HoldFailed");
+  });
+
+  test("updating transcription changes its locale; updating or stopping what is not running is a 400 (8585)", async () => {
+    const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
+    const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
+    const { id, media } = await connectedCall(h, [], { transcriptionOptions, mediaStreamingOptions });
+    const notRunning = await media.updateTranscription("fr-FR").catch((e) => e);
+    expect(notRunning.statusCode).toBe(400);
+    expect(notRunning.code).toBe("8585");
+    expect(notRunning.message).toMatch(/Transcription is not running/);
+    const streamingNotRunning = await media.stopMediaStreaming().catch((e) => e);
+    expect(streamingNotRunning.statusCode).toBe(400);
+    expect(streamingNotRunning.message).toMatch(/MediaStreaming is not running/);
+    await media.startTranscription();
+    await h.waitForEvent("TranscriptionStarted", id);
+    await media.updateTranscription("fr-FR");
+    await h.waitForEvent("TranscriptionUpdated", id);
+    expect((await connectionView(id))?.media.transcription).toEqual({ state: "active", locale: "fr-FR" });
+    await media.stopTranscription();
+    await h.waitForEvent("TranscriptionStopped", id);
+    expect((await connectionView(id))?.media.transcription).toEqual({ state: "inactive", locale: "fr-FR" });
+    await media.startMediaStreaming();
+    await h.waitForEvent("MediaStreamingStarted", id);
+    const twice = await media.startMediaStreaming().catch((e) => e);
+    expect(twice.message).toMatch(/MediaStreaming is already running/);
+    await due(h);
+  });
+
+  describe("live input through the control plane", () => {
+    const input = (serverCallId: string, action: "dtmf" | "speak", body: unknown, party = CALLER) =>
+      h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(party)}:${action}`, body);
+
+    test("refuses empty keys and empty speech, saying what to send", async () => {
+      const { serverCallId } = await connectedCall(h);
+      const keys = await input(serverCallId, "dtmf", { tones: "" });
+      expect(keys.status).toBe(400);
+      expect(keys.body.error.message).toMatch(/^tones must be a string of DTMF keys, e\.g\. "1#"/);
+      const speech = await input(serverCallId, "speak", { text: "  " });
+      expect(speech.status).toBe(400);
+      expect(speech.body.error).toMatchObject({ target: "text" });
+      expect(speech.body.error.message).toMatch(/^text is required: what the participant says/);
+    });
+
+    test("answers 404 naming the call for keys pressed in a call that has ended", async () => {
+      const { id, serverCallId, connection } = await connectedCall(h);
+      await connection.hangUp(true);
+      await h.waitForEvent("CallDisconnected", id);
+      const keys = await input(serverCallId, "dtmf", { tones: "1" });
+      expect(keys.status).toBe(404);
+      expect(keys.body.error.message).toMatch(new RegExp(`^Call ${serverCallId} has ended`));
+    });
+
+    test("refuses a scripted input entry that is none of dtmf, speech or silence, naming its index", async () => {
+      const set = await h.control("PUT", `/emulator/parties/${encodeURIComponent(CALLER)}`, { input: [{ dtmf: "1" }, { speech: "" }] });
+      expect(set.status).toBe(400);
+      expect(set.body.error).toMatchObject({ target: "input[1]" });
+      expect(set.body.error.message).toMatch(/^input\[1\] must be one of \{ "dtmf": "1#" \}/);
+    });
+  });
+
+  test("transcription set up with intermediate results subscribes to final and intermediate results", async () => {
+    const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US", enableIntermediateResults: true };
+    const { connection } = await connectedCall(h, [], { transcriptionOptions });
+    expect((await connection.getCallConnectionProperties()).transcriptionSubscription?.subscribedResultStates).toEqual(["final", "intermediate"]);
+  });
+});
