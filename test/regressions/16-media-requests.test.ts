@@ -39,6 +39,7 @@ describe("media request bodies the SDK cannot send", () => {
     ["no play source at all", "play", { playSources: [] }, "playSources", /must list at least one play source/],
     ["a recognize prompt without its text", "recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER }, playPrompt: { kind: "text" } }, "playPrompt.text.text", /the text to speak/],
     ["a recognize prompt list with an SSML source without its document", "recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER }, playPrompts: [{ kind: "ssml" }] }, "playPrompts[0].ssml.ssmlText", /the SSML document/],
+    ["a choices recognition without choices", "recognize", { recognizeInputType: "choices", recognizeOptions: { targetParticipant: CALLER } }, "recognizeOptions.choices", /is required for a choices recognition: list each choice's label and phrases/],
     ["a choices recognition with no choices", "recognize", { recognizeInputType: "choices", recognizeOptions: { targetParticipant: CALLER, choices: [] } }, "recognizeOptions.choices", /must list at least one choice/],
     ["a DTMF recognition collecting no tones", "recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, dtmfOptions: { maxTonesToCollect: 0 } } }, "recognizeOptions.dtmfOptions.maxTonesToCollect", /must be a whole number, 1 or more/],
     ["hold music without its file", "hold", { targetParticipant: CALLER, playSourceInfo: { kind: "file" } }, "playSourceInfo.file.uri", /must be the http\(s\) URL/],

@@ -1,7 +1,7 @@
 import { DtmfTone } from "@azure/communication-call-automation";
 import { describe, expect, test } from "vitest";
 import { TRANSPORTS } from "../../support/harness.js";
-import { CALLER, caller, connectedCall, due, useMediaHarness } from "../../support/media.js";
+import { CALLER, caller, connectedCall, due, text, useMediaHarness } from "../../support/media.js";
 
 // Media rules an app leans on that the per-action suites do not pin: what a stop reports when
 // it names nothing, what holding twice or unholding someone not held sends, and what an update
@@ -94,6 +94,18 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
     await due(h);
   });
 
+  test("a planted fault on cancelAllMediaOperations answers with it and leaves the running play alone", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([text("Please hold")], { loop: true, operationContext: "music" });
+    await h.waitForEvent("PlayStarted", id);
+    expect((await h.control("POST", "/emulator/faults", { action: "cancelAllMediaOperations", status: 400, code: "8500", message: "Cancel failed." })).status).toBe(201);
+    const error = await media.cancelAllOperations().catch((e) => e);
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/Cancel failed/);
+    await h.settle();
+    expect(h.eventTypes(id)).not.toContain("PlayCanceled");
+  });
+
   describe("live input through the control plane", () => {
     const input = (serverCallId: string, action: "dtmf" | "speak", body: unknown, party = CALLER) =>
       h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(party)}:${action}`, body);
@@ -107,6 +119,15 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect(speech.status).toBe(400);
       expect(speech.body.error).toMatchObject({ target: "text" });
       expect(speech.body.error.message).toMatch(/^text is required: what the participant says/);
+    });
+
+    test("speech said live to a DTMF recognition is not heard by it, and keys are", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", maxTonesToCollect: 1 });
+      await due(h);
+      expect((await input(serverCallId, "speak", { text: "operator" })).body).toEqual({ recognizedBy: [], continuousDtmfBy: [] });
+      expect((await input(serverCallId, "dtmf", { tones: "5" })).body).toEqual({ recognizedBy: [id], continuousDtmfBy: [] });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["five"] } });
     });
 
     test("answers 404 naming the call for keys pressed in a call that has ended", async () => {
