@@ -8,6 +8,7 @@ import { CALLER, caller, connectedCall, due, text, useMediaHarness } from "../..
 // of transcription changes.
 describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
   const h = useMediaHarness({ transport });
+  const onVirtualClock = test.runIf(transport !== "server");
 
   const connectionView = async (id: string) => {
     const calls = (await h.control("GET", "/emulator/calls")).body as Array<{ connections: Array<Record<string, any>> }>;
@@ -130,6 +131,49 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["five"] } });
     });
 
+    test("refuses speech that is not text with 400, not a crash", async () => {
+      const { serverCallId } = await connectedCall(h);
+      const speech = await input(serverCallId, "speak", { text: 42 });
+      expect(speech.status).toBe(400);
+      expect(speech.body.error.target).toBe("text");
+    });
+
+    test("answers 404 naming who is missing for input from a party not in the call", async () => {
+      const { serverCallId } = await connectedCall(h);
+      const stranger = "4:+14255550999";
+      const keys = await input(serverCallId, "dtmf", { tones: "1" }, stranger);
+      expect(keys.status).toBe(404);
+      expect(keys.body.error).toMatchObject({ target: "rawId" });
+      expect(keys.body.error.message).toMatch(new RegExp(`^${stranger.replace("+", "\\+")} is not in call ${serverCallId}\\. GET /emulator/calls lists who is`));
+    });
+
+    test("speech said live while a play runs is heard by nobody, and answered", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.playToAll([text("Please hold")], { loop: true });
+      await h.waitForEvent("PlayStarted", id);
+      const speech = await input(serverCallId, "speak", { text: "hello?" });
+      expect(speech).toEqual({ status: 200, body: { recognizedBy: [], continuousDtmfBy: [] } });
+    });
+
+    onVirtualClock("continuous DTMF reports live keys one DTMF tone apart, and none after it is stopped", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startContinuousDtmfRecognition(caller);
+      await input(serverCallId, "dtmf", { tones: "123" });
+      await h.waitForEvent("ContinuousDtmfRecognitionToneReceived", id, (d) => d.sequenceId === 3);
+      const times = h.receiver
+        .events()
+        .filter((e) => e.type === "Microsoft.Communication.ContinuousDtmfRecognitionToneReceived")
+        .map((e) => Date.parse(String(e.time).replace(/(\.\d{3})\d+/, "$1")));
+      // ITU-T Q.24: a DTMF tone lasts at least 40 ms.
+      expect(times[1] - times[0]).toBeGreaterThanOrEqual(40);
+      expect(times[2] - times[1]).toBe(times[1] - times[0]);
+      await input(serverCallId, "dtmf", { tones: "45" });
+      await media.stopContinuousDtmfRecognition(caller);
+      await h.waitForEvent("ContinuousDtmfRecognitionStopped", id);
+      await h.settle();
+      expect(h.eventTypes(id).filter((type) => type === "ContinuousDtmfRecognitionToneReceived")).toHaveLength(3);
+    });
+
     test("answers 404 naming the call for keys pressed in a call that has ended", async () => {
       const { id, serverCallId, connection } = await connectedCall(h);
       await connection.hangUp(true);
@@ -137,6 +181,16 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       const keys = await input(serverCallId, "dtmf", { tones: "1" });
       expect(keys.status).toBe(404);
       expect(keys.body.error.message).toMatch(new RegExp(`^Call ${serverCallId} has ended`));
+    });
+
+    test.each([
+      ["two kinds of input in one entry", [{ dtmf: "1", speech: "one" }], "input[0]"],
+      ["an entry that is not an object", [{ silence: true }, null], "input[1]"],
+      ["keys that are not DTMF", [{ dtmf: "1x" }], "input[0].dtmf"],
+    ])("refuses scripted input with %s, naming the entry", async (_what, entries, target) => {
+      const set = await h.control("PUT", `/emulator/parties/${encodeURIComponent(CALLER)}`, { input: entries });
+      expect(set.status).toBe(400);
+      expect(set.body.error.target).toBe(target);
     });
 
     test("refuses a scripted input entry that is none of dtmf, speech or silence, naming its index", async () => {
