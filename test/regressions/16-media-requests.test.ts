@@ -71,4 +71,25 @@ describe("media request bodies the SDK cannot send", () => {
     await h.settle();
     expect(h.eventTypes(id)).not.toContain("PlayStarted");
   });
+
+  // The engine checks these too, for its own callers; over HTTP the spec's validation answers
+  // first, with its own wording, so the engine's messages for them are never seen.
+  test.each([
+    ["a play source of an unknown kind", "play", { playSources: [{ kind: "video" }] }, "playSources[0].kind", /must be one of file, text, ssml/],
+    ["a play source that is not an object", "play", { playSources: [null] }, "playSources[0]", /must be an object/],
+    ["a play without playSources", "play", {}, "playSources", /^playSources is required\. /],
+    ["playTo that is not a list", "play", { playSources: [speak("Hi")], playTo: {} }, "playTo", /^playTo must be an array/],
+    ["hold without targetParticipant", "hold", {}, "targetParticipant", /^targetParticipant is required\. /],
+    ["a recognize input type the spec does not know", "recognize", { recognizeInputType: "gesture", recognizeOptions: { targetParticipant: CALLER } }, "recognizeInputType", /must be one of/],
+    ["a recognize without recognizeOptions", "recognize", { recognizeInputType: "dtmf" }, "recognizeOptions", /^recognizeOptions is required\. /],
+    ["a choice without phrases", "recognize", { recognizeInputType: "choices", recognizeOptions: { targetParticipant: CALLER, choices: [{ label: "a" }] } }, "recognizeOptions.choices[0].phrases", /is required/],
+    ["stop tones that are not a list", "recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, dtmfOptions: { stopTones: "pound" } } }, "recognizeOptions.dtmfOptions.stopTones", /must be an array/],
+    ["a tone the spec does not know", "sendDtmfTones", { tones: ["ten"], targetParticipant: CALLER }, "tones[0]", /must be one of/],
+    ["a silence timeout past 300 s", "recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, initialSilenceTimeoutInSeconds: 301 } }, "recognizeOptions.initialSilenceTimeoutInSeconds", /must be an integer between 0 and 300/],
+  ])("answers %s with the spec's 400 before the engine reads it", async (_name, action, body, target, message) => {
+    const response = await post(action, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: "8523", target });
+    expect(response.body.error.message).toMatch(message);
+  });
 });
