@@ -64,6 +64,21 @@ describe("media request bodies the SDK cannot send", () => {
     expect(h.receiver.events("/stops")).toEqual([second]);
   });
 
+  test("continuous DTMF names the participant and the field when it is already running, not running, or for a stranger", async () => {
+    const stranger = { kind: "phoneNumber", phoneNumber: { value: "+14255550999" } };
+    const notRunning = await post("stopContinuousDtmfRecognition", { targetParticipant: CALLER });
+    expect(notRunning.status).toBe(400);
+    expect(notRunning.body.error).toMatchObject({ code: "8500", target: "targetParticipant" });
+    expect(notRunning.body.error.message).toMatch(/^No continuous DTMF recognition is running for 4:\+14255550123\. Start it first\./);
+    await post("startContinuousDtmfRecognition", { targetParticipant: CALLER });
+    const twice = await post("startContinuousDtmfRecognition", { targetParticipant: CALLER });
+    expect(twice.body.error).toMatchObject({ code: "8500", target: "targetParticipant" });
+    expect(twice.body.error.message).toMatch(/^Continuous DTMF recognition is already running for 4:\+14255550123\. Stop it before starting it again\./);
+    const missing = await post("stopContinuousDtmfRecognition", { targetParticipant: stranger });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.target).toBe("targetParticipant");
+  });
+
   test("a play whose operationCallbackUri is not a URL is refused before anything plays", async () => {
     const response = await post("play", { playSources: [speak("Hi")], operationCallbackUri: "not a url" });
     expect(response.status).toBe(400);

@@ -1,4 +1,4 @@
-import { DtmfTone } from "@azure/communication-call-automation";
+import { DtmfTone, type CallMedia } from "@azure/communication-call-automation";
 import { describe, expect, test } from "vitest";
 import { TRANSPORTS } from "../../support/harness.js";
 import { CALLER, caller, connectedCall, due, text, useMediaHarness } from "../../support/media.js";
@@ -105,6 +105,30 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
     expect(error.message).toMatch(/Cancel failed/);
     await h.settle();
     expect(h.eventTypes(id)).not.toContain("PlayCanceled");
+  });
+
+  // A planted synchronous fault answers the action it names, once, with its status and message.
+  const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
+  const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
+  test.each([
+    ["play", async (media: CallMedia) => media.playToAll([text("Hi")])],
+    ["recognize", async (media: CallMedia) => media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions" })],
+    ["startContinuousDtmfRecognition", async (media: CallMedia) => media.startContinuousDtmfRecognition(caller)],
+    ["stopContinuousDtmfRecognition", async (media: CallMedia) => (await media.startContinuousDtmfRecognition(caller), media.stopContinuousDtmfRecognition(caller))],
+    ["sendDtmfTones", async (media: CallMedia) => media.sendDtmfTones([DtmfTone.One], caller)],
+    ["hold", async (media: CallMedia) => media.hold(caller)],
+    ["unhold", async (media: CallMedia) => media.unhold(caller)],
+    ["startTranscription", async (media: CallMedia) => media.startTranscription()],
+    ["updateTranscription", async (media: CallMedia) => (await media.startTranscription(), media.updateTranscription("fr-FR"))],
+    ["stopTranscription", async (media: CallMedia) => (await media.startTranscription(), media.stopTranscription())],
+    ["startMediaStreaming", async (media: CallMedia) => media.startMediaStreaming()],
+    ["stopMediaStreaming", async (media: CallMedia) => (await media.startMediaStreaming(), media.stopMediaStreaming())],
+  ] as const)("a planted fault on %s answers that action with the fault", async (action, call) => {
+    const { media } = await connectedCall(h, [], { transcriptionOptions, mediaStreamingOptions });
+    expect((await h.control("POST", "/emulator/faults", { action, status: 403, code: "8501", message: `No ${action} today.` })).status).toBe(201);
+    const error = await call(media).catch((e) => e);
+    expect(error.statusCode).toBe(403);
+    expect(error.message).toMatch(`No ${action} today.`);
   });
 
   describe("live input through the control plane", () => {
