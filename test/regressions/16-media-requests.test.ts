@@ -17,6 +17,7 @@ beforeEach(async () => {
 });
 
 const CALLER = { kind: "phoneNumber", phoneNumber: { value: "+14255550123" } };
+const STRANGER = { kind: "phoneNumber", phoneNumber: { value: "+14255550999" } };
 const speak = (text: string) => ({ kind: "text", text: { text } });
 
 async function post(action: string, body: unknown) {
@@ -65,7 +66,6 @@ describe("media request bodies the SDK cannot send", () => {
   });
 
   test("continuous DTMF names the participant and the field when it is already running, not running, or for a stranger", async () => {
-    const stranger = { kind: "phoneNumber", phoneNumber: { value: "+14255550999" } };
     const notRunning = await post("stopContinuousDtmfRecognition", { targetParticipant: CALLER });
     expect(notRunning.status).toBe(400);
     expect(notRunning.body.error).toMatchObject({ code: "8500", target: "targetParticipant" });
@@ -74,9 +74,23 @@ describe("media request bodies the SDK cannot send", () => {
     const twice = await post("startContinuousDtmfRecognition", { targetParticipant: CALLER });
     expect(twice.body.error).toMatchObject({ code: "8500", target: "targetParticipant" });
     expect(twice.body.error.message).toMatch(/^Continuous DTMF recognition is already running for 4:\+14255550123\. Stop it before starting it again\./);
-    const missing = await post("stopContinuousDtmfRecognition", { targetParticipant: stranger });
+    const missing = await post("stopContinuousDtmfRecognition", { targetParticipant: STRANGER });
     expect(missing.status).toBe(404);
     expect(missing.body.error.target).toBe("targetParticipant");
+  });
+
+  test.each([
+    ["sendDtmfTones", { tones: ["one"], targetParticipant: STRANGER }, "targetParticipant"],
+    ["startContinuousDtmfRecognition", { targetParticipant: STRANGER }, "targetParticipant"],
+    ["hold", { targetParticipant: STRANGER }, "targetParticipant"],
+    ["unhold", { targetParticipant: STRANGER }, "targetParticipant"],
+    ["recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: STRANGER } }, "recognizeOptions.targetParticipant"],
+    ["play", { playSources: [speak("Hi")], playTo: [CALLER, STRANGER] }, "playTo[1]"],
+  ])("%s for someone not in the call answers 404 naming the field", async (action, body, target) => {
+    const response = await post(action, body);
+    expect(response.status).toBe(404);
+    expect(response.body.error.target).toBe(target);
+    expect(response.body.error.message).toMatch(/\+14255550999 is not in the call/);
   });
 
   test("a play whose operationCallbackUri is not a URL is refused before anything plays", async () => {
