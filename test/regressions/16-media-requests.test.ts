@@ -93,6 +93,17 @@ describe("media request bodies the SDK cannot send", () => {
     expect(response.body.error.message).toMatch(/\+14255550999 is not in the call/);
   });
 
+  test("hold without playSourceInfo holds with no music; while a play runs for the participant it answers 412 naming targetParticipant", async () => {
+    expect((await post("hold", { targetParticipant: CALLER })).status).toBe(200);
+    await h.settle();
+    expect(h.eventTypes(id)).not.toContain("HoldFailed");
+    expect((await post("unhold", { targetParticipant: CALLER })).status).toBe(200);
+    expect((await post("play", { playSources: [speak("Please hold")], playTo: [CALLER], playOptions: { loop: true } })).status).toBe(202);
+    const busy = await post("hold", { targetParticipant: CALLER });
+    expect(busy.status).toBe(412);
+    expect(busy.body.error).toMatchObject({ code: "8583", target: "targetParticipant" });
+  });
+
   test("a play whose operationCallbackUri is not a URL is refused before anything plays", async () => {
     const response = await post("play", { playSources: [speak("Hi")], operationCallbackUri: "not a url" });
     expect(response.status).toBe(400);

@@ -1,5 +1,6 @@
 import { DtmfTone, type CallMedia } from "@azure/communication-call-automation";
 import { describe, expect, test } from "vitest";
+import { acsUser, groupCall } from "../../support/calls.js";
 import { TRANSPORTS } from "../../support/harness.js";
 import { CALLER, caller, connectedCall, due, text, useMediaHarness } from "../../support/media.js";
 
@@ -67,6 +68,19 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
     await h.settle();
     expect(rosterUpdates(id)).toBe(before + 1);
     expect(h.eventTypes(id)).not.toContain("HoldFailed");
+  });
+
+  test("a play for one participant does not stop another from being held", async () => {
+    const { id, connection } = await groupCall(h, 2);
+    const media = connection.getCallMedia();
+    const [first, second] = [{ communicationUserId: acsUser(1) }, { communicationUserId: acsUser(2) }];
+    await media.play([text("Your turn")], [first], { loop: true });
+    await h.waitForEvent("PlayStarted", id);
+    await media.hold(second);
+    const held = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.some((p: any) => p.identifier.rawId === acsUser(2) && p.isOnHold));
+    expect(held.participants.find((p) => p.identifier && "communicationUserId" in p.identifier && p.identifier.communicationUserId === acsUser(2))?.isOnHold).toBe(true);
+    const busy = await media.hold(first).catch((e) => e);
+    expect(busy.statusCode).toBe(412);
   });
 
   test("updating transcription changes its locale; updating or stopping what is not running is a 400 (8585)", async () => {
