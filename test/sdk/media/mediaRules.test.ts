@@ -83,6 +83,62 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
     expect(busy.statusCode).toBe(412);
   });
 
+  describe("the media queue", () => {
+    const plays = (id: string) =>
+      h.receiver
+        .events()
+        .filter((e) => e.data?.callConnectionId === id && e.type.startsWith("Microsoft.Communication.Play"))
+        .map((e) => `${e.type.slice(24)} ${e.data.operationContext}`);
+
+    test("a barge-in when nothing plays just plays", async () => {
+      const { id, media } = await connectedCall(h);
+      await media.playToAll([text("Go")], { interruptCallMediaOperation: true, operationContext: "urgent" });
+      await h.waitForEvent("PlayCompleted", id);
+      expect(plays(id)).toEqual(["PlayStarted urgent", "PlayCompleted urgent"]);
+    });
+
+    onVirtualClock("a barge-in cancels the running play and runs ahead of the ones still queued", async () => {
+      const { id, media } = await connectedCall(h);
+      await media.playToAll([text("Please hold")], { loop: true, operationContext: "music" });
+      await media.playToAll([text("Next")], { operationContext: "queued" });
+      await h.waitForEvent("PlayStarted", id);
+      await media.playToAll([text("Now")], { interruptCallMediaOperation: true, operationContext: "urgent" });
+      await h.waitForEvent("PlayCompleted", id, (d) => d.operationContext === "queued");
+      expect(plays(id)).toEqual(["PlayStarted music", "PlayCanceled music", "PlayStarted urgent", "PlayCompleted urgent", "PlayStarted queued", "PlayCompleted queued"]);
+    });
+
+    test("once the last play has completed, nothing is left running or queued", async () => {
+      const { id, media } = await connectedCall(h);
+      await media.playToAll([text("Hi")]);
+      await h.waitForEvent("PlayCompleted", id);
+      await h.drain();
+      const calls = (await h.control("GET", "/emulator/calls")).body as Array<{ connections: Array<Record<string, any>> }>;
+      expect(calls.flatMap((call) => call.connections).find((c) => c.callConnectionId === id)?.media.operations).toEqual([]);
+    });
+
+    onVirtualClock("a play canceled as the app ends the call for everyone sends no PlayCanceled", async () => {
+      const { id, connection, media } = await connectedCall(h);
+      await media.playToAll([text("Please hold")], { loop: true });
+      await h.waitForEvent("PlayStarted", id);
+      await media.cancelAllOperations();
+      await connection.hangUp(true);
+      await h.waitForEvent("CallDisconnected", id);
+      await h.settle();
+      expect(h.eventTypes(id)).not.toContain("PlayCanceled");
+    });
+
+    onVirtualClock("a play canceled as the app hangs up its own leg sends no PlayCanceled", async () => {
+      const { id, connection, media } = await connectedCall(h);
+      await media.playToAll([text("Please hold")], { loop: true });
+      await h.waitForEvent("PlayStarted", id);
+      await media.cancelAllOperations();
+      await connection.hangUp(false);
+      await h.waitForEvent("CallDisconnected", id);
+      await h.settle();
+      expect(h.eventTypes(id)).not.toContain("PlayCanceled");
+    });
+  });
+
   test("updating transcription changes its locale; updating or stopping what is not running is a 400 (8585)", async () => {
     const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
     const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
