@@ -25,14 +25,14 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
       await media.startRecognizing(caller, dtmf({ playPrompt: text("Hi"), operationContext: "menu" }));
       const completed = await h.waitForEvent("RecognizeCompleted", id);
-      expect(completed).toMatchObject({ operationContext: "menu", recognitionType: "dtmf", dtmfResult: { tones: ["one"] }, resultInformation: { code: 200, subCode: 8531 } });
+      expect(completed).toMatchObject({ operationContext: "menu", recognitionType: "dtmf", dtmfResult: { tones: ["one"] }, resultInformation: { code: 200, subCode: 8531, message: "Action completed, max digits received." } });
       expect(h.eventTypes(id)).not.toContain("PlayStarted");
     });
 
     onVirtualClock("stops at a stop tone with 8514, leaving the stop tone out", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "12#" }]);
       await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, stopDtmfTones: ["pound"] }));
-      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514 } });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514, message: "Action completed as stop tone was detected." } });
     });
 
     test("fails with RecognizeFailed 400/8532 when the caller pauses longer than interToneTimeoutInSeconds", async () => {
