@@ -20,10 +20,10 @@ const CALLER = { kind: "phoneNumber", phoneNumber: { value: "+14255550123" } };
 const STRANGER = { kind: "phoneNumber", phoneNumber: { value: "+14255550999" } };
 const speak = (text: string) => ({ kind: "text", text: { text } });
 
-async function post(action: string, body: unknown) {
+async function post(action: string, body: unknown, path = `/calling/callConnections/${id}:${action}`) {
   const response = await h.emulator.handle({
     method: "POST",
-    url: `/calling/callConnections/${id}:${action}?api-version=2026-03-12`,
+    url: `${path}?api-version=2026-03-12`,
     headers: { host: new URL(h.url).host, "content-type": "application/json" },
     rawBody: JSON.stringify(body),
     protocol: "http",
@@ -102,6 +102,16 @@ describe("media request bodies the SDK cannot send", () => {
     const busy = await post("hold", { targetParticipant: CALLER });
     expect(busy.status).toBe(412);
     expect(busy.body.error).toMatchObject({ code: "8583", target: "targetParticipant" });
+  });
+
+  test("a call set up with transcriptionOptions null and mediaStreamingOptions has media streaming but no transcription", async () => {
+    const mediaStreamingOptions = { transportType: "websocket", transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed", contentType: "audio" };
+    const created = await post("", { targets: [CALLER], sourceCallerIdNumber: { value: "+18005550100" }, callbackUri: h.callbackUri, transcriptionOptions: null, mediaStreamingOptions }, "/calling/callConnections");
+    expect(created.status).toBe(201);
+    id = created.body.callConnectionId;
+    await h.waitForEvent("CallConnected", id);
+    expect((await post("startTranscription", {})).status).toBe(405);
+    expect((await post("startMediaStreaming", {})).status).toBe(202);
   });
 
   test("a play whose operationCallbackUri is not a URL is refused before anything plays", async () => {
