@@ -134,7 +134,8 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
   test("updating transcription changes its locale; updating or stopping what is not running is a 400 (8585)", async () => {
     const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
     const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
-    const { id, media } = await connectedCall(h, [], { transcriptionOptions, mediaStreamingOptions });
+    const { id, connection, media } = await connectedCall(h, [], { transcriptionOptions, mediaStreamingOptions });
+    expect((await connection.getCallConnectionProperties()).transcriptionSubscription?.subscribedResultStates).toEqual(["final"]);
     const notRunning = await media.updateTranscription("fr-FR").catch((e) => e);
     expect(notRunning.statusCode).toBe(400);
     expect(notRunning.code).toBe("8585");
