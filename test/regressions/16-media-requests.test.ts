@@ -104,14 +104,18 @@ describe("media request bodies the SDK cannot send", () => {
     expect(busy.body.error).toMatchObject({ code: "8583", target: "targetParticipant" });
   });
 
-  test("a call set up with transcriptionOptions null and mediaStreamingOptions has media streaming but no transcription", async () => {
-    const mediaStreamingOptions = { transportType: "websocket", transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed", contentType: "audio" };
-    const created = await post("", { targets: [CALLER], sourceCallerIdNumber: { value: "+18005550100" }, callbackUri: h.callbackUri, transcriptionOptions: null, mediaStreamingOptions }, "/calling/callConnections");
+  const transcriptionOptions = { transportType: "websocket", transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
+  const mediaStreamingOptions = { transportType: "websocket", transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed", contentType: "audio" };
+  test.each([
+    ["transcriptionOptions null and mediaStreamingOptions", { transcriptionOptions: null, mediaStreamingOptions }, { startTranscription: 405, startMediaStreaming: 202 }],
+    ["mediaStreamingOptions null and transcriptionOptions", { transcriptionOptions, mediaStreamingOptions: null }, { startTranscription: 202, startMediaStreaming: 405 }],
+  ])("a call set up with %s has only the media it was given options for", async (_name, options, expected) => {
+    const created = await post("", { targets: [CALLER], sourceCallerIdNumber: { value: "+18005550100" }, callbackUri: h.callbackUri, ...options }, "/calling/callConnections");
     expect(created.status).toBe(201);
     id = created.body.callConnectionId;
     await h.waitForEvent("CallConnected", id);
-    expect((await post("startTranscription", {})).status).toBe(405);
-    expect((await post("startMediaStreaming", {})).status).toBe(202);
+    expect((await post("startTranscription", {})).status).toBe(expected.startTranscription);
+    expect((await post("startMediaStreaming", {})).status).toBe(expected.startMediaStreaming);
   });
 
   test("a play whose operationCallbackUri is not a URL is refused before anything plays", async () => {
