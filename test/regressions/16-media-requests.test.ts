@@ -118,6 +118,12 @@ describe("media request bodies the SDK cannot send", () => {
     expect((await post("startMediaStreaming", {})).status).toBe(expected.startMediaStreaming);
   });
 
+  test("a play whose operationCallbackUri is null reports to the call's callback URI", async () => {
+    expect((await post("play", { playSources: [speak("Hi")], operationCallbackUri: null })).status).toBe(202);
+    await h.waitForEvent("PlayCompleted", id);
+    expect(h.receiver.events("/callbacks").map((e) => e.type)).toContain("Microsoft.Communication.PlayCompleted");
+  });
+
   test("a play whose operationCallbackUri is not a URL is refused before anything plays", async () => {
     const response = await post("play", { playSources: [speak("Hi")], operationCallbackUri: "not a url" });
     expect(response.status).toBe(400);

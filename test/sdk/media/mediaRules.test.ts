@@ -17,6 +17,14 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
   };
   const rosterUpdates = (id: string) => h.eventTypes(id).filter((type) => type === "ParticipantsUpdated").length;
 
+  test("a media action before the call is connected is refused with 8501: wait for CallConnected", async () => {
+    await h.control("PUT", `/emulator/parties/${encodeURIComponent(CALLER)}`, { behavior: "answer", delayMs: 5_000 });
+    const result = await h.client.createCall({ targetParticipant: caller, sourceCallIdNumber: { phoneNumber: "+18005550100" } }, h.callbackUri);
+    const error = await result.callConnection.getCallMedia().playToAll([text("Hi")]).catch((e) => e);
+    expect(error.code).toBe("8501");
+    expect(error.message).toMatch(/is not established yet\. Wait for the CallConnected event/);
+  });
+
   test("a stop of continuous DTMF that names no operationContext reports the start's", async () => {
     const { id, media } = await connectedCall(h);
     await media.startContinuousDtmfRecognition(caller, { operationContext: "keys" });
