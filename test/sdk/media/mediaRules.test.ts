@@ -115,6 +115,15 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect(plays(id)).toEqual(["PlayStarted music", "PlayCanceled music", "PlayStarted urgent", "PlayCompleted urgent", "PlayStarted queued", "PlayCompleted queued"]);
     });
 
+    onVirtualClock("a looped play is still playing long after its text has been spoken once", async () => {
+      const { id, media } = await connectedCall(h);
+      await media.playToAll([text("Hi")], { loop: true, operationContext: "music" });
+      await h.waitForEvent("PlayStarted", id);
+      h.emulator.advance(60_000);
+      await h.emulator.whenIdle();
+      expect(plays(id)).toEqual(["PlayStarted music"]);
+    });
+
     test("once the last play has completed, nothing is left running or queued", async () => {
       const { id, media } = await connectedCall(h);
       await media.playToAll([text("Hi")]);
