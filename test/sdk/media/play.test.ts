@@ -78,6 +78,18 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     expect(h.eventTypes(id)).not.toContain("PlayStarted");
   });
 
+  test.each([
+    ["an AIFF file named .aif", "https://media.example.com/menu.aif", "PlayFailed"],
+    ["a WAV whose name has another extension inside", "https://media.example.com/menu.mp3.wav", "PlayCompleted"],
+    ["a path with no extension, taken as WAV", "https://media.example.com/audio/menu", "PlayCompleted"],
+  ] as const)("judges the format by the path's last extension: %s", async (_what, url, outcome) => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([file(url)]);
+    const other = outcome === "PlayFailed" ? "PlayCompleted" : "PlayFailed";
+    const event = await h.receiver.waitFor((e) => e.data?.callConnectionId === id && [`Microsoft.Communication.${outcome}`, `Microsoft.Communication.${other}`].includes(e.type), "PlayCompleted or PlayFailed");
+    expect(event.type).toBe(`Microsoft.Communication.${outcome}`);
+  });
+
   test("fails empty text with PlayFailed 400/8582", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([text("  ")]);
