@@ -148,6 +148,21 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
     });
   });
 
+  test("a play that held a participant lets them off hold when the app leaves a call that goes on", async () => {
+    const { id, serverCallId, connection } = await groupCall(h, 2);
+    await connection.getCallMedia().play([text("Please hold")], [{ communicationUserId: acsUser(1) }], { loop: true });
+    await h.waitForEvent("PlayStarted", id);
+    const heldNow = async () => {
+      const calls = (await h.control("GET", "/emulator/calls")).body as Array<{ serverCallId: string; participants: Array<{ rawId: string; isOnHold?: boolean }> }>;
+      return calls.find((call) => call.serverCallId === serverCallId)?.participants.find((p) => p.rawId === acsUser(1))?.isOnHold;
+    };
+    expect(await heldNow()).toBe(true);
+    await connection.hangUp(false);
+    await h.waitForEvent("CallDisconnected", id);
+    await h.settle();
+    expect(await heldNow()).toBe(false);
+  });
+
   test("updating transcription changes its locale; updating or stopping what is not running is a 400 (8585)", async () => {
     const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
     const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
