@@ -134,8 +134,15 @@ const files: Record<string, Uint8Array> = {
 };
 let server: Server;
 let base: string;
+const slowAnswers: Array<() => void> = [];
+let onSlowRequest = () => {};
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // A file server that answers /slow.wav only when the test lets it.
+    if (req.url === "/slow.wav") {
+      slowAnswers.push(() => res.writeHead(200, { "content-type": "audio/wav" }).end(silentWav(300)));
+      return void onSlowRequest();
+    }
     // A file server that drops the connection halfway through the file.
     if (req.url === "/dropped.wav") {
       res.writeHead(200, { "content-type": "audio/wav", "content-length": "4096" });
@@ -178,6 +185,21 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
     const failed = await h.waitForEvent("PlayFailed", id);
     expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536, message: "Action failed, file could not be downloaded." } });
     expect(noteOf(h, "PlayFailed", id)).toMatch(/HTTP 404/);
+  });
+
+  test("a play canceled while its file is still being read never starts", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([file(`${base}/slow.wav`)], { operationContext: "slow" });
+    const asked = new Promise<void>((resolve) => (onSlowRequest = resolve));
+    // The play starts, and asks for its file, once the service's latency has passed.
+    if (h.emulator.clock) h.emulator.advance(1_000);
+    await asked;
+    await media.cancelAllOperations();
+    // The file arrives after the cancel: waiting for events waits for the download too.
+    slowAnswers.splice(0).forEach((answer) => answer());
+    expect(await h.waitForEvent("PlayCanceled", id)).toMatchObject({ operationContext: "slow" });
+    await h.settle();
+    expect(h.eventTypes(id).filter((type) => type.startsWith("Play"))).toEqual(["PlayCanceled"]);
   });
 
   test("fails a file whose download breaks off with PlayFailed 400/8536, the reason in the event log", async () => {
