@@ -118,6 +118,12 @@ describe("media request bodies the SDK cannot send", () => {
     expect((await post("startMediaStreaming", {})).status).toBe(expected.startMediaStreaming);
   });
 
+  test("a recognize whose playPrompt is null listens without a prompt", async () => {
+    expect((await post("recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER }, playPrompt: null, playPrompts: null })).status).toBe(202);
+    const failed = await h.waitForEvent("RecognizeFailed", id);
+    expect(failed.resultInformation).toMatchObject({ code: 400, subCode: 8510 });
+  });
+
   test("a play whose operationCallbackUri is null reports to the call's callback URI", async () => {
     expect((await post("play", { playSources: [speak("Hi")], operationCallbackUri: null })).status).toBe(202);
     await h.waitForEvent("PlayCompleted", id);
