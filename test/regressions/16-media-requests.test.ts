@@ -124,6 +124,15 @@ describe("media request bodies the SDK cannot send", () => {
     expect(failed.resultInformation).toMatchObject({ code: 400, subCode: 8510 });
   });
 
+  test.each([
+    ["an initial silence timeout of 0 s", { initialSilenceTimeoutInSeconds: 0 }],
+    ["an initial silence timeout of 300 s", { initialSilenceTimeoutInSeconds: 300 }],
+    ["an inter-tone timeout of 1 s", { dtmfOptions: { interToneTimeoutInSeconds: 1 } }],
+    ["an inter-tone timeout of 60 s", { dtmfOptions: { interToneTimeoutInSeconds: 60 } }],
+  ])("a DTMF recognition accepts %s, the edge of the allowed range", async (_what, options) => {
+    expect((await post("recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, ...options } })).status).toBe(202);
+  });
+
   test("a play whose operationCallbackUri is null reports to the call's callback URI", async () => {
     expect((await post("play", { playSources: [speak("Hi")], operationCallbackUri: null })).status).toBe(202);
     await h.waitForEvent("PlayCompleted", id);
