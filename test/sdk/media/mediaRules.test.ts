@@ -293,6 +293,13 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect(h.eventTypes(id).filter((type) => type === "ContinuousDtmfRecognitionToneReceived")).toHaveLength(3);
     });
 
+    test("keys pressed live to a speech recognition are not heard by it", async () => {
+      const { serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions" });
+      await due(h);
+      expect((await input(serverCallId, "dtmf", { tones: "5" })).body).toEqual({ recognizedBy: [], continuousDtmfBy: [] });
+    });
+
     test("answers 404 naming the call for keys pressed in a call that has ended", async () => {
       const { id, serverCallId, connection } = await connectedCall(h);
       await connection.hangUp(true);

@@ -156,6 +156,17 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(completed).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Agent", recognizedPhrase: "agent" }, resultInformation: { code: 200, subCode: 8545, message: "Action completed, Recognized phrase matches a valid option." } });
     });
 
+    test.each([
+      ["an exact phrase over one it only contains", "sales support", [{ label: "Sales", phrases: ["sales"] }, { label: "Support", phrases: ["sales support"] }], "Support"],
+      ["a phrase written with punctuation", "agent", [{ label: "Agent", phrases: ["Agent!"] }], "Agent"],
+      ["words said with punctuation between them", "Agent, please.", [{ label: "Agent", phrases: ["agent please"] }], "Agent"],
+      ["a phrase that is a number", "2", [{ label: "Two", phrases: ["2"] }], "Two"],
+    ])("picks %s", async (_what, said, options, label) => {
+      const { id, media } = await connectedCall(h, [{ speech: said }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices: options });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label } });
+    });
+
     test("matches a choice by its tone: 200/8533", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
