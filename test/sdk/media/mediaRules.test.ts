@@ -163,6 +163,47 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
     expect(await heldNow()).toBe(false);
   });
 
+  describe("recognition", () => {
+    const recognizeEvents = (id: string) => h.eventTypes(id).filter((type) => type.startsWith("Recognize"));
+
+    onVirtualClock("a completed recognition sends nothing after RecognizeCompleted, not even when its silence timeout would have run out", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", initialSilenceTimeoutInSeconds: 2 });
+      await h.waitForEvent("RecognizeCompleted", id);
+      h.emulator.advance(10_000);
+      await h.settle();
+      expect(recognizeEvents(id)).toEqual(["RecognizeCompleted"]);
+    });
+
+    onVirtualClock("each key pressed restarts the inter-tone timeout: keys 1.5 s apart with a 2 s timeout are all collected", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", maxTonesToCollect: 3, interToneTimeoutInSeconds: 2 });
+      await due(h);
+      const press = (tones: string) => h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones });
+      for (const key of ["1", "2", "3"]) {
+        expect((await press(key)).body.recognizedBy).toEqual([id]);
+        h.emulator.advance(1_500);
+      }
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two", "three"] } });
+      expect(recognizeEvents(id)).toEqual(["RecognizeCompleted"]);
+    });
+
+    onVirtualClock("a speech recognition whose caller stays silent fails with 8510", async () => {
+      const { id, media } = await connectedCall(h, [{ silence: true }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions" });
+      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8510 });
+    });
+
+    onVirtualClock("speech the caller says to a recognition is not reported as tones to continuous DTMF", async () => {
+      const { id, media } = await connectedCall(h, [{ speech: "billing" }]);
+      await media.startContinuousDtmfRecognition(caller);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions" });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ speechResult: { speech: "billing" } });
+      await h.settle();
+      expect(h.eventTypes(id)).not.toContain("ContinuousDtmfRecognitionToneReceived");
+    });
+  });
+
   test("updating transcription changes its locale; updating or stopping what is not running is a 400 (8585)", async () => {
     const transcriptionOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/transcripts", locale: "en-US" };
     const mediaStreamingOptions = { transportType: "websocket" as const, transportUrl: "wss://app.example.com/audio", audioChannelType: "mixed" as const, contentType: "audio" as const };
