@@ -133,6 +133,14 @@ describe("media request bodies the SDK cannot send", () => {
     expect((await post("recognize", { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, ...options } })).status).toBe(202);
   });
 
+  test("a recognition reads null timeouts, choices and tones as not given", async () => {
+    const dtmf = { recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, initialSilenceTimeoutInSeconds: null, choices: null, dtmfOptions: { interToneTimeoutInSeconds: null, stopTones: null } } };
+    expect((await post("recognize", dtmf)).status).toBe(202);
+    await post("cancelAllMediaOperations", {});
+    const choices = { recognizeInputType: "choices", recognizeOptions: { targetParticipant: CALLER, choices: [{ label: "Agent", phrases: ["agent"], tone: null }] } };
+    expect((await post("recognize", choices)).status).toBe(202);
+  });
+
   test("a play whose operationCallbackUri is null reports to the call's callback URI", async () => {
     expect((await post("play", { playSources: [speak("Hi")], operationCallbackUri: null })).status).toBe(202);
     await h.waitForEvent("PlayCompleted", id);

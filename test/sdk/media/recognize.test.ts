@@ -167,6 +167,13 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label } });
     });
 
+    test("takes choices with a tone and no phrases, and choices with phrases and no tone", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+      const mixed: RecognitionChoice[] = [{ label: "Sales", phrases: [], tone: DtmfTone.One }, { label: "Agent", phrases: ["agent"] }];
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices: mixed });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Sales" } });
+    });
+
     test("matches a choice by its tone: 200/8533", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
