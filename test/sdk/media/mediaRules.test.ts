@@ -188,6 +188,16 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect(recognizeEvents(id)).toEqual(["RecognizeCompleted"]);
     });
 
+    test("once it has its keys a recognition hears no more, even before it reports them", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", maxTonesToCollect: 1 });
+      await due(h);
+      const press = (tones: string) => h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones });
+      expect((await press("1")).body.recognizedBy).toEqual([id]);
+      expect((await press("2")).body.recognizedBy).toEqual([]);
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one"] } });
+    });
+
     onVirtualClock("a speech recognition whose caller stays silent fails with 8510", async () => {
       const { id, media } = await connectedCall(h, [{ silence: true }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions" });
