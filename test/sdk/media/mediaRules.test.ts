@@ -301,8 +301,11 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["five"] } });
     });
 
-    test("refuses speech that is not text with 400, not a crash", async () => {
+    test("refuses speech that is not text, and keys that are not a string, with 400, not a crash", async () => {
       const { serverCallId } = await connectedCall(h);
+      const keys = await input(serverCallId, "dtmf", { tones: 12 });
+      expect(keys.status).toBe(400);
+      expect(keys.body.error.target).toBe("tones");
       const speech = await input(serverCallId, "speak", { text: 42 });
       expect(speech.status).toBe(400);
       expect(speech.body.error.target).toBe("text");
