@@ -354,6 +354,15 @@ describe.each(TRANSPORTS)("CallMedia rules over %s", (transport) => {
       expect((await input(serverCallId, "dtmf", { tones: "5" })).body).toEqual({ recognizedBy: [], continuousDtmfBy: [] });
     });
 
+    test("continuous DTMF names each of the 16 keys by the spec's Tone", async () => {
+      const { id, serverCallId, media } = await connectedCall(h);
+      await media.startContinuousDtmfRecognition(caller);
+      await input(serverCallId, "dtmf", { tones: "0123456789*#ABCD" });
+      await h.waitForEvent("ContinuousDtmfRecognitionToneReceived", id, (d) => d.sequenceId === 16);
+      const tones = h.receiver.events().filter((e) => e.type === "Microsoft.Communication.ContinuousDtmfRecognitionToneReceived").map((e) => e.data.tone);
+      expect(tones).toEqual(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "asterisk", "pound", "a", "b", "c", "d"]);
+    });
+
     test("answers 404 naming the call for keys pressed in a call that has ended", async () => {
       const { id, serverCallId, connection } = await connectedCall(h);
       await connection.hangUp(true);
