@@ -42,12 +42,6 @@ export function cancelAll(ctx: EngineContext, connection: CallConnection): Media
   return canceled;
 }
 
-/** The operation running now, if any. */
-export function runningOperation(connection: CallConnection): MediaOperation | undefined {
-  const head = mediaOf(connection).queue[0];
-  return head?.state === "running" ? head : undefined;
-}
-
 /** Sends a media event for `connection`, unless the connection has ended meanwhile. */
 export function emitMedia(ctx: EngineContext, connection: CallConnection, name: CallbackEventName, fields: Record<string, unknown>, callbackUri?: string): void {
   if (connection.state === "disconnected" || connection.state === "disconnecting") return;

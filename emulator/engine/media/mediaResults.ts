@@ -55,5 +55,5 @@ export const PLAY_SOURCE_EMPTY = () => failed(400, 8582, "Action failed, play so
  * (500/8511: DtmfRecognizeWithInvalidFileSourcesTest, DtmfRecognizeWithInvalidFileSourceWithValidSourceTest).
  * The play failure's own message goes to the note.
  */
-export const PLAY_PROMPT_FAILED = (cause?: ResultInformation) =>
-  withNote(failed(500, 8511, "Action failed, encountered failure while trying to play the prompt."), cause ? `The prompt failed with ${cause.code}/${cause.subCode} "${cause.message}".` : "The prompt could not be played.");
+export const PLAY_PROMPT_FAILED = (cause: ResultInformation) =>
+  withNote(failed(500, 8511, "Action failed, encountered failure while trying to play the prompt."), `The prompt failed with ${cause.code}/${cause.subCode} "${cause.message}".`);

@@ -32,6 +32,7 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
   const connection = mediaConnection(ctx, callConnectionId);
   const sources = readPlaySources(request.playSources, "playSources", true);
   const call = ctx.store.callOf(connection);
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
   if (request.playTo !== undefined && !Array.isArray(request.playTo)) throw new InvalidArgumentError("playTo", "playTo must be a list of participants; leave it empty to play to everyone.");
   const targets = (request.playTo ?? []).map((model, i) => ctx.store.participant(call, rawIdFromModel(model, `playTo[${i}]`), `playTo[${i}]`).rawId);
   const operationContext = optionalString(request.operationContext, "operationContext");

@@ -35,6 +35,7 @@ export interface RecognizeRequest {
 export function recognize(ctx: EngineContext, callConnectionId: string, request: RecognizeRequest): void {
   const connection = mediaConnection(ctx, callConnectionId);
   const options = request.recognizeOptions;
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
   if (!options || typeof options !== "object") throw new InvalidArgumentError("recognizeOptions", "recognizeOptions is required, with the targetParticipant to listen to.");
   const target = otherParticipant(ctx, connection, options.targetParticipant, "recognizeOptions.targetParticipant").rawId;
   const rules = readRecognitionRules(request.recognizeInputType, options);

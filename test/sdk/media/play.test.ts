@@ -55,7 +55,7 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     await h.waitForEvent("PlayStarted", id);
     await media.cancelAllOperations();
     const canceled = await h.waitForEvent("PlayCanceled", id);
-    expect(canceled).toMatchObject({ operationContext: "music", resultInformation: { code: 400, subCode: 8508 } });
+    expect(canceled).toMatchObject({ operationContext: "music", resultInformation: { code: 400, subCode: 8508, message: "Action failed, the operation was canceled." } });
     expect(h.eventTypes(id)).not.toContain("PlayCompleted");
   });
 
@@ -74,14 +74,26 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
     const failed = await h.waitForEvent("PlayFailed", id);
     // PlayInvalidFileSourceWithPlayMediaTest: the message is the service's, with no DiagCode.
     expect(failed).toMatchObject({ operationContext: "bad", failedPlaySourceIndex: 1, resultInformation: { code: 400, subCode: 8535, message: "Action failed, file format is invalid." } });
-    expect(noteOf(h, "PlayFailed", id)).toMatch(/menu\.mp3.*WAV/);
+    expect(noteOf(h, "PlayFailed", id)).toMatch(/menu\.mp3\?sig=1 is not a WAV file/);
     expect(h.eventTypes(id)).not.toContain("PlayStarted");
+  });
+
+  test.each([
+    ["an AIFF file named .aif", "https://media.example.com/menu.aif", "PlayFailed"],
+    ["a WAV whose name has another extension inside", "https://media.example.com/menu.mp3.wav", "PlayCompleted"],
+    ["a path with no extension, taken as WAV", "https://media.example.com/audio/menu", "PlayCompleted"],
+  ] as const)("judges the format by the path's last extension: %s", async (_what, url, outcome) => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([file(url)]);
+    const other = outcome === "PlayFailed" ? "PlayCompleted" : "PlayFailed";
+    const event = await h.receiver.waitFor((e) => e.data?.callConnectionId === id && [`Microsoft.Communication.${outcome}`, `Microsoft.Communication.${other}`].includes(e.type), "PlayCompleted or PlayFailed");
+    expect(event.type).toBe(`Microsoft.Communication.${outcome}`);
   });
 
   test("fails empty text with PlayFailed 400/8582", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([text("  ")]);
-    expect((await h.waitForEvent("PlayFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8582 });
+    expect((await h.waitForEvent("PlayFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8582, message: "Action failed, play source text or SSML is empty." });
   });
 
   test("sends a planted asynchronous fault as PlayFailed", async () => {
@@ -122,8 +134,20 @@ const files: Record<string, Uint8Array> = {
 };
 let server: Server;
 let base: string;
+const slowAnswers: Array<() => void> = [];
+let onSlowRequest = () => {};
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // A file server that answers /slow.wav only when the test lets it.
+    if (req.url === "/slow.wav") {
+      slowAnswers.push(() => res.writeHead(200, { "content-type": "audio/wav" }).end(silentWav(300)));
+      return void onSlowRequest();
+    }
+    // A file server that drops the connection halfway through the file.
+    if (req.url === "/dropped.wav") {
+      res.writeHead(200, { "content-type": "audio/wav", "content-length": "4096" });
+      return void res.write(silentWav(300).subarray(0, 64), () => res.destroy());
+    }
     const body = files[req.url ?? ""];
     if (!body) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": "audio/wav" }).end(body);
@@ -145,12 +169,45 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
     else expect(took).toBe(300);
   });
 
+  test("plays text and a WAV file for the text's time plus the file's length, fetching only the file", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([text("Hello"), file(`${base}/menu.wav`)]);
+    await h.waitForEvent("PlayCompleted", id);
+    expect(h.eventTypes(id)).not.toContain("PlayFailed");
+    const took = elapsed(h, id, "PlayStarted", "PlayCompleted");
+    if (transport === "server") expect(took).toBeGreaterThanOrEqual(295 + 5 * SPEECH_MS_PER_CHARACTER);
+    else expect(took).toBe(300 + 5 * SPEECH_MS_PER_CHARACTER);
+  });
+
   test("fails a file that cannot be downloaded with PlayFailed 400/8536", async () => {
     const { id, media } = await connectedCall(h);
     await media.playToAll([file(`${base}/missing.wav`)]);
     const failed = await h.waitForEvent("PlayFailed", id);
     expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536, message: "Action failed, file could not be downloaded." } });
     expect(noteOf(h, "PlayFailed", id)).toMatch(/HTTP 404/);
+  });
+
+  test("a play canceled while its file is still being read never starts", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([file(`${base}/slow.wav`)], { operationContext: "slow" });
+    const asked = new Promise<void>((resolve) => (onSlowRequest = resolve));
+    // The play starts, and asks for its file, once the service's latency has passed.
+    if (h.emulator.clock) h.emulator.advance(1_000);
+    await asked;
+    await media.cancelAllOperations();
+    // The file arrives after the cancel: waiting for events waits for the download too.
+    slowAnswers.splice(0).forEach((answer) => answer());
+    expect(await h.waitForEvent("PlayCanceled", id)).toMatchObject({ operationContext: "slow" });
+    await h.settle();
+    expect(h.eventTypes(id).filter((type) => type.startsWith("Play"))).toEqual(["PlayCanceled"]);
+  });
+
+  test("fails a file whose download breaks off with PlayFailed 400/8536, the reason in the event log", async () => {
+    const { id, media } = await connectedCall(h);
+    await media.playToAll([file(`${base}/dropped.wav`)]);
+    const failed = await h.waitForEvent("PlayFailed", id);
+    expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536 } });
+    expect(noteOf(h, "PlayFailed", id)).toMatch(/dropped\.wav/);
   });
 
   test("fails a WAV that is not mono 16-bit 16 kHz, and a file that is not WAV, with 400/8535", async () => {

@@ -58,4 +58,15 @@ describe.each(TRANSPORTS)("CallMedia play to participants over %s", (transport) 
     await h.settle();
     expect(story(id)).toEqual(["CallConnected", "ParticipantsUpdated 1 free", "PlayStarted", "PlayCompleted"]);
   });
+
+  test("a participant the app already holds stays on hold through a play to them, with no roster change for it", async () => {
+    const { id, connection, media } = await connectedCall(h);
+    await media.hold(caller);
+    await h.waitForEvent("ParticipantsUpdated", id, (d) => callerOnHold(d));
+    await media.play([text("Hi")], [caller]);
+    await h.waitForEvent("PlayCompleted", id);
+    await h.settle();
+    expect(story(id).slice(2)).toEqual(["ParticipantsUpdated 2 held", "PlayStarted", "PlayCompleted"]);
+    expect((await connection.getParticipant(caller)).isOnHold).toBe(true);
+  });
 });

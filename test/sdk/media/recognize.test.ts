@@ -25,14 +25,14 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
       await media.startRecognizing(caller, dtmf({ playPrompt: text("Hi"), operationContext: "menu" }));
       const completed = await h.waitForEvent("RecognizeCompleted", id);
-      expect(completed).toMatchObject({ operationContext: "menu", recognitionType: "dtmf", dtmfResult: { tones: ["one"] }, resultInformation: { code: 200, subCode: 8531 } });
+      expect(completed).toMatchObject({ operationContext: "menu", recognitionType: "dtmf", dtmfResult: { tones: ["one"] }, resultInformation: { code: 200, subCode: 8531, message: "Action completed, max digits received." } });
       expect(h.eventTypes(id)).not.toContain("PlayStarted");
     });
 
     onVirtualClock("stops at a stop tone with 8514, leaving the stop tone out", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "12#" }]);
       await media.startRecognizing(caller, dtmf({ maxTonesToCollect: 4, stopDtmfTones: ["pound"] }));
-      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514 } });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["one", "two"] }, resultInformation: { code: 200, subCode: 8514, message: "Action completed as stop tone was detected." } });
     });
 
     test("fails with RecognizeFailed 400/8532 when the caller pauses longer than interToneTimeoutInSeconds", async () => {
@@ -48,7 +48,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       const { id, media } = await connectedCall(h, [{ silence: true }]);
       await media.startRecognizing(caller, dtmf({ initialSilenceTimeoutInSeconds: 1, operationContext: "menu" }));
       const failed = await h.waitForEvent("RecognizeFailed", id);
-      expect(failed).toMatchObject({ operationContext: "menu", resultInformation: { code: 400, subCode: 8510 } });
+      expect(failed).toMatchObject({ operationContext: "menu", resultInformation: { code: 400, subCode: 8510, message: "Action failed, initial silence timeout reached." } });
       if (transport !== "server") expect(elapsed(h, id, "CallConnected", "RecognizeFailed")).toBe(1000);
     });
 
@@ -153,25 +153,43 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       const { id, media } = await connectedCall(h, [{ speech: "I want to talk to an AGENT please" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices, operationContext: "route" });
       const completed = await h.waitForEvent("RecognizeCompleted", id);
-      expect(completed).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Agent", recognizedPhrase: "agent" }, resultInformation: { code: 200, subCode: 8545 } });
+      expect(completed).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Agent", recognizedPhrase: "agent" }, resultInformation: { code: 200, subCode: 8545, message: "Action completed, Recognized phrase matches a valid option." } });
+    });
+
+    test.each([
+      ["an exact phrase over one it only contains", "sales support", [{ label: "Sales", phrases: ["sales"] }, { label: "Support", phrases: ["sales support"] }], "Support"],
+      ["a phrase written with punctuation", "agent", [{ label: "Agent", phrases: ["Agent!"] }], "Agent"],
+      ["words said with punctuation between them", "Agent, please.", [{ label: "Agent", phrases: ["agent please"] }], "Agent"],
+      ["a phrase that is a number", "2", [{ label: "Two", phrases: ["2"] }], "Two"],
+    ])("picks %s", async (_what, said, options, label) => {
+      const { id, media } = await connectedCall(h, [{ speech: said }]);
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices: options });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label } });
+    });
+
+    test("takes choices with a tone and no phrases, and choices with phrases and no tone", async () => {
+      const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
+      const mixed: RecognitionChoice[] = [{ label: "Sales", phrases: [], tone: DtmfTone.One }, { label: "Agent", phrases: ["agent"] }];
+      await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices: mixed });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Sales" } });
     });
 
     test("matches a choice by its tone: 200/8533", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
-      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Sales" }, resultInformation: { code: 200, subCode: 8533 } });
+      expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ recognitionType: "choices", choiceResult: { label: "Sales" }, resultInformation: { code: 200, subCode: 8533, message: "Action completed, DTMF option matched." } });
     });
 
     test("fails with 400/8547 when nothing said matches", async () => {
       const { id, media } = await connectedCall(h, [{ speech: "no" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
-      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8547 });
+      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8547, message: "Action failed, speech option not matched." });
     });
 
     onVirtualClock("fails with 400/8534 for a tone no choice has", async () => {
       const { id, media } = await connectedCall(h, [{ dtmf: "7" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeChoiceOptions", choices });
-      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8534 });
+      expect((await h.waitForEvent("RecognizeFailed", id)).resultInformation).toMatchObject({ code: 400, subCode: 8534, message: "Action failed, incorrect tone entered." });
     });
 
     test("answers 400 naming recognizeOptions.choices when there are none", async () => {
@@ -187,7 +205,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
       const { id, media } = await connectedCall(h, [{ speech: "late" }]);
       await media.startRecognizing(caller, { kind: "callMediaRecognizeSpeechOptions", playPrompt: text("Hi") });
       const completed = await h.waitForEvent("RecognizeCompleted", id);
-      expect(completed).toMatchObject({ recognitionType: "speech", speechResult: { speech: "late" }, resultInformation: { code: 200, subCode: 8569 } });
+      expect(completed).toMatchObject({ recognitionType: "speech", speechResult: { speech: "late" }, resultInformation: { code: 200, subCode: 8569, message: "Action completed, Speech recognized." } });
       expect(completed.speechResult?.confidence).toBeGreaterThan(0);
     });
 
@@ -226,7 +244,7 @@ describe.each(TRANSPORTS)("CallMedia recognize over %s", (transport) => {
     await media.startRecognizing(caller, dtmf({ operationContext: "menu", initialSilenceTimeoutInSeconds: 30 }));
     await due(h);
     await media.cancelAllOperations();
-    expect(await h.waitForEvent("RecognizeCanceled", id)).toMatchObject({ operationContext: "menu", resultInformation: { code: 400, subCode: 8508 } });
+    expect(await h.waitForEvent("RecognizeCanceled", id)).toMatchObject({ operationContext: "menu", resultInformation: { code: 400, subCode: 8508, message: "Action failed, the operation was canceled." } });
     expect(h.eventTypes(id)).not.toContain("RecognizeFailed");
   });
 
