@@ -6,14 +6,13 @@ import base from "./vitest.config.js";
  * no mutant reaches.
  */
 /** They run dist/, built from the sources before any mutant exists. */
-const CLI_TESTS = ["test/cli.test.ts", "test/reliability/shutdown.test.ts"];
+const CLI_TESTS = ["test/cli.test.ts", "test/reliability/shutdown.test.ts", "test/callbackTokensServer.test.ts"];
 /**
- * MUTATION_ISOLATE=0 runs the test files of a mutant in one module graph instead of a fresh one
- * each: the engine's modules are imported once per run, which on a 2-core machine is most of a
- * mutant's cost. Mutants switch at run time, so sharing the graph does not change which are
- * killed (checked on media/playSources.ts: the same 62 killed, 30 survived either way).
+ * The base config's `isolate: false` holds here too: a mutant's test files share one module
+ * graph, so the engine's modules are imported once per run, most of a mutant's cost on 2 cores.
+ * Mutants switch at run time, so sharing the graph does not change which are killed (checked on
+ * media/playSources.ts: the same 62 killed, 30 survived with and without isolation).
  */
-const isolate = process.env.MUTATION_ISOLATE === "0" ? { isolate: false } : {};
 const only = process.env.MUTATION_TESTS?.split(",").map((entry) => (entry.endsWith(".ts") ? entry : `${entry.replace(/\/$/, "")}/**/*.test.ts`));
 
-export default { ...base, test: { ...base.test, ...(only ? { include: only } : {}), exclude: [...(base.test?.exclude ?? ["**/node_modules/**"]), ...CLI_TESTS], globalSetup: [], ...isolate } };
+export default { ...base, test: { ...base.test, ...(only ? { include: only } : {}), exclude: [...(base.test?.exclude ?? ["**/node_modules/**"]), ...CLI_TESTS], globalSetup: [] } };
