@@ -308,3 +308,49 @@ describe("access keys", () => {
     }
   });
 });
+
+describe("request targets the SDK re-serialises when it signs", () => {
+  /** What the SDK's policy signs for `url`, and the target it puts on the wire. */
+  function sdkSigned(pathAndQuery: string): SignedRequest {
+    const url = new URL(`${ENDPOINT}${pathAndQuery}`);
+    const headers = signHmacRequest({ method: "GET", url: url.href }, KEY, new Date(NOW));
+    return { method: "GET", url: `${url.pathname}${url.search}`, headers, rawBody: "" };
+  }
+
+  // `~` stays as it is on the wire (URL#search) but is signed as %7E (URLSearchParams): each
+  // place in the query where it can stand.
+  test.each(["/calling/x?~=1", "/calling/x?a=~", "/calling/x?a=1&~=2", "/calling/x?a=1&b=~", "/calling/x?a=1&b=2&c=~"])("%s verifies", (target) => {
+    const request = sdkSigned(target);
+    expect(request.url).toContain("~");
+    expect(verifyHmacRequest(request, KEY, NOW)).toEqual({ ok: true });
+  });
+
+  test("a path sent with characters URL percent-encodes is signed in its encoded form", () => {
+    const signature = hmac(`GET\n/%C3%BC\n${NOW_TEXT};127.0.0.1:39095;${EMPTY_HASH}`);
+    const request: SignedRequest = {
+      method: "GET",
+      url: "/ü",
+      rawBody: "",
+      headers: { "x-ms-date": NOW_TEXT, host: "127.0.0.1:39095", "x-ms-content-sha256": EMPTY_HASH, authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}` },
+    };
+    expect(verifyHmacRequest(request, KEY, NOW)).toEqual({ ok: true });
+  });
+});
+
+describe("IPv6 hosts", () => {
+  function signedFor(host: string, signedHost: string): SignedRequest {
+    const url = "/calling/callConnections/abc?api-version=2026-03-12";
+    const signature = hmac(`GET\n${url}\n${NOW_TEXT};${signedHost};${EMPTY_HASH}`);
+    return { method: "GET", url, rawBody: "", headers: { "x-ms-date": NOW_TEXT, host, "x-ms-content-sha256": EMPTY_HASH, authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}` } };
+  }
+
+  test("a signature over a bracketed IPv6 host without its port verifies", () => {
+    expect(verifyHmacRequest(signedFor("[::1]:39095", "[::1]"), KEY, NOW)).toEqual({ ok: true });
+    expect(failure(verifyHmacRequest(signedFor("[::1]:39095", "[:]:39095"), KEY, NOW)).reason).toBe("signatureMismatch");
+  });
+
+  test("a bare IPv6 host is not cut down to a colon", () => {
+    expect(verifyHmacRequest(signedFor("::1", "::1"), KEY, NOW)).toEqual({ ok: true });
+    expect(failure(verifyHmacRequest(signedFor("::1", ":"), KEY, NOW)).reason).toBe("signatureMismatch");
+  });
+});
