@@ -354,3 +354,15 @@ describe("IPv6 hosts", () => {
     expect(failure(verifyHmacRequest(signedFor("::1", ":"), KEY, NOW)).reason).toBe("signatureMismatch");
   });
 });
+
+describe("Authorization parameters", () => {
+  test("a parameter without a value is ignored, even one named like Signature", () => {
+    const request = handSigned({ authorization: (signature) => `HMAC-SHA256 Signature=${signature}&SignatureX&SignedHeaders=x-ms-date;host;x-ms-content-sha256` });
+    expect(verifyHmacRequest(request, KEY, NOW)).toEqual({ ok: true });
+  });
+
+  test("spaces around the names in SignedHeaders are ignored", () => {
+    const request = handSigned({ authorization: (signature) => `HMAC-SHA256 SignedHeaders=x-ms-date; host ;x-ms-content-sha256&Signature=${signature}` });
+    expect(verifyHmacRequest(request, KEY, NOW)).toEqual({ ok: true });
+  });
+});
