@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { signHmacRequest } from "../../emulator/http/auth.js";
-import { DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
+import { createRecordingContentRoutes } from "../../emulator/http/recordingContent.js";
+import { createEmulator, DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 // Recording storage as a client downloads from it: byte ranges, refused methods, the signature
@@ -81,7 +82,7 @@ describe.each(TRANSPORTS.filter((t) => t !== "server"))("recording storage over 
   });
 
   test("a range it does not read is answered with the whole file", async () => {
-    for (const range of ["bytes=-5", "items=0-3", "bytes=1-2,4-5"]) {
+    for (const range of ["bytes=-5", "items=0-3", "bytes=1-2,4-5", "xbytes=0-3"]) {
       const response = await storage("GET", chunk.contentLocation, { range });
       expect(response.status, range).toBe(200);
       expect(response.headers["content-length"]).toBe(String(whole.byteLength));
@@ -98,6 +99,7 @@ describe.each(TRANSPORTS.filter((t) => t !== "server"))("recording storage over 
     for (const [method, location] of [["POST", chunk.contentLocation], ["GET", chunk.deleteLocation], ["DELETE", chunk.contentLocation]] as const) {
       const response = await storage(method, location);
       expect(response.status, `${method} ${location}`).toBe(405);
+      expect(response.headers).toEqual({ "content-type": "application/json; charset=utf-8" });
       const body = JSON.parse(String(response.body));
       expect(body).toMatchObject({ status: 405, error: { code: "MethodNotAllowed" } });
       expect(body.message).toBe(`${method} is not allowed on ${new URL(location).pathname}. GET …/content/audio or …/content/acsmetadata; DELETE the object itself.`);
@@ -117,6 +119,8 @@ describe.each(TRANSPORTS.filter((t) => t !== "server"))("recording storage over 
 
   test("paths outside the storage objects are not its to answer", async () => {
     const url = new URL(chunk.contentLocation);
+    const nested = await h.emulator.handle({ method: "GET", url: `/files${url.pathname}`, headers: { host: url.host }, rawBody: "", protocol: "https" });
+    expect(JSON.parse(String(nested.body)).error.message).toMatch(/^Nothing is served at GET \/files\/v1\/objects\//);
     const response = await h.emulator.handle({ method: "GET", url: `${url.pathname}/extra`, headers: { host: url.host }, rawBody: "", protocol: "https" });
     expect(JSON.parse(String(response.body)).error.code).toBe("NotFound");
     expect(response.status).toBe(404);
@@ -126,5 +130,32 @@ describe.each(TRANSPORTS.filter((t) => t !== "server"))("recording storage over 
     const response = await storage("DELETE", chunk.deleteLocation);
     expect(response).toEqual({ status: 200, headers: {} });
     expect((await storage("GET", chunk.contentLocation)).status).toBe(404);
+  });
+});
+
+describe("the storage routes with --loose", () => {
+  const bytes = Uint8Array.from([1, 2, 3, 4]);
+  const engine = { recordingFile: () => ({ bytes, contentType: "audio/wav" }), deleteRecordingFile: () => undefined } as unknown as Parameters<typeof createRecordingContentRoutes>[0]["engine"];
+  const routes = createRecordingContentRoutes({ engine, accessKey: DEFAULT_ACCESS_KEY, loose: true, now: () => Date.now() });
+
+  test("serve an unsigned download", () => {
+    const response = routes({ method: "GET", url: "/v1/objects/doc-1/content/audio", headers: { host: "callsim.asm.skype.com" }, rawBody: "", protocol: "https" });
+    expect(response).toMatchObject({ status: 200, headers: { "content-type": "audio/wav", "content-length": "4" } });
+  });
+});
+
+describe("the OpenID configuration", () => {
+  test("names the host that asked, or localhost, and is served as JSON to GET only", async () => {
+    const emulator = createEmulator({ seed: 1, clock: "virtual" });
+    try {
+      const get = (headers: Record<string, string>, method = "GET") => emulator.handle({ method, url: "/calling/.well-known/acsopenidconfiguration?x=1", headers, rawBody: "", protocol: "https" });
+      const named = await get({ host: "acs.test:8443" });
+      expect(named.headers).toEqual({ "content-type": "application/json; charset=utf-8" });
+      expect(JSON.parse(String(named.body)).jwks_uri).toBe("https://acs.test:8443/calling/keys");
+      expect(JSON.parse(String((await get({})).body)).jwks_uri).toBe("https://localhost/calling/keys");
+      expect((await get({ host: "acs.test" }, "POST")).status).not.toBe(200);
+    } finally {
+      await emulator.close();
+    }
   });
 });
