@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { ExploreResult } from "../../scenarios/explorer.js";
 import { exitCode, jsonReport, junitReport, progressLine, summaryLine, writeReports, type ScenarioOutcome } from "../../scenarios/exploreReport.js";
-import { envName, optionsHelp, readExploreOptions, wholeNumber } from "../../scenarios/exploreOptions.js";
+import { envName, EXPLORE_OPTIONS, optionsHelp, readExploreOptions, wholeNumber } from "../../scenarios/exploreOptions.js";
 
 // What CI shows of an exploration: the exit code, the log line, the JUnit and JSON files.
 const coverage = { systematic: 6, sampled: 0, shrinking: 0, notRun: 0, states: 0, pruned: 0 };
@@ -145,6 +145,17 @@ describe("explore's options", () => {
     expect(wholeNumber(values("5"), "max-runs", 200, 5)).toBe(5);
     for (const raw of ["", " ", "1.5", "-1", "ten", "4"]) {
       expect(() => wholeNumber(values(raw), "max-runs", 200, 5), raw).toThrow(`--max-runs (or CALLSIM_MAX_RUNS) must be a whole number of at least 5, got "${raw}".`);
+    }
+  });
+
+  test("the help describes every flag, and shows what each flag that takes a value expects", () => {
+    const lines = optionsHelp().split("\n");
+    expect(lines).toHaveLength(Object.keys(EXPLORE_OPTIONS).length);
+    for (const [name, spec] of Object.entries(EXPLORE_OPTIONS)) {
+      const line = lines.find((l) => l.startsWith(`  --${name} `));
+      expect(line, name).toBeDefined();
+      const shown = spec.type === "string" ? new RegExp(`^ {2}--${name} <[a-z|.,<>-]+> +\\S.{8,}$`) : new RegExp(`^ {2}--${name} +\\S.{8,}$`);
+      expect(line, name).toMatch(shown);
     }
   });
 
