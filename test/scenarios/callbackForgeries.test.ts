@@ -37,6 +37,22 @@ describe("probeCallbackForgeries", () => {
     expect([...forged]).toEqual(kinds);
   });
 
+  test("judges each probe by the forgery that probe sent, when a kind is probed again", async () => {
+    let forgedSeen = 0;
+    emulator.onCallback("https://app.test/", (request) => {
+      const forgery = emulator.events().find((e) => e.id === String(request.events[0]?.id))?.forgery;
+      if (!forgery) return { status: 200 };
+      forgedSeen++;
+      return { status: forgedSeen === 1 ? 200 : 403 };
+    });
+    const kind = FORGERY_KINDS[0];
+    const report = await probeCallbackForgeries(emulator, placeCall, [kind, kind]);
+    expect(report.outcomes).toEqual([
+      { kind, status: 200, accepted: true },
+      { kind, status: 403, accepted: false },
+    ]);
+  });
+
   test("says what the trigger must do when no callback carried the forgery", async () => {
     await expect(probeCallbackForgeries(emulator, async () => undefined)).rejects.toThrow(
       `No callback carried the ${FORGERY_KINDS[0]} forgery: the trigger must make the app receive a callback (e.g. place a call whose callbackUri is the app's).`,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import type { ExploreResult } from "../../scenarios/explorer.js";
 import { exitCode, jsonReport, junitReport, progressLine, summaryLine, writeReports, type ScenarioOutcome } from "../../scenarios/exploreReport.js";
 import { envName, EXPLORE_OPTIONS, optionsHelp, readExploreOptions, wholeNumber } from "../../scenarios/exploreOptions.js";
@@ -59,7 +59,10 @@ describe("summary lines", () => {
 });
 
 describe("the JUnit report", () => {
-  const xml = junitReport([outcome("passed"), outcome("failed"), outcome("error", { durationMs: 500 })]);
+  let xml = "";
+  beforeEach(() => {
+    xml = junitReport([outcome("passed"), outcome("failed"), outcome("error", { durationMs: 500 })]);
+  });
 
   test("counts the test cases, failures, errors and total time", () => {
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="callsim explore" tests="3" failures="1" errors="1" time="2.968">\n')).toBe(true);
@@ -107,9 +110,10 @@ describe("the JSON report", () => {
 describe("writing the reports", () => {
   test("writes each report asked for into directories it creates, and answers the files", async () => {
     const dir = mkdtempSync(join(tmpdir(), "callsim-reports-"));
-    const files = { junit: join(dir, "a", "junit.xml"), json: join(dir, "b", "out.json") };
+    const files = { junit: join(dir, "a", "b", "junit.xml"), json: join(dir, "a", "b", "out.json") };
     const outcomes = [outcome("failed")];
     expect(await writeReports(outcomes, ["junit", "json"], files)).toEqual([files.junit, files.json]);
+    expect(await writeReports(outcomes, ["json"], files)).toEqual([files.json]);
     expect(readFileSync(files.junit, "utf8")).toBe(junitReport(outcomes));
     expect(readFileSync(files.json, "utf8")).toBe(jsonReport(outcomes));
     expect(await writeReports(outcomes, [], files)).toEqual([]);
@@ -130,8 +134,15 @@ describe("explore's options", () => {
     expect(readExploreOptions([], { CALLSIM_SCENARIO: "" }).scenario).toEqual([]);
   });
 
-  test("an unknown flag is refused", () => {
+  test("an unknown flag or a stray word is refused", () => {
     expect(() => readExploreOptions(["--max-run", "3"], {})).toThrow(/--max-run/);
+    expect(() => readExploreOptions(["outbound-answered"], {})).toThrow(/outbound-answered/);
+  });
+
+  test("a single-valued flag is read as given, without its twin", () => {
+    expect(readExploreOptions(["--seed", "5"], {}).seed).toBe("5");
+    expect(readExploreOptions([], { CALLSIM_SEED: "6" }).seed).toBe("6");
+    expect(readExploreOptions([], {}).seed).toBeUndefined();
   });
 
   test("a twin's name is CALLSIM_ and the flag in capitals with underscores", () => {
@@ -143,6 +154,14 @@ describe("explore's options", () => {
     expect(wholeNumber(values(undefined), "max-runs", 200)).toBe(200);
     expect(wholeNumber(values("0"), "max-runs", 200)).toBe(0);
     expect(wholeNumber(values("5"), "max-runs", 200, 5)).toBe(5);
+    for (const blank of ["", "  "]) expect(() => wholeNumber(values(blank), "max-runs", 200), JSON.stringify(blank)).toThrow(`got "${blank}"`);
+    let thrown: Error | undefined;
+    try {
+      wholeNumber(values("x"), "max-runs", 200);
+    } catch (error) {
+      thrown = error as Error;
+    }
+    expect(thrown?.name).toBe("ExploreSetupError");
     for (const raw of ["", " ", "1.5", "-1", "ten", "4"]) {
       expect(() => wholeNumber(values(raw), "max-runs", 200, 5), raw).toThrow(`--max-runs (or CALLSIM_MAX_RUNS) must be a whole number of at least 5, got "${raw}".`);
     }
