@@ -158,7 +158,7 @@ describe("the control plane's operations", () => {
     const create = (target: string) =>
       emulator.handle({ method: "POST", url: "/calling/callConnections?api-version=2026-03-12", headers: { host: "127.0.0.1:4010" }, rawBody: JSON.stringify({ targets: [{ communicationUser: { id: target } }], callbackUri: "https://app.test/events" }), protocol: "http" });
     await emulator.close();
-    emulator = createEmulator({ seed: 7, clock: "virtual", loose: true });
+    emulator = createEmulator({ seed: 7, clock: "virtual", loose: true, selfCheck: "throw" });
     emulator.onCallback("https://app.test/", () => undefined);
     const first = JSON.parse(String((await create("8:acs:r_u1")).body)).callConnectionId as string;
     const second = JSON.parse(String((await create("8:acs:r_u2")).body)).callConnectionId as string;

@@ -146,7 +146,7 @@ describe("the storage routes with --loose", () => {
 
 describe("the OpenID configuration", () => {
   test("names the host that asked, or localhost, and is served as JSON to GET only", async () => {
-    const emulator = createEmulator({ seed: 1, clock: "virtual" });
+    const emulator = createEmulator({ seed: 1, clock: "virtual", selfCheck: "throw" });
     try {
       const get = (headers: Record<string, string>, method = "GET") => emulator.handle({ method, url: "/calling/.well-known/acsopenidconfiguration?x=1", headers, rawBody: "", protocol: "https" });
       const named = await get({ host: "acs.test:8443" });

@@ -9,7 +9,7 @@ import { IDENTITY_API_VERSIONS } from "../../emulator/http/identityOperations.js
 // services on the same endpoint.
 const HOST = "127.0.0.1:4010";
 const emulator = createEmulator({ seed: 3, clock: "virtual", selfCheck: "throw" });
-const loose = createEmulator({ seed: 3, clock: "virtual", loose: true });
+const loose = createEmulator({ seed: 3, clock: "virtual", loose: true, selfCheck: "throw" });
 afterAll(async () => {
   await emulator.close();
   await loose.close();

@@ -6,7 +6,7 @@ import { createEmulator, FORGERY_KINDS, probeCallbackForgeries, type Emulator } 
 let emulator: Emulator;
 let client: CallAutomationClient;
 beforeEach(() => {
-  emulator = createEmulator({ seed: 4, clock: "virtual" });
+  emulator = createEmulator({ seed: 4, clock: "virtual", selfCheck: "throw" });
   client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
 });
 afterEach(async () => {
