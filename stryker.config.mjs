@@ -13,6 +13,7 @@
  * without it, every test that imports the mutated file runs.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 
 const FOLDERS = ["emulator/engine", "emulator/http", "scenarios"];
 
@@ -36,7 +37,9 @@ function mutated() {
  * different folders or files do not overwrite each other's results; `npm run mutation:score` adds
  * the JSON reports up per folder.
  */
-const runName = (process.env.MUTATE_SINCE ? `since-${process.env.MUTATE_SINCE}` : process.env.MUTATE ?? "all").replace(/[^A-Za-z0-9.-]+/g, "_");
+const fullRunName = (process.env.MUTATE_SINCE ? `since-${process.env.MUTATE_SINCE}` : process.env.MUTATE ?? "all").replace(/[^A-Za-z0-9.-]+/g, "_");
+// A long list of files would make a file name the file system refuses: its start and a hash of the rest.
+const runName = fullRunName.length <= 100 ? fullRunName : `${fullRunName.slice(0, 80)}-${createHash("sha256").update(fullRunName).digest("hex").slice(0, 12)}`;
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {

@@ -1,0 +1,122 @@
+import { describe, expect, test } from "vitest";
+import { SCENARIOS } from "../../scenarios/catalog/index.js";
+import { connectionLookup, NOTHING_AFTER_DISCONNECTED, runScenario, violation, type Scenario } from "../../scenarios/scenario.js";
+import { scenarioApp } from "../../scenarios/scenarioApp.js";
+import { explore } from "../../scenarios/explorer.js";
+
+// A scenario's declaration is what a contributor writes to pin a documented sequence: these are
+// the checks it runs and the messages it gives when the engine or the declaration is wrong.
+const outboundAnswered = SCENARIOS.find((s) => s.name === "outbound-answered")!;
+
+describe("causal constraints", () => {
+  test("nothing may follow CallDisconnected", () => {
+    expect(violation(NOTHING_AFTER_DISCONNECTED, ["CallConnected", "CallDisconnected"])).toBeUndefined();
+    expect(violation(NOTHING_AFTER_DISCONNECTED, ["CallConnected"])).toBeUndefined();
+    expect(violation(NOTHING_AFTER_DISCONNECTED, ["CallDisconnected", "ParticipantsUpdated", "PlayFailed"])).toBe("ParticipantsUpdated, PlayFailed came after CallDisconnected");
+  });
+
+  test("an event that must come before another", () => {
+    const rule = { kind: "before", first: "CallConnected", then: "PlayCompleted" } as const;
+    expect(violation(rule, ["CallConnected", "PlayCompleted"])).toBeUndefined();
+    expect(violation(rule, ["CallConnected"])).toBeUndefined();
+    expect(violation(rule, [])).toBeUndefined();
+    expect(violation(rule, ["PlayCompleted", "CallConnected"])).toBe("PlayCompleted came before CallConnected");
+    expect(violation(rule, ["PlayCompleted"])).toBe("PlayCompleted came before CallConnected");
+  });
+
+  test("an event that must come alone", () => {
+    const rule = { kind: "only", event: "CreateCallFailed" } as const;
+    expect(violation(rule, ["CreateCallFailed"])).toBeUndefined();
+    expect(violation(rule, ["CallConnected", "CallDisconnected"])).toBeUndefined();
+    expect(violation(rule, ["CreateCallFailed", "CallDisconnected"])).toBe("CreateCallFailed was not the only event: CreateCallFailed, CallDisconnected");
+  });
+});
+
+describe("connection aliases", () => {
+  test("resolve to the tracked id, and an untracked one says how to track it", () => {
+    const lookup = connectionLookup({ name: "demo" }, new Map([["app", "c-1"]]));
+    expect(lookup("app")).toBe("c-1");
+    expect(() => lookup("second")).toThrow('Scenario demo names no connection "second"; call ctx.track("second", id) first.');
+  });
+});
+
+describe("runScenario", () => {
+  test("names a connection that received nothing", async () => {
+    const result = await runScenario({ ...outboundAnswered, expected: { ...outboundAnswered.expected, other: ["CallConnected"] } });
+    expect(result.problems).toEqual(["other: expected CallConnected, got no events"]);
+  });
+
+  test("names a connection expected to receive nothing that did", async () => {
+    const result = await runScenario({ ...outboundAnswered, expected: { app: [] } });
+    expect(result.problems).toEqual([`app: expected no events, got ${result.actual.app.join(" → ")}`]);
+    expect(result.actual.app.length).toBeGreaterThan(0);
+  });
+
+  test("compares result codes only where the declaration names one", async () => {
+    const plain = await runScenario(outboundAnswered);
+    expect(plain.problems).toEqual([]);
+    const names = plain.actual.app;
+    expect(names.every((name) => !name.includes(" "))).toBe(true);
+    const wrongCode = { ...outboundAnswered, expected: { app: names.map((name) => (name === "CallConnected" ? "CallConnected 200/1" : name)) } };
+    const result = await runScenario(wrongCode);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^app: expected CallConnected 200\/1 → .* got CallConnected 200\/0 → /);
+  });
+
+  test("reports a constraint by its description, or by its kind", async () => {
+    const described = await runScenario({ ...outboundAnswered, constraints: [{ kind: "only", event: "CallConnected", description: "the call only connects" }] });
+    expect(described.problems).toEqual([`app: the call only connects: CallConnected was not the only event: ${described.actual.app.join(", ")}`]);
+    const undescribed = await runScenario({ ...outboundAnswered, constraints: [{ kind: "only", event: "CallConnected" }] });
+    expect(undescribed.problems[0]).toMatch(/^app: only: CallConnected was not the only event/);
+  });
+
+  test("says which event never came when a step waits in vain", async () => {
+    const waitsInVain: Scenario = {
+      ...outboundAnswered,
+      name: "waits-in-vain",
+      async steps(ctx) {
+        await outboundAnswered.steps(ctx);
+        await ctx.waitFor("PlayCompleted", "app");
+      },
+    };
+    await expect(runScenario(waitsInVain)).rejects.toThrow("waits-in-vain: PlayCompleted never came for app.");
+  });
+
+  test("waits only for the event its filter accepts", async () => {
+    const seen: number[] = [];
+    const filtered: Scenario = {
+      ...outboundAnswered,
+      async steps(ctx) {
+        await outboundAnswered.steps(ctx);
+        const data = await ctx.waitFor("ParticipantsUpdated", "app", (d) => d.participants.length >= 2);
+        seen.push(data.participants.length);
+        await expect(ctx.waitFor("ParticipantsUpdated", "app", () => false)).rejects.toThrow(/never came/);
+      },
+    };
+    expect((await runScenario(filtered)).problems).toEqual([]);
+    expect(seen).toEqual([2]);
+  });
+});
+
+describe("a scenario run as an app under exploration", () => {
+  test("fails an order whose events do not match the declaration, naming what came", async () => {
+    const expectsMore = { ...outboundAnswered, expected: { app: [...outboundAnswered.expected.app, "PlayCompleted"] } };
+    const result = await explore({ scenario: expectsMore, app: scenarioApp(expectsMore), seed: 1, duplicates: 0, maxRuns: 5 });
+    expect(result.failure?.reason).toMatch(/^final check failed: app received CallConnected, ParticipantsUpdated, CallDisconnected; the scenario expects CallConnected,CallDisconnected,ParticipantsUpdated,PlayCompleted$/);
+    expect(result.failure?.reason).toContain("PlayCompleted");
+  });
+
+  test("counts a copy of an event once", async () => {
+    const result = await explore({ scenario: outboundAnswered, app: scenarioApp(outboundAnswered), seed: 2, duplicates: 1, maxRuns: 30 });
+    expect(result.failure?.reason).toBeUndefined();
+    expect(result.runs).toBeGreaterThan(1);
+  });
+
+  test("accepts what the declaration lists as also possible", async () => {
+    const names = outboundAnswered.expected.app;
+    const strict = { ...outboundAnswered, expected: { app: names.slice(0, 1) } };
+    expect((await explore({ scenario: strict, app: scenarioApp(strict), seed: 1, duplicates: 0, maxRuns: 3 })).failure).toBeDefined();
+    const lenient = { ...strict, alsoPossible: { app: [names] } };
+    expect((await explore({ scenario: lenient, app: scenarioApp(lenient), seed: 1, duplicates: 0, maxRuns: 3 })).failure).toBeUndefined();
+  });
+});
