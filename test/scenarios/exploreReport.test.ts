@@ -173,7 +173,7 @@ describe("explore's options", () => {
     for (const [name, spec] of Object.entries(EXPLORE_OPTIONS)) {
       const line = lines.find((l) => l.startsWith(`  --${name} `));
       expect(line, name).toBeDefined();
-      const shown = spec.type === "string" ? new RegExp(`^ {2}--${name} <[a-z|.,<>-]+> +\\S.{8,}$`) : new RegExp(`^ {2}--${name} +\\S.{8,}$`);
+      const shown = spec.type === "string" ? new RegExp(`^ {2}--${name} <[a-z|.,<>/-]+> +\\S.{8,}$`) : new RegExp(`^ {2}--${name} +\\S.{8,}$`);
       expect(line, name).toMatch(shown);
     }
   });
