@@ -31,12 +31,22 @@ export interface IdGenerator {
 const NAMES_BY_SEED = new Map<number, { faker: Faker; names: string[] }>();
 /** Seeds whose names are kept; the oldest is dropped beyond this. */
 const NAME_SEEDS_KEPT = 8;
+/**
+ * Names kept per seed: enough for any explored flow. A server runs one seed for days, so its
+ * names past this are drawn by an engine's own Faker, not kept for ever.
+ */
+const NAMES_KEPT = 256;
+
+function seededFaker(seed: number): Faker {
+  const faker = new FakerClass({ locale: english.rawDefinitions });
+  faker.seed(seed);
+  return faker;
+}
 
 function displayNameOf(seed: number, n: number): string {
   let kept = NAMES_BY_SEED.get(seed);
   if (!kept) {
-    const faker = new FakerClass({ locale: english.rawDefinitions });
-    faker.seed(seed);
+    const faker = seededFaker(seed);
     kept = { faker, names: [] };
     NAMES_BY_SEED.set(seed, kept);
     if (NAMES_BY_SEED.size > NAME_SEEDS_KEPT) NAMES_BY_SEED.delete(NAMES_BY_SEED.keys().next().value!);
@@ -47,6 +57,17 @@ function displayNameOf(seed: number, n: number): string {
 
 export function createIdGenerator(seed: number): IdGenerator {
   let names = 0;
+  // Past the kept names: this engine's own Faker, moved on past them once.
+  let ownFaker: Faker | undefined;
+  const displayName = (): string => {
+    const n = names++;
+    if (n < NAMES_KEPT) return displayNameOf(seed, n);
+    if (!ownFaker) {
+      ownFaker = seededFaker(seed);
+      for (let i = 0; i < NAMES_KEPT; i++) ownFaker.person.fullName();
+    }
+    return ownFaker.person.fullName();
+  };
   // Ids are drawn a 32-bit word at a time from a small seeded generator of their own: faker's
   // helpers cost a sixth of a createCall, and ids need only be unique and reproducible.
   // Faker, seeded alike, still makes the data a person would read (names).
@@ -100,7 +121,7 @@ export function createIdGenerator(seed: number): IdGenerator {
       const body = base64Url(JSON.stringify({ ...payload, nonce: chars(ALPHANUMERIC, 16) }));
       return `${header}.${body}.`;
     },
-    displayName: () => displayNameOf(seed, names++),
+    displayName,
   };
 }
 
