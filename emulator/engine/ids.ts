@@ -168,14 +168,14 @@ function hexDigits(out: number[], at: number, word: number, from: number, count:
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const DIGITS = "0123456789";
 
-/** Base64 of UTF-8 text (payloads may carry non-ASCII display names). */
-function base64(text: string): string {
+/** Base64url (no padding) of bytes, as JWT segments and signatures are written. */
+export function base64UrlBytes(bytes: Uint8Array): string {
   let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 }
 
-/** Base64url (no padding) of UTF-8 text, as JWT segments are written. */
+/** Base64url (no padding) of UTF-8 text (payloads may carry non-ASCII display names). */
 export function base64Url(text: string): string {
-  return base64(text).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return base64UrlBytes(new TextEncoder().encode(text));
 }

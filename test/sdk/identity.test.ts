@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { identityClientFor, signedRequest } from "../support/directoryClients.js";
+import { entraToken, tokenClaims as claims } from "../support/identityTokens.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
-
-/** The claims of a JWT-shaped token. */
-function claims(token: string): Record<string, any> {
-  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
-}
-
-/** A JWT-shaped Entra ID token of a Teams user, as the exchange reads it. */
-function entraToken(payload: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${part({ alg: "RS256", typ: "JWT" })}.${part(payload)}.c2lnbmF0dXJl`;
-}
 
 describe.each(TRANSPORTS)("identity over %s", (transport) => {
   let h: Harness;

@@ -8,6 +8,9 @@ import { IdentityError } from "./identityError.js";
 /** Scopes a token may carry (CommunicationIdentityTokenScope in the 2023-10-01 spec). */
 export const TOKEN_SCOPES = ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] as const;
 
+/** Rule (assumed): what a Teams user's exchanged token grants; the service does not say which scopes it carries. */
+const TEAMS_USER_SCOPES = ["voip", "chat"];
+
 /** An ACS user of the emulated resource. */
 export interface AcsUser {
   rawId: string;
@@ -52,7 +55,7 @@ export class IdentityDirectory {
   /** Issues a token for an existing user. @see CommunicationIdentity_IssueAccessToken */
   issueAccessToken(id: string, request: { scopes?: unknown; expiresInMinutes?: unknown }): AccessTokenModel {
     const user = this.user(id);
-    if (request?.scopes == null) throw new IdentityError("validation", "ValidationError", "Scopes: The Scopes field is required.", "Scopes");
+    if (request.scopes == null) throw new IdentityError("validation", "ValidationError", "Scopes: The Scopes field is required.", "Scopes");
     const scopes = checkScopes(request.scopes, "Scopes");
     return this.token(user, scopes, checkMinutes(request.expiresInMinutes));
   }
@@ -77,23 +80,24 @@ export class IdentityDirectory {
    * Exchanges a Teams user's Entra ID token for an ACS token.
    * Rule (assumed): the Entra token is read, not verified: it must be JWT-shaped, unexpired,
    * with `oid` equal to userId and `appid` (or `azp`) equal to appId; anything else is 401
-   * InvalidAccessToken, as recorded for an invalid token.
+   * InvalidAccessToken, as recorded for an invalid token, with a message naming the check that failed.
    * @see CommunicationIdentity_ExchangeTeamsUserAccessToken
    */
   exchangeTeamsUserAccessToken(request: { token?: unknown; appId?: unknown; userId?: unknown }): AccessTokenModel {
     for (const field of ["token", "appId", "userId"] as const) {
-      if (typeof request?.[field] !== "string") {
+      if (typeof request[field] !== "string") {
         const name = field[0].toUpperCase() + field.slice(1);
         throw new IdentityError("validation", "ValidationError", `${name}: The ${name} field is required.`, name);
       }
     }
-    const claims = readTokenClaims(request.token as string);
-    const expiresAt = typeof claims?.exp === "number" ? claims.exp * 1000 : Number.NaN;
-    const appId = claims?.appid ?? claims?.azp;
-    if (!claims || !(expiresAt > this.clock.now()) || claims.oid !== request.userId || appId !== request.appId) {
-      throw new IdentityError("invalidAccessToken", "InvalidAccessToken", "Provided access token is not valid. callsim reads its claims: it must be an unexpired JWT whose oid is userId and whose appid is appId.");
+    const { token, appId, userId } = request as { token: string; appId: string; userId: string };
+    const claims = readTokenClaims(token);
+    const problem = teamsTokenProblem(claims, userId, appId, this.clock.now());
+    if (problem !== undefined) {
+      throw new IdentityError("invalidAccessToken", "InvalidAccessToken", `Provided access token is not valid: ${problem}. callsim reads the Entra ID token's claims without verifying it.`);
     }
-    const grant = { skypeId: `orgid:${request.userId}`, resourceId: this.resourceId, scopes: ["voip", "chat"], issuedAt: this.clock.now(), expiresAt };
+    const expiresAt = (claims!.exp as number) * 1000;
+    const grant = { skypeId: `orgid:${userId}`, resourceId: this.resourceId, scopes: TEAMS_USER_SCOPES, issuedAt: this.clock.now(), expiresAt };
     return { token: buildAccessToken(this.ids, grant), expiresOn: formatEventTime(expiresAt) };
   }
 
@@ -137,6 +141,17 @@ function checkUserId(id: string, resourceId: string): void {
   if (!isAcsUserRawId(id)) {
     throw new IdentityError("validation", "ValidationError", `The identity id '${id}' is not valid: ACS user ids look like 8:acs:${resourceId}_<guid>, as createUser returns them.`, "id");
   }
+}
+
+/** Why an Entra ID token cannot be exchanged for userId and appId at `now`, or undefined when it can. */
+function teamsTokenProblem(claims: Record<string, unknown> | undefined, userId: string, appId: string, now: number): string | undefined {
+  if (!claims) return "it is not a JWT (three base64url parts, the second a JSON object of claims)";
+  if (typeof claims.exp !== "number") return "it has no numeric exp claim";
+  if (!(claims.exp * 1000 > now)) return `it expired at ${formatEventTime(claims.exp * 1000)}`;
+  if (claims.oid !== userId) return `its oid claim is ${JSON.stringify(claims.oid)}, not the userId ${JSON.stringify(userId)}`;
+  const appClaim = claims.appid ?? claims.azp;
+  if (appClaim !== appId) return `its appid (or azp) claim is ${JSON.stringify(appClaim)}, not the appId ${JSON.stringify(appId)}`;
+  return undefined;
 }
 
 function checkScopes(value: unknown, target: string): string[] {

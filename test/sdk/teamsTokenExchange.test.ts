@@ -1,0 +1,95 @@
+import { decodeProtectedHeader } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { identityClientFor } from "../support/directoryClients.js";
+import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { entraToken, jwtPart, tokenClaims } from "../support/identityTokens.js";
+
+const USER = "4f3e6a2b-0000-0000-0000-000000000001";
+const APP = "1fd5b1a4-0000-0000-0000-00000000a991";
+
+/** How every refused exchange ends its message. */
+const NOT_VERIFIED = "callsim reads the Entra ID token's claims without verifying it.";
+
+/** An event time as the service writes it (seven fractional digits, `+00:00`). */
+const eventTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000+00:00");
+
+/** Exchanges `teamsUserAadToken` for USER and APP; answers the SDK's result or its error. */
+function exchange(h: Harness, teamsUserAadToken: string, ids: { clientId?: string; userObjectId?: string } = {}) {
+  return identityClientFor(h)
+    .getTokenForTeamsUser({ teamsUserAadToken, clientId: APP, userObjectId: USER, ...ids })
+    .catch((error) => error);
+}
+
+/** What the service answers a token it does not accept: 401 InvalidAccessToken saying why, no target. */
+function expectRefused(error: any, why: string): void {
+  expect(error.statusCode).toBe(401);
+  expect(error.details).toEqual({ error: { code: "InvalidAccessToken", message: `Provided access token is not valid: ${why}. ${NOT_VERIFIED}` } });
+}
+
+describe.each(TRANSPORTS)("Teams token exchange over %s", (transport) => {
+  let h: Harness;
+  /** An exp an hour from now, in seconds as JWTs carry it. */
+  let inAnHour: number;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
+  });
+  afterAll(() => h.close());
+  beforeEach(async () => {
+    await h.reset();
+    inAnHour = Math.floor(h.emulator.now() / 1000) + 3600;
+  });
+
+  test("answers a well-formed voip,chat token for the Teams user, expiring with the Entra token, whether the app is its appid or its azp", async () => {
+    // "~~~" and "???" at a 3-byte boundary encode as "fn5-" and "Pz8_": the claims use both base64url-only characters.
+    const withAppid = entraToken({ name: "~~~???", oid: USER, appid: APP, exp: inAnHour });
+    expect(withAppid.split(".")[1]).toMatch(/-.*_/);
+    const withAzp = entraToken({ oid: USER, azp: APP, exp: inAnHour + 60 });
+    for (const [teamsUserAadToken, exp] of [[withAppid, inAnHour], [withAzp, inAnHour + 60]] as const) {
+      const result = await exchange(h, teamsUserAadToken);
+      expect(decodeProtectedHeader(result.token)).toMatchObject({ alg: "RS256", typ: "JWT" });
+      expect(tokenClaims(result.token)).toMatchObject({ skypeid: `orgid:${USER}`, acsScope: "voip,chat", exp });
+      expect(result.expiresOn.getTime()).toBe(exp * 1000);
+    }
+  });
+
+  test.each([
+    ["two parts", (claims: object) => `${jwtPart({ alg: "RS256" })}.${jwtPart(claims)}`],
+    ["four parts", (claims: object) => `${entraToken(claims)}.c2lnbmF0dXJl`],
+    ["claims that are not base64url JSON", () => `${jwtPart({ alg: "RS256" })}.not json!.c2lnbmF0dXJl`],
+    ["claims in an array", (claims: object) => entraToken([claims])],
+    ["claims that are a number", () => entraToken(42)],
+    ["claims that are a string", () => entraToken("claims")],
+    ["claims that are null", () => entraToken(null)],
+  ])("refuses a token with %s with 401: it is not a JWT", async (_, build) => {
+    expectRefused(await exchange(h, build({ oid: USER, appid: APP, exp: inAnHour })), "it is not a JWT (three base64url parts, the second a JSON object of claims)");
+  });
+
+  test("refuses with 401 a token without a numeric exp, an expired one, or one for another user or app, naming the claim", async () => {
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP })), "it has no numeric exp claim");
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp: String(inAnHour) })), "it has no numeric exp claim");
+    const anHourAgo = inAnHour - 7200;
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp: anHourAgo })), `it expired at ${eventTime(anHourAgo * 1000)}`);
+    const current = entraToken({ oid: USER, appid: APP, exp: inAnHour });
+    expectRefused(await exchange(h, current, { userObjectId: "9a1c0000-0000-0000-0000-000000000002" }), `its oid claim is "${USER}", not the userId "9a1c0000-0000-0000-0000-000000000002"`);
+    expectRefused(await exchange(h, current, { clientId: "another-app" }), `its appid (or azp) claim is "${APP}", not the appId "another-app"`);
+    expectRefused(await exchange(h, entraToken({ oid: USER, exp: inAnHour })), `its appid (or azp) claim is undefined, not the appId "${APP}"`);
+  });
+});
+
+// The edge needs the request to arrive at the instant the token expires: only the virtual clock holds still.
+describe.each(TRANSPORTS.filter((transport) => transport !== "server"))("Teams token exchange on the virtual clock over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
+  });
+  afterAll(() => h.close());
+
+  test("refuses an Entra token whose exp is this very second: a token is expired at its exp", async () => {
+    const exp = Math.floor(h.emulator.now() / 1000) + 1;
+    h.emulator.advance(exp * 1000 - h.emulator.now());
+    expect(h.emulator.now()).toBe(exp * 1000);
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp })), `it expired at ${eventTime(exp * 1000)}`);
+    const result = await exchange(h, entraToken({ oid: USER, appid: APP, exp: exp + 1 }));
+    expect(result.expiresOn.getTime()).toBe((exp + 1) * 1000);
+  });
+});
