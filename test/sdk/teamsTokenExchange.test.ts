@@ -10,6 +10,11 @@ const APP = "1fd5b1a4-0000-0000-0000-00000000a991";
 /** How every refused exchange ends its message. */
 const NOT_VERIFIED = "callsim reads the Entra ID token's claims without verifying it.";
 
+const NO_EXP = "it has no exp claim, a time in seconds from 1970 to 9999";
+
+/** 9999-12-31T23:59:59Z in seconds: the last expiry an expiresOn can be written for. */
+const LAST_EXP = 253_402_300_799;
+
 /** An event time as the service writes it (seven fractional digits, `+00:00`). */
 const eventTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000+00:00");
 
@@ -65,14 +70,25 @@ describe.each(TRANSPORTS)("Teams token exchange over %s", (transport) => {
   });
 
   test("refuses with 401 a token without a numeric exp, an expired one, or one for another user or app, naming the claim", async () => {
-    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP })), "it has no numeric exp claim");
-    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp: String(inAnHour) })), "it has no numeric exp claim");
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP })), NO_EXP);
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp: String(inAnHour) })), NO_EXP);
     const anHourAgo = inAnHour - 7200;
     expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp: anHourAgo })), `it expired at ${eventTime(anHourAgo * 1000)}`);
     const current = entraToken({ oid: USER, appid: APP, exp: inAnHour });
     expectRefused(await exchange(h, current, { userObjectId: "9a1c0000-0000-0000-0000-000000000002" }), `its oid claim is "${USER}", not the userId "9a1c0000-0000-0000-0000-000000000002"`);
     expectRefused(await exchange(h, current, { clientId: "another-app" }), `its appid (or azp) claim is "${APP}", not the appId "another-app"`);
     expectRefused(await exchange(h, entraToken({ oid: USER, exp: inAnHour })), `its appid (or azp) claim is undefined, not the appId "${APP}"`);
+  });
+
+  test("reads exp as a time from 1970 to 9999-12-31T23:59:59Z: beyond it, or before 1970, the token has no exp (a 401, never a 500)", async () => {
+    const latest = await exchange(h, entraToken({ oid: USER, appid: APP, exp: LAST_EXP }));
+    expect(latest.expiresOn.toISOString()).toBe("9999-12-31T23:59:59.000Z");
+    expect(tokenClaims(latest.token).exp).toBe(LAST_EXP);
+    expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp: 0 })), "it expired at 1970-01-01T00:00:00.0000000+00:00");
+    for (const exp of [LAST_EXP + 1, -1, 1e300, -1e20]) expectRefused(await exchange(h, entraToken({ oid: USER, appid: APP, exp })), NO_EXP);
+    // JSON reads 1e400 as Infinity, a number JSON.stringify cannot write back.
+    const infinite = `${jwtPart({ alg: "RS256" })}.${Buffer.from(`{"oid":"${USER}","appid":"${APP}","exp":1e400}`).toString("base64url")}.c2lnbmF0dXJl`;
+    expectRefused(await exchange(h, infinite), NO_EXP);
   });
 });
 

@@ -11,6 +11,13 @@ export const TOKEN_SCOPES = ["chat", "voip", "chat.join", "chat.join.limited", "
 /** Rule (assumed): what a Teams user's exchanged token grants; the service does not say which scopes it carries. */
 const TEAMS_USER_SCOPES = ["voip", "chat"];
 
+/**
+ * Rule (assumed): the latest `exp` the Teams exchange reads, 9999-12-31T23:59:59Z, the last
+ * instant an `expiresOn` can be written with a four-digit year; an exp past it, or before 1970,
+ * is no time at all.
+ */
+const LAST_EXP_SECONDS = 253_402_300_799;
+
 /** An ACS user of the emulated resource. */
 export interface AcsUser {
   rawId: string;
@@ -146,7 +153,7 @@ function checkUserId(id: string, resourceId: string): void {
 /** Why an Entra ID token cannot be exchanged for userId and appId at `now`, or undefined when it can. */
 function teamsTokenProblem(claims: Record<string, unknown> | undefined, userId: string, appId: string, now: number): string | undefined {
   if (!claims) return "it is not a JWT (three base64url parts, the second a JSON object of claims)";
-  if (typeof claims.exp !== "number") return "it has no numeric exp claim";
+  if (typeof claims.exp !== "number" || !(claims.exp >= 0 && claims.exp <= LAST_EXP_SECONDS)) return "it has no exp claim, a time in seconds from 1970 to 9999";
   if (!(claims.exp * 1000 > now)) return `it expired at ${formatEventTime(claims.exp * 1000)}`;
   if (claims.oid !== userId) return `its oid claim is ${JSON.stringify(claims.oid)}, not the userId ${JSON.stringify(userId)}`;
   const appClaim = claims.appid ?? claims.azp;
