@@ -1,7 +1,8 @@
 import type { CallConnection } from "@azure/communication-call-automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { subscribeEventGrid } from "../support/calls.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
-import { storageRequest } from "../support/recordingStorage.js";
+import { collect, storageRequest } from "../support/recordingStorage.js";
 import { peakLevel, readWav, toneFrequency } from "../support/wavReader.js";
 
 // Issue 16: recordings were driven one call at a time and their files read only as far as the
@@ -13,12 +14,6 @@ import { peakLevel, readWav, toneFrequency } from "../support/wavReader.js";
 const notFound = (message: string) => `${message} DiagCode: 404#8522.@`;
 const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
 
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
 describe.each(TRANSPORTS)("recordings over %s", (transport) => {
   let h: Harness;
   beforeAll(async () => {
@@ -27,8 +22,7 @@ describe.each(TRANSPORTS)("recordings over %s", (transport) => {
   afterAll(() => h.close());
   beforeEach(async () => {
     await h.reset();
-    const subscribed = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid"), eventTypes: ["Microsoft.Communication.RecordingFileStatusUpdated"] });
-    expect(subscribed.body.state).toBe("active");
+    await subscribeEventGrid(h, "/eventgrid", ["Microsoft.Communication.RecordingFileStatusUpdated"]);
   });
 
   const recording = () => h.client.getCallRecording();

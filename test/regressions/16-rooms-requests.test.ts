@@ -4,7 +4,7 @@ import { createEmulator } from "../../emulator/emulator.js";
 import type { Clock } from "../../emulator/engine/clock.js";
 import type { IdGenerator } from "../../emulator/engine/ids.js";
 import { RoomDirectory } from "../../emulator/engine/rooms/rooms.js";
-import { roomsSuite, signedRequest } from "../support/directoryClients.js";
+import { all, roomsSuite, signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 // Issue 16: what the Rooms service refuses and why was asserted only for a few cases: the id
@@ -14,12 +14,6 @@ import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 const DAY_MS = 24 * 3_600_000;
 /** The recorded message of every bad-argument refusal; the detail says which argument. */
 const MALFORMED = "The request could not be understood by the server due to malformed syntax.";
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe.each(TRANSPORTS)("rooms requests over %s", (transport) => {
   const s = roomsSuite(transport);

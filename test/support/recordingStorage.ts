@@ -12,3 +12,10 @@ export function storageRequest(h: Harness, method: string, location: string, hea
   const signed = signHmacRequest({ method, url: `https://${endpointHost}${url.pathname}${url.search}` }, DEFAULT_ACCESS_KEY);
   return h.emulator.handle({ method, url: `${url.pathname}${url.search}`, headers: { ...signed, host: url.host, "x-ms-host": endpointHost, ...headers }, rawBody: "", protocol: "https" });
 }
+
+/** The bytes of a download stream, whole. */
+export async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
