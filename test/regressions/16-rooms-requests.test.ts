@@ -177,7 +177,7 @@ describe("rooms requests the SDK cannot send", () => {
   });
 
   test("a refusal thrown in-process is a RoomsError that prints as one, with the details on it", () => {
-    const emulator = createEmulator({ seed: 1, clock: "virtual" });
+    const emulator = createEmulator({ seed: 1, clock: "virtual", selfCheck: "throw" });
     const error = (() => {
       try {
         emulator.createRoom({ validUntil: "soon" });
