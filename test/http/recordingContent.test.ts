@@ -3,17 +3,12 @@ import { signHmacRequest } from "../../emulator/http/auth.js";
 import { createRecordingContentRoutes } from "../../emulator/http/recordingContent.js";
 import { createEmulator, DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { collect, storageRequest } from "../support/recordingStorage.js";
 
 // Recording storage as a client downloads from it: byte ranges, refused methods, the signature
 // over the endpoint's host. The SDK downloads only over https from *.asm.skype.com, which the
 // in-process transports reach; the server's downloads are in recordingDownload.https.test.ts.
 const alice = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
-
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
-}
 
 describe.each(TRANSPORTS.filter((t) => t !== "server"))("recording storage over %s", (transport) => {
   let h: Harness;
@@ -37,13 +32,7 @@ describe.each(TRANSPORTS.filter((t) => t !== "server"))("recording storage over 
     await h.close();
   });
 
-  /** A request to the storage host, signed as the SDK signs it: over the endpoint's host, named in x-ms-host. */
-  function storage(method: string, location: string, headers: Record<string, string> = {}) {
-    const url = new URL(location);
-    const endpointHost = new URL(h.url).host;
-    const signed = signHmacRequest({ method, url: `https://${endpointHost}${url.pathname}${url.search}` }, DEFAULT_ACCESS_KEY);
-    return h.emulator.handle({ method, url: `${url.pathname}${url.search}`, headers: { ...signed, host: url.host, "x-ms-host": endpointHost, ...headers }, rawBody: "", protocol: "https" });
-  }
+  const storage = (method: string, location: string, headers: Record<string, string> = {}) => storageRequest(h, method, location, headers);
 
   test("the whole file is a 200 with its length and type", async () => {
     const response = await storage("GET", chunk.contentLocation);

@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { validateEventGridEvent } from "../../contracts/validator.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { collect } from "../support/recordingStorage.js";
 
 /** The parts of a canonical PCM WAV header a player relies on. */
 function readWav(bytes: Buffer) {
@@ -20,12 +21,6 @@ function readWav(bytes: Buffer) {
     data: bytes.toString("ascii", 36, 40),
     dataSize: bytes.readUInt32LE(40),
   };
-}
-
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
 }
 
 describe.each(TRANSPORTS)("recording files over %s", (transport) => {

@@ -1,15 +1,9 @@
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { roomsSuite, signedRequest } from "../support/directoryClients.js";
+import { all, roomsSuite, signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 const DAY_MS = 24 * 3_600_000;
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe.each(TRANSPORTS)("rooms over %s", (transport) => {
   const s = roomsSuite(transport);

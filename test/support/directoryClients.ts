@@ -64,3 +64,10 @@ export function roomsSuite(transport: Transport): RoomsSuite {
   beforeEach(() => suite.reset());
   return suite;
 }
+
+/** Every item of a paged SDK listing (listRooms, listParticipants), in order. */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -9,11 +9,6 @@ const TONE_HZ = 440;
 const TONE_AMPLITUDE = 0.1 * 0x7fff;
 const HEADER_BYTES = 44;
 
-/** Bytes of PCM data in a WAV of `durationMs` with `channels` channels. */
-export function wavDataBytes(durationMs: number, channels: number): number {
-  return Math.round((durationMs * RECORDING_SAMPLE_RATE) / 1000) * channels * (BITS_PER_SAMPLE / 8);
-}
-
 /**
  * A canonical RIFF/WAVE file (PCM, 16 kHz, 16-bit) of `durationMs`: channel `n` holds a tone
  * of 440·(n+1) Hz, so unmixed channels can be told apart.
@@ -24,9 +19,7 @@ export function encodeWav(durationMs: number, channels: number): Uint8Array {
   const dataBytes = frames * blockAlign;
   const bytes = new Uint8Array(HEADER_BYTES + dataBytes);
   const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) => {
-    for (let i = 0; i < text.length; i++) bytes[offset + i] = text.charCodeAt(i);
-  };
+  const ascii = (offset: number, text: string) => bytes.set(new TextEncoder().encode(text), offset);
   ascii(0, "RIFF");
   view.setUint32(4, 36 + dataBytes, true);
   ascii(8, "WAVE");

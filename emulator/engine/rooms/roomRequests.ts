@@ -55,18 +55,18 @@ export function readFlag(value: unknown, target: string): boolean | undefined {
 }
 
 /**
- * The participants of a create or update request: rawId → role, or null to remove (update only).
- * Rule (recorded): a rawId that is not an ACS user, or an unknown role, is a 400 "Invalid value
- * for the Participants."; (assumed) a participant without a role is an Attendee, the spec's default.
+ * The participants of a create or update request: rawId → role, or null to remove (which only
+ * an update acts on). Rule (recorded): a rawId that is not an ACS user, or an unknown role, is a
+ * 400 "Invalid value for the Participants."; (assumed) a participant without a role is an
+ * Attendee, the spec's default.
  */
-export function readParticipants(value: unknown, allowRemoval: boolean): Map<string, RoomRole | null> {
+export function readParticipants(value: unknown): Map<string, RoomRole | null> {
   const participants = new Map<string, RoomRole | null>();
   if (value == null) return participants;
   if (typeof value !== "object" || Array.isArray(value)) throw invalidParticipants("participants must be an object keyed by rawId, e.g. {\"8:acs:...\": {\"role\": \"Presenter\"}}.");
   for (const [rawId, properties] of Object.entries(value as Record<string, unknown>)) {
     if (identifierKind(rawId) !== "communicationUser") throw invalidParticipants(`${rawId} is not an ACS user; room participants are 8:acs: ids (CommunicationIdentityClient.createUser).`);
     if (properties === null) {
-      if (!allowRemoval) continue;
       participants.set(rawId, null);
       continue;
     }

@@ -56,7 +56,8 @@ export class RoomDirectory {
     checkWindow({ validFrom, validUntil }, now);
     const pstnDialOutEnabled = readFlag(body.pstnDialOutEnabled, "PstnDialOutEnabled") ?? false;
     const participants = new Map<string, RoomRole>();
-    for (const [rawId, role] of readParticipants(body.participants, false)) if (role) participants.set(rawId, role);
+    // Rule (assumed): a null (a removal) in a create has no one to remove, so it adds no one.
+    for (const [rawId, role] of readParticipants(body.participants)) if (role) participants.set(rawId, role);
     const room: Room = { id: this.roomId(), createdAt: now, validFrom, validUntil, pstnDialOutEnabled, participants };
     this.rooms.set(room.id, room);
     return roomModel(room);
@@ -103,7 +104,7 @@ export class RoomDirectory {
    */
   updateParticipants(roomId: string, request: { participants?: unknown } = {}): Record<string, never> {
     const room = this.room(roomId);
-    const changes = readParticipants(request?.participants, true);
+    const changes = readParticipants(request.participants);
     for (const [rawId, role] of changes) {
       if (role) room.participants.set(rawId, role);
       else room.participants.delete(rawId);
@@ -133,17 +134,19 @@ export class RoomDirectory {
     return room;
   }
 
-  /** 17 digits starting `99`, as the service's room ids look (recorded); seeded. */
+  /** 17 digits starting `99`, as the service's room ids look (recorded); seeded: 15 digits of a uuid's 122 random bits. */
   private roomId(): string {
     let id: string;
     do {
-      const hex = this.ids.uuid().replace(/-/g, "");
-      const digits = [0, 8, 16, 24].map((at) => String(Number.parseInt(hex.slice(at, at + 8), 16) % 10_000).padStart(4, "0")).join("");
-      id = `99${digits.slice(0, 15).padEnd(15, "0")}`;
+      const digits = BigInt(`0x${this.ids.uuid().replace(/-/g, "")}`) % ROOM_ID_SPACE;
+      id = `99${digits.toString().padStart(15, "0")}`;
     } while (this.rooms.has(id));
     return id;
   }
 }
+
+/** How many ids the 15 digits after `99` can make. */
+const ROOM_ID_SPACE = 10n ** 15n;
 
 function roomModel(room: Room): RoomModel {
   return {
