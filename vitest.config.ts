@@ -15,6 +15,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 20_000,
+    // Some hooks start processes (the CLI and example apps); on a busy 2-core runner that can
+    // outlast vitest's default 10 s. Each such hook still fails at once if its process exits.
+    hookTimeout: 30_000,
     pool: "forks",
     // One process per worker keeps the SDK, fastify, msw and the emulator loaded across test
     // files instead of loading them again for each: a third of the suite's time on 2 cores.
