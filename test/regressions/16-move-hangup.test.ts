@@ -214,6 +214,15 @@ harnessOver(
 const inbound = "+18005550100";
 const outbound = "+18005550111";
 const caller = "+14255550123";
+/** The app owns `inbound`; calls to ACS users are not offered to it: their own clients answer them. */
+const ownNumbers = {
+  phoneNumbers: [inbound],
+  prepare: (h: Harness) =>
+    h.control("POST", "/emulator/subscriptions", {
+      endpoint: h.receiver.url("/eventgrid"),
+      filter: { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawid", values: ["8"] }] },
+    }),
+};
 harnessOver(
   TRANSPORTS,
   "the app's own numbers",
@@ -249,13 +258,36 @@ harnessOver(
       expect((await direct.connection.listParticipants()).values!.map((p) => rawIdOf(p.identifier))).toContain(agent);
     });
   },
-  {
-    phoneNumbers: [inbound],
-    // Calls to ACS users are not offered to the app: the agent's own client answers them.
-    prepare: (h) =>
-      h.control("POST", "/emulator/subscriptions", {
-        endpoint: h.receiver.url("/eventgrid"),
-        filter: { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawid", values: ["8"] }] },
-      }),
+  ownNumbers,
+);
+
+harnessOver(
+  TRANSPORTS.filter((t) => t !== "server"),
+  "redirects that did not connect",
+  (get) => {
+    test("a redirect the user declined does not make the number stand for them, though they joined the call later", async () => {
+      const h = get();
+      const agent = user(2);
+      const party = (behavior: string) => h.control("PUT", `/emulator/parties/${encodeURIComponent(agent)}`, { behavior });
+      await h.control("PUT", `/emulator/phone-numbers/${encodeURIComponent(outbound)}`);
+      const here = await connectedCall(h, user(1));
+      const group = await h.client.createGroupCall([{ communicationUserId: user(3) }, { phoneNumber: outbound }], h.callbackUri, { sourceCallIdNumber: { phoneNumber: inbound } });
+      const groupId = group.callConnectionProperties.callConnectionId!;
+      await h.waitForEvent("CallConnected", groupId);
+      await party("decline");
+      const offered = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall" && e.data.to.rawId === `4:${outbound}`, "IncomingCall to the app's number");
+      await h.client.redirectCall(offered.data.incomingCallContext, { targetParticipant: { communicationUserId: agent } });
+      await h.settle();
+      const declined = ((await h.control("GET", "/emulator/calls")).body as any[]).flatMap((c) => c.invitations).filter((i: any) => i.target === agent);
+      expect(declined.map((i: any) => i.state)).toEqual(["failed"]);
+      await party("answer");
+      await group.callConnection.addParticipant({ targetParticipant: { communicationUserId: agent } });
+      await h.waitForEvent("AddParticipantSucceeded", groupId);
+
+      const refused = await refusal(here.connection.moveParticipants([{ phoneNumber: outbound }], groupId));
+      expect(refused).toMatchObject({ status: 404, target: "targetParticipants[0]" });
+      expect((await group.callConnection.listParticipants()).values!.map((p) => rawIdOf(p.identifier))).toContain(agent);
+    });
   },
+  ownNumbers,
 );
