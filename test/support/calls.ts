@@ -18,3 +18,27 @@ export async function subscribeEventGrid(h: Harness, path = "/eventgrid", eventT
   const subscribed = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url(path), eventTypes });
   expect(subscribed.body.state).toBe("active");
 }
+
+/** What an SDK call's refusal says: status, code, message and the field its body names (`error.target`). */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  target: string | undefined;
+}
+
+/** Awaits an SDK call that must be refused and returns the refusal. */
+export async function refusal(promise: Promise<unknown>): Promise<Refusal> {
+  const error: any = await promise.then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(error, "the request should have been refused").toBeDefined();
+  return { status: error.statusCode, code: error.code, message: String(error.message), target: error.details?.error?.target };
+}
+
+/** The raw id of an identifier the SDK parsed (an ACS user's comes as communicationUserId alone). */
+export function rawIdOf(identifier: unknown): string {
+  const id = identifier as { rawId?: string; communicationUserId?: string };
+  return id.rawId ?? id.communicationUserId!;
+}
