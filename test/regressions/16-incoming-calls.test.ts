@@ -145,6 +145,18 @@ describe.each(TRANSPORTS)("incoming calls over %s", (transport) => {
       expect(properties.answeredFor).toEqual({ phoneNumber: appNumber.slice(2) });
     });
 
+    test("hears the caller's roster as the call's first change: sequenceNumber 1, then 2 when someone joins", async () => {
+      const placed = await place({ from: caller, to: appNumber });
+      const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
+      const id = answered.callConnectionProperties.callConnectionId!;
+      const first = await h.waitForEvent("ParticipantsUpdated", id);
+      expect(first.sequenceNumber).toBe(1);
+      await party(agent, { behavior: "answer", delayMs: 0 });
+      await answered.callConnection.addParticipant({ targetParticipant: { communicationUserId: agent } });
+      const second = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 3);
+      expect(second.sequenceNumber).toBe(2);
+    });
+
     test("a call to an ACS user is answered for no number", async () => {
       const placed = await place({ from: caller, to: agent });
       const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
@@ -232,6 +244,25 @@ describe.each(TRANSPORTS)("incoming calls over %s", (transport) => {
       expect(incomingCallsTo(outsider)).toEqual([]);
       // Rung in the world instead.
       expect((await snapshot(first.body.serverCallId)).invitations.find((i: any) => i.target === outsider)).toMatchObject({ purpose: "redirect", offeredToApp: false });
+    });
+
+    test("of an addParticipant offered to the app keeps the addParticipant's own ringing time", async () => {
+      await subscribeEventGrid(h);
+      await party(agent, { behavior: "answer", delayMs: 0 });
+      const created = await h.client.createCall({ targetParticipant: { communicationUserId: agent } }, h.callbackUri);
+      const id = created.callConnectionProperties.callConnectionId!;
+      await h.waitForEvent("CallConnected", id);
+      await created.callConnection.addParticipant({ targetParticipant: { phoneNumber: appNumber.slice(2) }, sourceCallIdNumber: { phoneNumber: caller.slice(2) } }, { invitationTimeoutInSeconds: 1 });
+      const offered = await incomingTo(appNumber);
+      await h.client.redirectCall(offered.data.incomingCallContext, { targetParticipant: { phoneNumber: otherAppNumber.slice(2) } });
+      await incomingTo(otherAppNumber);
+      const failed = await h.waitForEvent("AddParticipantFailed", id);
+      expect(failed.resultInformation?.message).toMatch(/did not answer|timed out/i);
+      // Nobody answered the redirect: it rang for the 1 s the app asked, not an IncomingCall's 30 s.
+      const at = (e: Record<string, any>) => Date.parse(e.time);
+      const connected = h.receiver.events().find((e) => e.type === "Microsoft.Communication.CallConnected" && e.data.callConnectionId === id)!;
+      const failure = h.receiver.events().find((e) => e.type === "Microsoft.Communication.AddParticipantFailed" && e.data.callConnectionId === id)!;
+      expect(at(failure) - at(connected)).toBeLessThan(30_000);
     });
 
     test("after the caller hung up does nothing: no IncomingCall, no invitation", async () => {
