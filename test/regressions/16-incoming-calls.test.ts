@@ -164,12 +164,18 @@ describe.each(TRANSPORTS)("incoming calls over %s", (transport) => {
       expect((await answered.callConnection.getCallConnectionProperties()).answeredFor).toBeUndefined();
     });
 
-    test("after the user's own client took the call: AnswerFailed 487/10003, and nothing more for that leg once the call ends", async () => {
+    /** The app calls an ACS user whose own client answers at once; the user's IncomingCall stays unanswered. */
+    async function takenByTheUsersClient() {
       await party(agent, { behavior: "answer", delayMs: 0 });
       const created = await h.client.createCall({ targetParticipant: { communicationUserId: agent } }, h.callbackUri);
       const creatorId = created.callConnectionProperties.callConnectionId!;
       const offered = await incomingTo(agent);
       await h.waitForEvent("CallConnected", creatorId);
+      return { created, creatorId, offered };
+    }
+
+    test("after the user's own client took the call: AnswerFailed 487/10003, and nothing more for that leg once the call ends", async () => {
+      const { created, creatorId, offered } = await takenByTheUsersClient();
       const late = await h.client.answerCall(offered.data.incomingCallContext, h.callbackUri, { operationContext: "late" });
       const lateId = late.callConnectionProperties.callConnectionId!;
       const failed = await h.waitForEvent("AnswerFailed", lateId);
@@ -182,11 +188,7 @@ describe.each(TRANSPORTS)("incoming calls over %s", (transport) => {
     });
 
     test("after the call the user's client took has ended: AnswerFailed 487/8542, the call was canceled", async () => {
-      await party(agent, { behavior: "answer", delayMs: 0 });
-      const created = await h.client.createCall({ targetParticipant: { communicationUserId: agent } }, h.callbackUri);
-      const creatorId = created.callConnectionProperties.callConnectionId!;
-      const offered = await incomingTo(agent);
-      await h.waitForEvent("CallConnected", creatorId);
+      const { created, creatorId, offered } = await takenByTheUsersClient();
       await created.callConnection.hangUp(true);
       await h.waitForEvent("CallDisconnected", creatorId);
       const late = await h.client.answerCall(offered.data.incomingCallContext, h.callbackUri);
