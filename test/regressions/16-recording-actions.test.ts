@@ -210,6 +210,24 @@ describe.each(TRANSPORTS)("recording actions over %s", (transport) => {
     });
   });
 
+  inProcess("each recording action says what it scheduled in the emulator's pending list", async () => {
+    const { id } = await connectedCall();
+    const labels = () => h.emulator.pending().map((task) => task.label);
+    const { recordingId } = await recording().start({ callConnectionId: id });
+    expect(labels()).toContain(`RecordingStateChanged ${recordingId}`);
+    await h.settle();
+    await recording().pause(recordingId);
+    expect(labels()).toContain(`RecordingStateChanged ${recordingId}`);
+    await h.settle();
+    await recording().resume(recordingId);
+    expect(labels()).toContain(`RecordingStateChanged ${recordingId}`);
+    await h.settle();
+    await recording().stop(recordingId);
+    expect(labels()).toContain(`RecordingFileStatusUpdated ${recordingId}`);
+    await h.drain();
+    expect(states(recordingId)).toEqual(["active", "inactive", "active", "inactive"]);
+  });
+
   describe("what the files say", () => {
     async function fileOf(recordingId: string) {
       await recording().stop(recordingId);
