@@ -125,6 +125,15 @@ describe.each(TRANSPORTS)("recording actions over %s", (transport) => {
       });
     });
 
+    test("a call recorded by locator while the app's leg still rings reports to no leg of the app", async () => {
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(1))}`, { behavior: "answer", delayMs: 60_000 });
+      const placed = await h.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, h.callbackUri);
+      const { serverCallId } = placed.callConnectionProperties;
+      const started = await recording().start({ callLocator: { kind: "serverCallLocator", id: serverCallId! }, recordingStateCallbackEndpointUrl: h.receiver.url("/recording") });
+      const event = await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.RecordingStateChanged" && e.data.recordingId === started.recordingId, "RecordingStateChanged");
+      expect(event.data).toMatchObject({ state: "active", callConnectionId: "" });
+    });
+
     test("a call that has ended is not recorded: 404 naming callLocator", async () => {
       const { serverCallId, connection } = await connectedCall();
       await connection.hangUp(true);
