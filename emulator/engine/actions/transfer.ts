@@ -78,6 +78,7 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
 }
 
 onInvitationSettled("transfer", (ctx, invitation, outcome) => {
+  // Stryker disable next-line StringLiteral: a transfer invitation always carries its callConnectionId; the fallback only satisfies the type.
   const connection = ctx.store.connections.get(invitation.callConnectionId ?? "");
   if (!connection || connection.state === "disconnecting" || connection.state === "disconnected") return;
   const call = ctx.store.call(invitation.serverCallId);
