@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { signedRequest } from "../support/directoryClients.js";
-import { startHarness, type Harness } from "../support/harness.js";
+import { useHarness } from "../support/harness.js";
 
 /**
  * Identity requests the official SDK refuses to send (it checks types before serializing):
@@ -10,12 +10,7 @@ const API = "api-version=2023-10-01";
 const ARRAY_OF_SCOPES = "must be an array of scopes (chat, voip, chat.join, chat.join.limited, voip.join).";
 
 describe("Identity input the SDK cannot send", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport: "direct" });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport: "direct" });
 
   /** A user of the resource, made by a raw create. */
   async function createUser(): Promise<string> {

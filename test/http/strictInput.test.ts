@@ -1,19 +1,14 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import type { CallInvite } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 const caller = { phoneNumber: "+18005550100" };
 /** Who a createCall may invite. */
 type Target = CallInvite["targetParticipant"];
 
 describe.each(TRANSPORTS)("strict input over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   /** The service's error for a createCall to `target`. */
   async function refusal(target: Target): Promise<{ status: number; code?: string; message: string }> {

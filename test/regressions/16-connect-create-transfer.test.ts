@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { signedRequest } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 // Issue 16: connect, createCall and transfer refusals were checked by status or a word of the
 // message, a second leg's repeated roster only when it stayed, a transfer's planted fault
@@ -11,12 +11,7 @@ const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000$
 const API = "api-version=2025-06-15";
 
 describe.each(TRANSPORTS)("connect, createCall and transfer over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const inProcess = test.skipIf(transport === "server");
   const raw = (path: string, body: unknown) => signedRequest(h, "POST", `${path}?${API}`, body);

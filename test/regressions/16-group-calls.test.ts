@@ -1,17 +1,12 @@
 import type { CallParticipant } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 // Issue 16: group-call rules no test could break. A group transfer that kept the transferee,
 // a group call failed by one declining target while another still rang, and events sent to
 // a leg after its CallDisconnected all passed the suite.
 describe.each(TRANSPORTS)("group calls over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
   const ids = (participants: CallParticipant[]) => participants.map((p) => (p.identifier as { communicationUserId?: string } | undefined)?.communicationUserId);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { INVITATION_FAILURES } from "../../emulator/engine/invitations.js";
 import { acsUser, subscribeEventGrid } from "../support/calls.js";
 import { signedRequest } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 // Issue 16: placing, answering, rejecting and redirecting an IncomingCall were asserted on their
 // happy paths; what is refused and why (field, text), which subscriptions count, who an answer
@@ -16,12 +16,7 @@ const agent = acsUser(9);
 const API = "api-version=2026-03-12";
 
 describe.each(TRANSPORTS)("incoming calls over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport, phoneNumbers: [appNumber.slice(2), otherAppNumber.slice(2)] });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport, phoneNumbers: [appNumber.slice(2), otherAppNumber.slice(2)] });
 
   const place = (body: Record<string, unknown>) => h.control("POST", "/emulator/incoming-calls", body);
   const incomingTo = (to: string) => h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall" && e.data.to.rawId === to, `IncomingCall to ${to}`);
@@ -318,15 +313,7 @@ describe.each(TRANSPORTS)("incoming calls over %s", (transport) => {
 });
 
 describe.each(TRANSPORTS)("incoming calls to a resource named with no numbers over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await subscribeEventGrid(h);
-  });
+  const h = useHarness({ transport }, subscribeEventGrid);
 
   test("the number a call from the world went to becomes the resource's: a redirect to it raises IncomingCall", async () => {
     const learned = "4:+18005550177";

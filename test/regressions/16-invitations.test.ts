@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { DEFAULT_INVITATION_TIMEOUT_MS, INVITATION_FAILURES } from "../../emulator/engine/invitations.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { subscribeEventGrid } from "../support/calls.js";
+import { TRANSPORTS, useHarness } from "../support/harness.js";
 
 // Issue 16: how invitations end was barely asserted: the forbidden outcome's codes, the state
 // GET /emulator/calls keeps, the texts of the failures and what happens after the call ended.
 describe.each(TRANSPORTS)("invitation outcomes over %s", (transport) => {
-  let h: Harness;
   const resourceNumber = "+18005550100";
   const caller = { phoneNumber: "+14255550123" };
-  beforeAll(async () => {
-    h = await startHarness({ transport, phoneNumbers: [resourceNumber] });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
-  });
+  const h = useHarness({ transport, phoneNumbers: [resourceNumber] }, subscribeEventGrid);
 
   const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
   const party = (n: number, settings: { behavior: string; delayMs?: number }) => h.control("PUT", `/emulator/parties/${encodeURIComponent(user(n))}`, settings);

@@ -1,7 +1,7 @@
 import type { CallConnection } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { acsUser as user, rawIdOf, refusal } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { TRANSPORTS, useHarness, type Harness } from "../support/harness.js";
 
 // Issue 16: moveParticipants' refusals (which field, which words), the participants its answer
 // describes, and what happens when a call or a participant goes before the move runs; hangUp of
@@ -9,13 +9,7 @@ import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 function harnessOver(transports: typeof TRANSPORTS, name: string, body: (h: () => Harness) => void, options: { phoneNumbers?: string[]; prepare?: (h: Harness) => Promise<unknown> } = {}) {
   describe.each(transports)(`${name} over %s`, (transport) => {
-    let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness({ transport, phoneNumbers: options.phoneNumbers });
-    });
-    afterAll(() => h.close());
-    beforeEach(async () => {
-      await h.reset();
+    const h = useHarness({ transport, phoneNumbers: options.phoneNumbers }, async (h) => {
       await options.prepare?.(h);
     });
     body(() => h);

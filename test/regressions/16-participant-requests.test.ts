@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { acsUser as user, groupCall } from "../support/calls.js";
-import { startHarness, type Harness } from "../support/harness.js";
+import { useHarness } from "../support/harness.js";
 
 // Issue 16: participant request bodies the SDK's types never send (a list that is empty or no
 // list, an operationContext that is no string, a missing fromCall), which apps writing their own
 // REST calls do send; and the pages of GetParticipants, whose nextLink the SDK follows unseen.
 // Sent raw, in-process; the calls themselves are set up through the SDK.
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ transport: "direct", loose: true, participantsPageSize: 2 });
-});
-afterAll(() => h.close());
-beforeEach(() => h.reset());
+const h = useHarness({ transport: "direct", loose: true, participantsPageSize: 2 });
 
 const ACS = (n: number) => ({ kind: "communicationUser", communicationUser: { id: user(n) } });
 

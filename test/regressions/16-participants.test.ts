@@ -1,7 +1,7 @@
 import type { CallConnection } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { acsUser as user, rawIdOf, refusal } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 import { roomsSuite } from "../support/directoryClients.js";
 import { noteOf } from "../support/media.js";
 
@@ -10,12 +10,7 @@ import { noteOf } from "../support/media.js";
 // participant the answers describe, a fault on addParticipant, a cancel that comes too late.
 
 describe.each(TRANSPORTS)("participant actions over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const pstn = { phoneNumber: "+14255550123" };
   const party = (n: number, settings: { behavior: string; delayMs?: number }) => h.control("PUT", `/emulator/parties/${encodeURIComponent(user(n))}`, settings);
@@ -223,12 +218,7 @@ describe.each(TRANSPORTS)("participant actions over %s", (transport) => {
 // The asynchronous half of an action runs on the next turn of the clock; only the virtual clock
 // lets the test act in between (on the real one it runs before the next request arrives).
 describe.each(TRANSPORTS.filter((t) => t !== "server"))("participants leaving before an action runs over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   test("removing the same participant twice before either runs removes them once", async () => {
     const result = await h.client.createGroupCall([{ communicationUserId: user(1) }, { communicationUserId: user(2) }], h.callbackUri);

@@ -1,8 +1,8 @@
 import type { CallConnection } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { subscribeEventGrid } from "../support/calls.js";
 import { signedRequest } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 import { collect } from "../support/recordingStorage.js";
 
 // Issue 16: StartRecording's refusals were checked by a word of their message, the order of a
@@ -15,12 +15,7 @@ const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000$
 const diag = (message: string, status: number, subCode: number) => `${message} DiagCode: ${status}#${subCode}.@`;
 
 describe.each(TRANSPORTS)("recording actions over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const recording = () => h.client.getCallRecording();
   const startRaw = (body: unknown) => signedRequest(h, "POST", "/calling/recordings?api-version=2025-06-15", body);

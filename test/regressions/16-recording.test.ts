@@ -1,7 +1,7 @@
 import type { CallConnection } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { subscribeEventGrid } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { TRANSPORTS, useHarness } from "../support/harness.js";
 import { collect, storageRequest } from "../support/recordingStorage.js";
 import { peakLevel, readWav, toneFrequency } from "../support/wavReader.js";
 
@@ -15,15 +15,7 @@ const notFound = (message: string) => `${message} DiagCode: 404#8522.@`;
 const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
 
 describe.each(TRANSPORTS)("recordings over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await subscribeEventGrid(h, "/eventgrid", ["Microsoft.Communication.RecordingFileStatusUpdated"]);
-  });
+  const h = useHarness({ transport }, (h) => subscribeEventGrid(h, "/eventgrid", ["Microsoft.Communication.RecordingFileStatusUpdated"]));
 
   const recording = () => h.client.getCallRecording();
   /** Moves virtual time on (in-process transports); the server's real clock moves by itself. */

@@ -1,11 +1,11 @@
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createEmulator } from "../../emulator/emulator.js";
 import type { Clock } from "../../emulator/engine/clock.js";
 import type { IdGenerator } from "../../emulator/engine/ids.js";
 import { RoomDirectory } from "../../emulator/engine/rooms/rooms.js";
 import { all, roomsSuite, signedRequest } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 // Issue 16: what the Rooms service refuses and why was asserted only for a few cases: the id
 // length's edges, the window's edges, the participants' shapes and roles, the BadArgument
@@ -115,12 +115,7 @@ describe.each(TRANSPORTS)("rooms requests over %s", (transport) => {
 
 /** Requests the Rooms SDK cannot send: wrong types, arrays, null removals in a create, unknown roles. */
 describe("rooms requests the SDK cannot send", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport: "direct" });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport: "direct" });
 
   const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
   const send = (method: string, path: string, body?: unknown) => signedRequest(h, method, `${path}?api-version=2025-03-13`, body);

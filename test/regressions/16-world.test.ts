@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { acsUser, subscribeEventGrid } from "../support/calls.js";
 import { roomsSuite } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 // Issue 16: the simulated world's control plane (calls started outside the app, a party hanging
 // up) was driven only on its happy path: what it refuses, the CallStarted it publishes and what
@@ -17,15 +17,7 @@ function refusal(status: number, target: string, message: string) {
 }
 
 describe.each(TRANSPORTS)("the simulated world over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport, phoneNumbers: ["+18005550100"] });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await subscribeEventGrid(h);
-  });
+  const h = useHarness({ transport, phoneNumbers: ["+18005550100"] }, subscribeEventGrid);
 
   const startCall = (body: Record<string, unknown>) => h.control("POST", "/emulator/calls", body);
   const hangUp = (serverCallId: string, rawId: string) =>

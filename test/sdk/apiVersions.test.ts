@@ -3,9 +3,9 @@ import * as sdk120 from "ca-1.2.0";
 import * as sdk140beta1 from "ca-1.4.0-beta.1";
 import * as sdk151 from "ca-1.5.1";
 import * as sdk160 from "@azure/communication-call-automation";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { bundleFor } from "../../contracts/apiVersions.js";
-import { clientOptionsFor, startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { clientOptionsFor, useHarness, TRANSPORTS } from "../support/harness.js";
 
 /** Every SDK version the registry publishes, with the api-version its generated client sends. */
 const SDKS = [
@@ -19,12 +19,7 @@ const SDKS = [
 const user = (n: number) => `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000`;
 
 describe.each(TRANSPORTS)("every published SDK over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   /** A client of that SDK version, reaching the emulator the way the harness's own client does. */
   function clientOf(sdk: (typeof SDKS)[number]["sdk"]): any {

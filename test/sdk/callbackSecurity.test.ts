@@ -1,18 +1,13 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CALL_AUTOMATION_ISSUER, CALLBACK_TOKEN_LIFETIME_S, DEFAULT_RESOURCE_ID, JWKS_PATH, OPENID_CONFIGURATION_PATH } from "../../emulator/delivery/callbackToken.js";
 import { FORGERY_KINDS } from "../../emulator/delivery/forgeries.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, useHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 const target = { communicationUserId: "8:acs:r_u1" };
 
 describe.each(TRANSPORTS)("callback tokens over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   /** Places a call and answers the callbacks' Authorization headers, in arrival order. */
   async function callbackAuthorizations(): Promise<Array<string | undefined>> {

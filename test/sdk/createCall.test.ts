@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("createCall over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const acs = (n: number) => ({ communicationUserId: `8:acs:11111111-1111-1111-1111-111111111111_0000000${n}-0000-0000-0000-000000000000` });
   const pstn = { phoneNumber: "+14255550123" };

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { describe, expect, test, vi } from "vitest";
+import { startHarness, useHarness, TRANSPORTS } from "../support/harness.js";
 
 /** The filter the multiple dial-out sample's README asks for, keys spelt as the portal takes them. */
 const sampleFilter = (...from: string[]) => ({
@@ -13,12 +13,7 @@ const sampleFilter = (...from: string[]) => ({
 });
 
 describe.each(TRANSPORTS)("Event Grid subscriptions over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const caller = "4:+14255550123";
   const appNumber = "4:+18005550100";

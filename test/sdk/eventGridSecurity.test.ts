@@ -1,8 +1,8 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ENTRA_TOKEN_LIFETIME_S, EVENT_GRID_APP_ID, EVENT_GRID_WEBHOOK_ROLE } from "../../emulator/delivery/entraToken.js";
 import { FORGERY_KINDS } from "../../emulator/delivery/forgeries.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, useHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 import type { Received } from "../support/receiver.js";
 
 const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -11,12 +11,7 @@ const entra = { azureActiveDirectoryTenantId: tenant, azureActiveDirectoryApplic
 const caller = { from: "4:+14255550123", to: "4:+18005550100" };
 
 describe.each(TRANSPORTS)("Event Grid deliveries to an Entra-protected webhook over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   /** Verifies `authorization` as a webhook following Entra's recipe does: discovery for the tenant, its keys, issuer, audience, Event Grid's app and role. */
   async function verify(authorization: string | undefined, version: 1 | 2 = 1) {

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createEmulator } from "../../emulator/emulator.js";
 import { acsUser, groupCall as placeGroupCall } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 const user = acsUser;
 
 /** The order of a leg's first events and the numbering of rosters, as the recordings show them. */
 describe.each(TRANSPORTS)("event order over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const rosters = (id: string) => h.receiver.events().filter((e) => e.type.endsWith("ParticipantsUpdated") && e.data.callConnectionId === id);
 
@@ -61,12 +56,7 @@ describe.each(TRANSPORTS)("event order over %s", (transport) => {
 });
 
 describe.each(TRANSPORTS)("event order variants over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport, variants: { createCallOrder: "rosterFirst" } });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport, variants: { createCallOrder: "rosterFirst" } });
 
   test("variant createCallOrder rosterFirst sends a created leg its roster before CallConnected", async () => {
     // REC-NET CreateCallToAcsConnectCallAndHangupTestAsync (2025-06-17): PU before CC on the created leg.

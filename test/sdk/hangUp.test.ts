@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { groupCall as placeGroupCall, acsUser as user } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("hangUp over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const groupCall = (n: number) => placeGroupCall(h, n);
 

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { identityClientFor, signedRequest } from "../support/directoryClients.js";
 import { entraToken, tokenClaims as claims } from "../support/identityTokens.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, useHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("identity over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   test("creates a user in the real 8:acs:<resourceId>_<guid> form, on the resource's endpoint", async () => {
     const user = await identityClientFor(h).createUser();

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { identityClientFor } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 import { tokenClaims } from "../support/identityTokens.js";
 
 /** Scopes as the service lists them when it refuses one. */
@@ -23,12 +23,7 @@ async function refusal(attempt: Promise<unknown>): Promise<{ status?: number; er
 }
 
 describe.each(TRANSPORTS)("identity access tokens over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   test("issues a well-formed JWT: unpadded base64url parts, an RS256 header with kid and x5t, an RS256-sized signature", async () => {
     const client = identityClientFor(h);

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { subscribeEventGrid } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("incomingCall over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await subscribeEventGrid(h);
-  });
+  const h = useHarness({ transport }, subscribeEventGrid);
 
   const caller = "4:+14255550123";
   const appNumber = "4:+18005550100";

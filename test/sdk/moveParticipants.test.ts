@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { acsUser as user } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("moveParticipants over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   async function connectedCall(callee: string) {
     const result = await h.client.createCall({ targetParticipant: { communicationUserId: callee } }, h.callbackUri);

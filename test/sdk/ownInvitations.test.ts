@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { acsUser, subscribeEventGrid } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, TRANSPORTS, useHarness } from "../support/harness.js";
 
 const user = acsUser;
 
@@ -10,15 +10,7 @@ const user = acsUser;
  * of the test's own createCall, which the test then answers.
  */
 describe.each(TRANSPORTS)("IncomingCall for the app's own invitations over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
-    await subscribeEventGrid(h, "/eventgrid", ["IncomingCall"]);
-  });
+  const h = useHarness({ transport }, (h) => subscribeEventGrid(h, "/eventgrid", ["IncomingCall"]));
 
   const onVirtualClock = test.runIf(transport !== "server");
   const leaveToApps = (rawId: string) => h.control("PUT", `/emulator/parties/${encodeURIComponent(rawId)}`, { behavior: "leftToApps" });

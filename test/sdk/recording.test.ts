@@ -1,15 +1,10 @@
 import { parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { validateCallbackEvent } from "../../contracts/validator.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("call recording over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
   afterEach(() => {
     // Every recording event a test produced matches its model in the spec.
     const recordingEvents = h.receiver.events().filter((e) => /Recording/.test(String(e.type)));

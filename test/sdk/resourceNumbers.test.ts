@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { TRANSPORTS, useHarness } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("the resource's own phone numbers over %s", (transport) => {
-  let h: Harness;
   const inbound = "+18005550100";
   const outbound = "+18005550111";
   const userPhone = "+14255550123";
   const agent = "8:acs:11111111-1111-1111-1111-111111111111_00000002-0000-0000-0000-000000000000";
-  beforeAll(async () => {
-    h = await startHarness({ transport, phoneNumbers: [inbound] });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
+  const h = useHarness({ transport, phoneNumbers: [inbound] }, async (h) => {
     await h.control("POST", "/emulator/subscriptions", {
       endpoint: h.receiver.url("/eventgrid"),
       filter: { advancedFilters: [{ operatorType: "StringNotBeginsWith", key: "data.to.rawid", values: ["8"] }] },

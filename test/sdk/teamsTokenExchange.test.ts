@@ -1,7 +1,7 @@
 import { decodeProtectedHeader } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { identityClientFor } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, TRANSPORTS, useHarness, type Harness } from "../support/harness.js";
 import { entraToken, jwtPart, tokenClaims } from "../support/identityTokens.js";
 
 const USER = "4f3e6a2b-0000-0000-0000-000000000001";
@@ -32,17 +32,11 @@ function expectRefused(error: any, why: string): void {
 }
 
 describe.each(TRANSPORTS)("Teams token exchange over %s", (transport) => {
-  let h: Harness;
-  /** An exp an hour from now, in seconds as JWTs carry it. */
-  let inAnHour: number;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    await h.reset();
+  const h = useHarness({ transport }, async (h) => {
     inAnHour = Math.floor(h.emulator.now() / 1000) + 3600;
   });
+  /** An exp an hour from now, in seconds as JWTs carry it. */
+  let inAnHour: number;
 
   test("answers a well-formed voip,chat token for the Teams user, expiring with the Entra token, whether the app is its appid or its azp", async () => {
     // "~~~" and "???" at a 3-byte boundary encode as "fn5-" and "Pz8_": the claims use both base64url-only characters.

@@ -1,5 +1,6 @@
 import { CallAutomationClient, parseCallAutomationEvent, type CallAutomationEvent } from "@azure/communication-call-automation";
 import { setupServer } from "msw/node";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/emulator.js";
 import { createMswHandlers } from "../../emulator/http/msw.js";
 import { startHttpReceiver, startInProcessReceiver, type Receiver } from "./receiver.js";
@@ -149,4 +150,23 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
   };
   live.add(harness);
   return harness;
+}
+
+/**
+ * One harness for the enclosing `describe` (or file): started before its first test, reset
+ * before each (then `beforeEachTest`, e.g. `subscribeEventGrid`), closed after the last. The
+ * object returned is filled in when the harness starts, so tests use it as they would the
+ * harness itself.
+ */
+export function useHarness(options: Parameters<typeof startHarness>[0] = {}, beforeEachTest?: (h: Harness) => Promise<void>): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(options));
+  });
+  afterAll(() => h.close());
+  beforeEach(async () => {
+    await h.reset();
+    await beforeEachTest?.(h);
+  });
+  return h;
 }
