@@ -1,5 +1,6 @@
 import { CallAutomationClient } from "@azure/communication-call-automation";
 import { describe, expect, test } from "vitest";
+import type { CallbackReply, CallbackRequest } from "../../emulator/delivery/inProcessSink.js";
 import { createEmulator, type DeliveryOptions } from "../../emulator/emulator.js";
 
 // Issue 16: how callbacks are retried, held in order and given up, as an app sees it.
@@ -31,5 +32,165 @@ describe("callback retries", () => {
     expect(connected.attempts[1].at - connected.attempts[0].at).toBe(100);
     expect(connected.attempts[2].at - connected.attempts[1].at).toBe(200);
     await emulator.close();
+  });
+});
+
+const WEBHOOK = "https://app.test/eventgrid";
+const CALLSIM = "https://callsim.communication.azure.com";
+const CALLER = "4:+14255550123";
+const APP_NUMBER = "4:+18005550100";
+
+/** An emulator on the virtual clock whose Event Grid webhook answers with `reply`, each request kept. */
+function webhookAnswering(reply: (request: CallbackRequest, attempt: number) => CallbackReply | Error) {
+  const emulator = createEmulator({ selfCheck: true, seed: 16, clock: "virtual" });
+  const requests: CallbackRequest[] = [];
+  emulator.onCallback(WEBHOOK, (request) => {
+    requests.push(request);
+    const answer = reply(request, requests.length);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  });
+  const control = async (method: string, url: string, body?: unknown) => {
+    const response = await emulator.handle({ method, url, headers: { host: "callsim.test", "content-type": "application/json" }, rawBody: body === undefined ? "" : JSON.stringify(body), protocol: "http" });
+    return { status: response.status, body: response.body ? JSON.parse(String(response.body)) : undefined };
+  };
+  const subscription = () => emulator.engine.eventGrid.list()[0];
+  /** When each validation request arrived, in ms after the first. */
+  const validationTimes = () => {
+    const times = requests.filter((r) => r.headers["aeg-event-type"] === "SubscriptionValidation").map((r) => Date.parse(r.events[0].eventTime));
+    return times.map((t) => t - times[0]);
+  };
+  return { emulator, requests, control, subscription, validationTimes };
+}
+
+/** The webhook's answer that passes the handshake. */
+const echo = (request: CallbackRequest): CallbackReply => ({ status: 200, body: { validationResponse: request.events[0].data.validationCode } });
+
+describe("Event Grid subscription validation handshake", () => {
+  test("posts one SubscriptionValidationEvent with the code and a validationUrl, and turns active when the code is echoed", async () => {
+    const { emulator, requests } = webhookAnswering((request) => echo(request));
+    const subscription = await emulator.subscribe(WEBHOOK);
+    expect(subscription.state).toBe("active");
+    expect(subscription.lastError).toBeUndefined();
+    expect(requests).toHaveLength(1);
+    const [{ headers, events }] = requests;
+    expect(headers).toEqual({ "content-type": "application/json", "aeg-event-type": "SubscriptionValidation", "aeg-subscription-name": subscription.id.toUpperCase() });
+    expect(subscription.validationCode).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+    expect(events).toEqual([
+      {
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        topic: emulator.engine.eventGrid.topic,
+        subject: "",
+        data: { validationCode: subscription.validationCode, validationUrl: `${CALLSIM}/emulator/subscriptions/${subscription.id}:validate?code=${subscription.validationCode}` },
+        eventType: "Microsoft.EventGrid.SubscriptionValidationEvent",
+        eventTime: "2026-01-01T09:00:00.0000000+00:00",
+        metadataVersion: "1",
+        dataVersion: "2",
+      },
+    ]);
+    await emulator.settle();
+    expect(requests).toHaveLength(1);
+  });
+
+  test.each([
+    [299, "active"],
+    [300, "failed"],
+    [199, "failed"],
+  ])("an echo with status %i leaves the subscription %s", async (status, state) => {
+    const { emulator } = webhookAnswering((request) => ({ ...(echo(request) as object), status }));
+    const subscription = await emulator.subscribe(WEBHOOK);
+    expect(subscription.state).toBe(state);
+    if (state === "failed") expect(subscription.lastError).toBe(`The endpoint answered ${status} to the validation event; it must answer 200 with {"validationResponse": "<validationCode>"}.`);
+  });
+
+  test("a wrong code echoed fails the subscription, saying which code was expected", async () => {
+    const { emulator } = webhookAnswering(() => ({ status: 200, body: { validationResponse: "NOT-THE-CODE" } }));
+    const subscription = await emulator.subscribe(WEBHOOK);
+    expect(subscription).toMatchObject({ state: "failed", lastError: `The endpoint echoed "NOT-THE-CODE", not the validationCode "${subscription.validationCode}".` });
+  });
+
+  test.each([
+    ["no body", undefined],
+    ["a body that is not JSON", "validated"],
+    ["a validationResponse that is not a string", { validationResponse: 42 }],
+  ])("a 200 with %s awaits the validationUrl; a wrong code there is refused, the right one activates", async (_, body) => {
+    const { emulator, requests, control, subscription } = webhookAnswering(() => ({ status: 200, body }));
+    const pending = await emulator.subscribe(WEBHOOK);
+    expect(pending).toMatchObject({ state: "awaitingValidation" });
+    expect(pending.lastError).toBeUndefined();
+    await emulator.settle();
+    expect(requests).toHaveLength(1);
+    const url = new URL(requests[0].events[0].data.validationUrl);
+    const wrong = await control("GET", `${url.pathname}?code=WRONG`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toMatchObject({ target: "code", message: expect.stringMatching(/^The validation code does not match this subscription's validationCode/) });
+    expect(subscription().state).toBe("awaitingValidation");
+    const unknown = await control("GET", `/emulator/subscriptions/00000000-0000-0000-0000-000000000000:validate${url.search}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ target: "subscriptionId", message: expect.stringMatching(/^Subscription 00000000-0000-0000-0000-000000000000 was not found\./) });
+    const validated = await control("GET", `${url.pathname}${url.search}`);
+    expect(validated).toMatchObject({ status: 200, body: { state: "active" } });
+    expect(subscription()).toMatchObject({ state: "active" });
+  });
+
+  test("an endpoint answering 408, 429 or 5xx is asked again after 1 s, doubling up to 30 s, and turns active once it echoes", async () => {
+    const statuses = [408, 429, 500, 503, 599, 502, 504];
+    const { emulator, validationTimes, subscription } = webhookAnswering((request, attempt) => (attempt <= statuses.length ? { status: statuses[attempt - 1] } : echo(request)));
+    const first = await emulator.subscribe(WEBHOOK);
+    expect(first).toMatchObject({ state: "awaitingValidation", lastError: "The endpoint answered 408 to the validation event. Retrying in 1000 ms." });
+    await emulator.settle();
+    expect(validationTimes()).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000, 91_000]);
+    expect(subscription()).toMatchObject({ state: "active" });
+    expect(subscription().lastError).toBeUndefined();
+  });
+
+  test("the wait between handshakes stops doubling at 30 s", async () => {
+    // Six failures, then a 200 without the code: the subscription awaits its validationUrl with the last retry's note.
+    const { emulator, validationTimes, subscription } = webhookAnswering((request, attempt) => (attempt <= 6 ? { status: 500 } : { status: 200 }));
+    await emulator.subscribe(WEBHOOK);
+    await emulator.settle();
+    expect(validationTimes()).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000]);
+    expect(subscription()).toMatchObject({ state: "awaitingValidation", lastError: "The endpoint answered 500 to the validation event. Retrying in 30000 ms." });
+  });
+
+  test("an endpoint that cannot be reached is asked again for 10 minutes, then the subscription fails", async () => {
+    const { emulator, validationTimes, subscription } = webhookAnswering(() => new Error("connect ECONNREFUSED"));
+    const first = await emulator.subscribe(WEBHOOK);
+    expect(first.lastError).toBe("The endpoint could not be reached for validation: connect ECONNREFUSED. Retrying in 1000 ms.");
+    await emulator.settle();
+    const times = validationTimes();
+    // 1, 2, 4, 8, 16 s, then every 30 s while the next attempt falls within 10 minutes.
+    expect(times.slice(0, 7)).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000]);
+    expect(times.at(-1)).toBe(571_000);
+    expect(times).toHaveLength(7 + 17);
+    expect(subscription()).toMatchObject({
+      state: "failed",
+      lastError: "The endpoint could not be reached for validation: connect ECONNREFUSED. Gave up after 10 minutes of retries.",
+    });
+  });
+
+  test("a 4xx to the handshake fails the subscription without another attempt", async () => {
+    const { emulator, requests } = webhookAnswering(() => ({ status: 404 }));
+    expect((await emulator.subscribe(WEBHOOK)).state).toBe("failed");
+    await emulator.settle();
+    expect(requests).toHaveLength(1);
+  });
+
+  test("validating by the validationUrl while retries are due stops them", async () => {
+    const { emulator, requests, control } = webhookAnswering(() => ({ status: 503 }));
+    await emulator.subscribe(WEBHOOK);
+    const url = new URL(requests[0].events[0].data.validationUrl);
+    expect((await control("GET", `${url.pathname}${url.search}`)).body.state).toBe("active");
+    await emulator.settle();
+    expect(requests).toHaveLength(1);
+  });
+
+  test("a reset stops the retries of a subscription awaiting validation", async () => {
+    const { emulator, requests, control } = webhookAnswering(() => ({ status: 503 }));
+    await emulator.subscribe(WEBHOOK);
+    expect((await control("POST", "/emulator/reset")).status).toBeLessThan(300);
+    await emulator.settle();
+    expect(requests).toHaveLength(1);
+    expect(emulator.engine.eventGrid.list()).toEqual([]);
   });
 });
