@@ -2,6 +2,7 @@ import { CallAutomationClient } from "@azure/communication-call-automation";
 import { describe, expect, test } from "vitest";
 import type { CallbackReply, CallbackRequest } from "../../emulator/delivery/inProcessSink.js";
 import { createEmulator, type DeliveryOptions } from "../../emulator/emulator.js";
+import { InvalidArgumentError } from "../../emulator/engine/errors.js";
 
 // Issue 16: how callbacks are retried, held in order and given up, as an app sees it.
 
@@ -192,5 +193,131 @@ describe("Event Grid subscription validation handshake", () => {
     await emulator.settle();
     expect(requests).toHaveLength(1);
     expect(emulator.engine.eventGrid.list()).toEqual([]);
+  });
+});
+
+describe("Event Grid notifications", () => {
+  test("an active subscription gets IncomingCall in the Event Grid schema with Event Grid's headers", async () => {
+    const { emulator, requests } = webhookAnswering((request) => echo(request));
+    const subscription = await emulator.subscribe(WEBHOOK, ["microsoft.communication.IncomingCall"]);
+    expect(subscription.eventTypes).toEqual(["IncomingCall"]);
+    emulator.advance(1_000);
+    const { serverCallId } = emulator.placeIncomingCall({ from: CALLER, to: APP_NUMBER });
+    await emulator.settle();
+    const notifications = requests.filter((r) => r.headers["aeg-event-type"] === "Notification");
+    expect(notifications).toHaveLength(1);
+    const [{ headers, events }] = notifications;
+    expect(headers).toEqual({
+      "content-type": "application/json",
+      "aeg-event-type": "Notification",
+      "aeg-subscription-name": subscription.id.toUpperCase(),
+      "aeg-data-version": "1.0",
+      "aeg-metadata-version": "1",
+    });
+    expect(events[0]).toMatchObject({
+      topic: emulator.engine.eventGrid.topic,
+      subject: `/caller/${CALLER}/recipient/${APP_NUMBER}`,
+      eventType: "Microsoft.Communication.IncomingCall",
+      dataVersion: "1.0",
+      metadataVersion: "1",
+      eventTime: "2026-01-01T09:00:01.0000000+00:00",
+      data: { serverCallId },
+    });
+    expect(events[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const [record] = emulator.events({ type: "IncomingCall" });
+    expect(record).toMatchObject({ id: events[0].id, channel: "eventGrid", destination: WEBHOOK, serverCallId, state: "delivered" });
+  });
+
+  test("only active subscriptions whose filter takes the event get it; publish counts them", async () => {
+    const emulator = createEmulator({ selfCheck: true, seed: 16, clock: "virtual" });
+    const got = new Map<string, string[]>();
+    emulator.onCallback("https://app.test/", (request) => {
+      const path = new URL(request.url).pathname;
+      if (request.headers["aeg-event-type"] === "SubscriptionValidation") return path === "/refusing" ? { status: 403 } : path === "/later" ? { status: 200 } : echo(request);
+      got.set(path, [...(got.get(path) ?? []), request.events[0].eventType]);
+    });
+    await emulator.subscribe("https://app.test/all");
+    await emulator.subscribe("https://app.test/started", ["CallStarted"]);
+    await emulator.subscribe("https://app.test/incoming", [], { includedEventTypes: ["IncomingCall"], subjectEndsWith: APP_NUMBER });
+    expect((await emulator.subscribe("https://app.test/refusing")).state).toBe("failed");
+    expect((await emulator.subscribe("https://app.test/later")).state).toBe("awaitingValidation");
+    const eventGrid = emulator.engine.eventGrid;
+    expect(eventGrid.publish("IncomingCall", `/caller/${CALLER}/recipient/${APP_NUMBER}`, {})).toBe(2);
+    expect(eventGrid.publish("IncomingCall", `/caller/${CALLER}/recipient/4:+18005550199`, {})).toBe(1);
+    expect(eventGrid.publish("CallStarted", "/x", {})).toBe(2);
+    await emulator.settle();
+    expect(Object.fromEntries(got)).toEqual({
+      "/all": ["Microsoft.Communication.IncomingCall", "Microsoft.Communication.IncomingCall", "Microsoft.Communication.CallStarted"],
+      "/incoming": ["Microsoft.Communication.IncomingCall"],
+      "/started": ["Microsoft.Communication.CallStarted"],
+    });
+  });
+
+  test("a subscription already taken as validated gets its event types at once", async () => {
+    const emulator = createEmulator({ selfCheck: true, seed: 16, clock: "virtual" });
+    const got: string[] = [];
+    emulator.onCallback(WEBHOOK, (request) => void got.push(request.events[0].eventType));
+    const subscription = emulator.engine.eventGrid.subscribeValidated(WEBHOOK, ["CallStarted"]);
+    expect(subscription).toMatchObject({ endpoint: WEBHOOK, state: "active", eventTypes: ["CallStarted"], filter: { includedEventTypes: ["CallStarted"] } });
+    expect(emulator.engine.eventGrid.publish("IncomingCall", "/x", {})).toBe(0);
+    expect(emulator.engine.eventGrid.publish("CallStarted", "/x", {})).toBe(1);
+    await emulator.settle();
+    expect(got).toEqual(["Microsoft.Communication.CallStarted"]);
+    expect(emulator.engine.eventGrid.subscribeValidated("https://app.test/any").filter).toEqual({ includedEventTypes: [] });
+  });
+});
+
+describe("Event Grid subscription input", () => {
+  const emulator = createEmulator({ selfCheck: true, seed: 16, clock: "virtual" });
+  emulator.onCallback(WEBHOOK, (request) => (request.headers["aeg-event-type"] === "SubscriptionValidation" ? echo(request) : undefined));
+  /** The field a refused subscription names, and its message. */
+  const refusal = (eventTypes: string[], filter?: unknown, entra?: Record<string, unknown>) =>
+    emulator.engine.eventGrid.subscribe({ endpoint: WEBHOOK, eventTypes, filter, ...entra }, CALLSIM).then(
+      () => undefined,
+      (error: InvalidArgumentError) => ({ target: error.target, message: error.message }),
+    );
+
+  test("event types name the events callsim publishes, any case, with or without the prefix, and join the filter's", async () => {
+    const subscription = await emulator.subscribe(WEBHOOK, ["Microsoft.Communication.RecordingFileStatusUpdated", "callstarted"], { includedEventTypes: ["Microsoft.Communication.IncomingCall"] });
+    expect(subscription.eventTypes).toEqual(["RecordingFileStatusUpdated", "callstarted"]);
+    expect(subscription.filter.includedEventTypes).toEqual(["Microsoft.Communication.IncomingCall", "RecordingFileStatusUpdated", "callstarted"]);
+    expect(await refusal(["CallConnected"])).toEqual({ target: "eventTypes", message: "eventTypes may name IncomingCall, CallStarted, RecordingFileStatusUpdated; got CallConnected." });
+    expect(await refusal([], { includedEventTypes: ["Microsoft.Communication.CallEnded"] })).toEqual({
+      target: "filter.includedEventTypes",
+      message: "filter.includedEventTypes may name IncomingCall, CallStarted, RecordingFileStatusUpdated; got Microsoft.Communication.CallEnded.",
+    });
+    expect(await refusal(["Other.IncomingCall"])).toMatchObject({ target: "eventTypes" });
+  });
+
+  test("a subscription secured with Entra names its tenant and application, and the token version only when given", async () => {
+    const tenant = "72F988BF-86F1-41AF-91AB-2D7CD011DB47";
+    const secured = await emulator.subscribe(WEBHOOK, [], undefined, { azureActiveDirectoryTenantId: tenant, azureActiveDirectoryApplicationIdOrUri: "api://webhook" });
+    const v2 = await emulator.subscribe(WEBHOOK, [], undefined, { azureActiveDirectoryTenantId: "Contoso.OnMicrosoft.com", azureActiveDirectoryApplicationIdOrUri: "app", accessTokenAcceptedVersion: 2 });
+    const plain = await emulator.subscribe(WEBHOOK);
+    const eventGrid = emulator.engine.eventGrid;
+    expect(eventGrid.entraAuthOf(secured.id.toUpperCase())).toEqual({ azureActiveDirectoryTenantId: tenant, azureActiveDirectoryApplicationIdOrUri: "api://webhook" });
+    expect(eventGrid.entraAuthOf(v2.id.toUpperCase())).toEqual({ azureActiveDirectoryTenantId: "Contoso.OnMicrosoft.com", azureActiveDirectoryApplicationIdOrUri: "app", accessTokenAcceptedVersion: 2 });
+    expect(eventGrid.entraAuthOf(plain.id.toUpperCase())).toBeUndefined();
+    expect(eventGrid.entraAuthOf("no-such-subscription")).toBeUndefined();
+    expect(await refusal([], undefined, { azureActiveDirectoryTenantId: tenant, azureActiveDirectoryApplicationIdOrUri: "app", accessTokenAcceptedVersion: 1 })).toBeUndefined();
+  });
+
+  test.each([
+    [{ accessTokenAcceptedVersion: 2 }, "accessTokenAcceptedVersion", /^accessTokenAcceptedVersion applies to a webhook secured with Entra/],
+    [{ azureActiveDirectoryApplicationIdOrUri: "app" }, "azureActiveDirectoryTenantId", /^azureActiveDirectoryTenantId must be the Entra tenant's id \(a GUID\) or domain, .*; got undefined\.$/],
+    [{ azureActiveDirectoryTenantId: 7, azureActiveDirectoryApplicationIdOrUri: "app" }, "azureActiveDirectoryTenantId", /got 7\.$/],
+    [{ azureActiveDirectoryTenantId: "contoso", azureActiveDirectoryApplicationIdOrUri: "app" }, "azureActiveDirectoryTenantId", /got "contoso"\.$/],
+    [{ azureActiveDirectoryTenantId: "my contoso.com", azureActiveDirectoryApplicationIdOrUri: "app" }, "azureActiveDirectoryTenantId", /got "my contoso.com"/],
+    [{ azureActiveDirectoryTenantId: "contoso.com/x", azureActiveDirectoryApplicationIdOrUri: "app" }, "azureActiveDirectoryTenantId", /got "contoso.com\/x"/],
+    [{ azureActiveDirectoryTenantId: "x72f988bf-86f1-41af-91ab-2d7cd011db47", azureActiveDirectoryApplicationIdOrUri: "app" }, "azureActiveDirectoryTenantId", /got/],
+    [{ azureActiveDirectoryTenantId: "contoso.com" }, "azureActiveDirectoryApplicationIdOrUri", /^azureActiveDirectoryApplicationIdOrUri must be the webhook's Entra application id .*; got undefined\.$/],
+    [{ azureActiveDirectoryTenantId: "contoso.com", azureActiveDirectoryApplicationIdOrUri: "  " }, "azureActiveDirectoryApplicationIdOrUri", /got "  "\.$/],
+    [{ azureActiveDirectoryTenantId: "contoso.com", azureActiveDirectoryApplicationIdOrUri: 5 }, "azureActiveDirectoryApplicationIdOrUri", /got 5\.$/],
+    [{ azureActiveDirectoryTenantId: "contoso.com", azureActiveDirectoryApplicationIdOrUri: "app", accessTokenAcceptedVersion: 3 }, "accessTokenAcceptedVersion", /^accessTokenAcceptedVersion must be 1 or 2, .*; got 3\.$/],
+    [{ azureActiveDirectoryTenantId: "contoso.com", azureActiveDirectoryApplicationIdOrUri: "app", accessTokenAcceptedVersion: "2" }, "accessTokenAcceptedVersion", /got "2"\.$/],
+  ])("Entra settings %j are refused naming %s", async (entra, target, message) => {
+    const refused = await refusal([], undefined, entra);
+    expect(refused?.target).toBe(target);
+    expect(refused?.message).toMatch(message);
   });
 });
