@@ -392,3 +392,99 @@ describe("outbox bookkeeping", () => {
     expect(outbox.stats().pending).toBe(4);
   });
 });
+
+describe("outbox details", () => {
+  test("defaults: callbacks' and Event Grid's policies, the log limits, and one delivery at a time per URL", () => {
+    const { outbox } = outboxWith();
+    expect(outbox.policy).toEqual({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
+    expect(outbox.eventGridPolicy).toEqual({ maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1_440 });
+    expect(outbox.limits).toEqual({ eventLogLimit: 10_000, maxBacklog: 10_000 });
+    expect(outbox.ordering).toEqual({ laneBy: "destination", callOrderGraceMs: Infinity, maxInFlightPerOrigin: Infinity });
+    expect(new DeliveryTimeoutError("late").name).toBe("DeliveryTimeoutError");
+  });
+
+  test("keeps callsim's note on a record only when there is one", () => {
+    const { outbox } = outboxWith();
+    const noted = outbox.enqueue({ id: "n", type: "T", channel: "callback", destination: "https://app.test/", event: {}, note: "why" }, {});
+    const plain = outbox.enqueue({ id: "p", type: "T", channel: "callback", destination: "https://app.test/", event: {} }, {});
+    expect(noted.note).toBe("why");
+    expect("note" in plain).toBe(false);
+  });
+
+  test("a retry is a labelled timer on the clock", async () => {
+    const { enqueue, clock, post } = outboxWith({ policy: { baseDelayMs: 25 } });
+    enqueue("https://app.test/cb");
+    await post("e1").answer({ status: 500 });
+    expect(clock.pending()).toEqual([{ at: 25, label: "retry Type1 to https://app.test/cb" }]);
+  });
+
+  test("the oldest waiting event is found again after the log was trimmed or cleared", async () => {
+    const { outbox, enqueue, clock, post } = outboxWith({ limits: { eventLogLimit: 10 } });
+    for (let i = 1; i <= 8; i++) {
+      enqueue(`https://app.test/${i}`);
+      await post(`e${i}`).answer({ status: 200 });
+    }
+    enqueue("https://app.test/held");
+    clock.advance(100);
+    expect(outbox.stats().oldestPendingMs).toBe(100);
+    for (let i = 10; i <= 12; i++) {
+      enqueue(`https://app.test/${i}`);
+      await post(`e${i}`).answer({ status: 200 });
+    }
+    expect(outbox.stats()).toMatchObject({ droppedFromLog: 2, oldestPendingMs: 100 });
+    outbox.clear();
+    enqueue("https://app.test/fresh");
+    clock.advance(30);
+    expect(outbox.stats().oldestPendingMs).toBe(30);
+  });
+
+  test("a failure of an attempt made before clear changes nothing", async () => {
+    const { outbox, enqueue, clock, post } = outboxWith();
+    enqueue("https://app.test/a");
+    outbox.clear();
+    await post("e1").answer(new Error("connect ECONNREFUSED"));
+    expect(clock.pending()).toEqual([]);
+    expect(outbox.stats()).toMatchObject({ pending: 0, deadLettered: 0 });
+  });
+});
+
+describe("call lanes, more", () => {
+  test("events with only a server call id keep their call's order too; events of no call share one lane per URL", () => {
+    const { enqueue, sent } = outboxWith(callLanes({ callOrderGraceMs: Infinity }));
+    enqueue("https://app.test/cb", { serverCallId: "S1" });
+    enqueue("https://app.test/cb", { serverCallId: "S2" });
+    enqueue("https://app.test/cb", { serverCallId: "S1" });
+    enqueue("https://app.test/cb", { callConnectionId: "C", serverCallId: "S1" });
+    enqueue("https://app.test/cb");
+    enqueue("https://app.test/cb");
+    expect(sent()).toEqual(["e1", "e2", "e4", "e5"]);
+  });
+
+  test("one grace timer at a time, set for the next waiting event's end of grace", () => {
+    const { enqueue, clock } = outboxWith(callLanes());
+    enqueue("https://app.test/cb", { callConnectionId: "A" });
+    enqueue("https://app.test/cb", { callConnectionId: "A" });
+    clock.advance(100);
+    enqueue("https://app.test/cb", { callConnectionId: "A" });
+    enqueue("https://app.test/cb", { callConnectionId: "B" });
+    enqueue("https://app.test/cb", { callConnectionId: "B" });
+    expect(clock.pending()).toEqual([{ at: 250, label: "call order grace" }]);
+    clock.advance(150);
+    expect(clock.pending()).toEqual([{ at: 350, label: "call order grace" }]);
+  });
+
+  test("clear forgets waiting events and their grace; stop arms no grace", () => {
+    const { outbox, enqueue, clock, sent } = outboxWith(callLanes());
+    enqueue("https://app.test/cb", { callConnectionId: "A" });
+    enqueue("https://app.test/cb", { callConnectionId: "A" });
+    outbox.clear();
+    expect(clock.pending()).toEqual([]);
+    const first = enqueue("https://app.test/cb", { callConnectionId: "A" });
+    const second = enqueue("https://app.test/cb", { callConnectionId: "A" });
+    clock.advance(250);
+    expect(sent()).toEqual(["e1", first.id, second.id]);
+    outbox.stop();
+    enqueue("https://app.test/cb", { callConnectionId: "A" });
+    expect(clock.pending()).toEqual([]);
+  });
+});
