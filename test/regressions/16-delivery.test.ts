@@ -321,3 +321,41 @@ describe("Event Grid subscription input", () => {
     expect(refused?.message).toMatch(message);
   });
 });
+
+describe("Event Grid handshake answered after the subscription was validated", () => {
+  /** A webhook that visits the validationUrl itself while the handshake is under way, then answers with `then`. */
+  async function validatedWhileAnswering(then: () => CallbackReply | Error) {
+    const { emulator, control, subscription } = webhookAnswering(() => ({ status: 200 }));
+    emulator.onCallback("https://app.test/self", async (request) => {
+      const url = new URL(request.events[0].data.validationUrl);
+      expect((await control("GET", `${url.pathname}${url.search}`)).status).toBe(200);
+      const answer = then();
+      if (answer instanceof Error) throw answer;
+      return answer;
+    });
+    await emulator.engine.eventGrid.subscribe({ endpoint: "https://app.test/self" }, CALLSIM);
+    await emulator.settle();
+    return subscription();
+  }
+
+  test.each([
+    ["a refusal", () => ({ status: 404 })],
+    ["a wrong code", () => ({ status: 200, body: { validationResponse: "WRONG" } })],
+    ["an error", () => new Error("connection reset")],
+  ])("%s after the validationUrl was visited leaves the subscription active", async (_, then) => {
+    const subscription = await validatedWhileAnswering(then);
+    expect(subscription).toMatchObject({ state: "active" });
+    expect(subscription.lastError).toBeUndefined();
+  });
+
+  test("event type names need the prefix spelt with its dots, and a subscription without types keeps an empty filter", async () => {
+    const emulator = createEmulator({ selfCheck: true, seed: 16, clock: "virtual" });
+    emulator.onCallback(WEBHOOK, (request) => echo(request));
+    const subscribe = (eventTypes: string[], filter?: unknown) =>
+      emulator.engine.eventGrid.subscribe({ endpoint: WEBHOOK, eventTypes, filter }, CALLSIM).then((s) => s.filter, (error: InvalidArgumentError) => error.target);
+    expect(await subscribe(["MicrosoftXCommunicationXIncomingCall"])).toBe("eventTypes");
+    expect(await subscribe([], { includedEventTypes: ["MicrosoftXCommunicationXIncomingCall"] })).toBe("filter.includedEventTypes");
+    expect(await subscribe([])).toEqual({});
+    expect(await subscribe([], { subjectBeginsWith: "/caller" })).toEqual({ subjectBeginsWith: "/caller" });
+  });
+});
