@@ -359,3 +359,9 @@ describe("Event Grid handshake answered after the subscription was validated", (
     expect(await subscribe([], { subjectBeginsWith: "/caller" })).toEqual({ subjectBeginsWith: "/caller" });
   });
 });
+
+test("the next handshake is a labelled timer on the virtual clock", async () => {
+  const { emulator } = webhookAnswering(() => ({ status: 503 }));
+  await emulator.subscribe(WEBHOOK);
+  expect(emulator.pending()).toEqual([{ at: Date.parse("2026-01-01T09:00:01Z"), label: `validate ${WEBHOOK}` }]);
+});
