@@ -488,3 +488,55 @@ describe("call lanes, more", () => {
     expect(clock.pending()).toEqual([]);
   });
 });
+
+describe("outbox rules, more", () => {
+  test("Event Grid's whole schedule: 10 s, 30 s, 1, 5, 10, 30 min, 1, 3, 6, 12 h", () => {
+    const policy = eventGridChannelPolicy({ maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1_440 });
+    const minutes = Array.from({ length: 10 }, (_, i) => policy.delayBefore(i + 2, undefined) / 60_000);
+    expect(minutes).toEqual([1 / 6, 0.5, 1, 5, 10, 30, 60, 180, 360, 720]);
+  });
+
+  test("a status the channel does not retry dead-letters the event at once, whatever attempts are left", async () => {
+    const { outbox, enqueue, post } = outboxWith({ policy: { maxAttempts: 3 } });
+    enqueue("https://app.test/cb");
+    await post("e1").answer({ status: 404 });
+    expect(outbox.events()[0]).toMatchObject({ state: "deadLettered", attempts: [{ status: 404 }] });
+  });
+
+  test("the time to live counts from when the event was queued, not from the clock's start", async () => {
+    const { outbox, enqueue, clock, post } = outboxWith({ eventGrid: { eventTimeToLiveInMinutes: 1 } });
+    clock.advance(HOUR);
+    enqueue("https://app.test/eg", {}, "eventGrid");
+    await post("e1").answer({ status: 500 });
+    expect(outbox.events()[0].state).toBe("pending");
+  });
+
+  test("the most events ever waiting does not fall when fewer wait later", async () => {
+    const { outbox, enqueue, post } = outboxWith();
+    enqueue("https://app.test/a");
+    enqueue("https://app.test/b");
+    await post("e1").answer({ status: 200 });
+    await post("e2").answer({ status: 200 });
+    enqueue("https://app.test/c");
+    expect(outbox.stats().maxPendingSeen).toBe(2);
+  });
+
+  test("whenIdle waits for the last event, not the first to settle", async () => {
+    const { outbox, enqueue, post } = outboxWith();
+    enqueue("https://app.test/a");
+    enqueue("https://app.test/b");
+    let idle = false;
+    void outbox.whenIdle().then(() => (idle = true));
+    await post("e1").answer({ status: 200 });
+    expect(idle).toBe(false);
+    await post("e2").answer({ status: 200 });
+    expect(idle).toBe(true);
+  });
+
+  test("origins without a path are told apart by their whole host", async () => {
+    const { enqueue, sent } = outboxWith(callLanes({ maxInFlightPerOrigin: 1 }));
+    enqueue("https://host1", { callConnectionId: "A" });
+    enqueue("https://host2", { callConnectionId: "B" });
+    expect(sent()).toEqual(["e1", "e2"]);
+  });
+});
