@@ -122,3 +122,119 @@ describe("Event Grid subscription filter", () => {
     expect((error as InvalidArgumentError).target).toBe(field);
   });
 });
+
+describe("Event Grid subscription filter, edges", () => {
+  test("no filter, or null, takes every event", () => {
+    expect(checkEventGridFilter(undefined)).toEqual({});
+    expect(checkEventGridFilter(null)).toEqual({});
+    expect(matches({})).toBe(true);
+    expect(matches({ includedEventTypes: [] })).toBe(true);
+    expect(matches({ subjectBeginsWith: "" })).toBe(true);
+  });
+
+  test("subjects compare with case when isSubjectCaseSensitive, at both ends", () => {
+    expect(matches({ subjectBeginsWith: "/caller/4:", isSubjectCaseSensitive: true })).toBe(true);
+    expect(matches({ subjectEndsWith: "/RECIPIENT/4:+18005550100", isSubjectCaseSensitive: true })).toBe(false);
+    expect(matches({ subjectEndsWith: "/recipient/4:+18005550100", isSubjectCaseSensitive: true })).toBe(true);
+    expect(matches({ subjectEndsWith: "/caller" })).toBe(false);
+    expect(matches({ subjectBeginsWith: "/caller", subjectEndsWith: "/caller" })).toBe(false);
+  });
+
+  test("ranges include both ends; NumberNotInRange matches outside every range", () => {
+    expect(matches(advanced("NumberInRange", "data.count", [[5, 6]]))).toBe(true);
+    expect(matches(advanced("NumberInRange", "data.count", [[4, 5]]))).toBe(true);
+    expect(matches(advanced("NumberInRange", "data.count", [[6, 9]]))).toBe(false);
+    expect(matches(advanced("NumberInRange", "data.count", [[0, 4]]))).toBe(false);
+    expect(matches(advanced("NumberNotInRange", "data.count", [[0, 4], [5, 5]]))).toBe(false);
+    expect(matches(advanced("NumberLessThan", "data.count", 6, true))).toBe(true);
+    expect(matches(advanced("NumberLessThanOrEquals", "data.count", 4, true))).toBe(false);
+    expect(matches(advanced("NumberGreaterThanOrEquals", "data.count", 6, true))).toBe(false);
+  });
+
+  test("string operators: contains, ends, in and their negations, ignoring case", () => {
+    expect(matches(advanced("StringContains", "subject", ["RECIPIENT"]))).toBe(true);
+    expect(matches(advanced("StringContains", "subject", ["nowhere"]))).toBe(false);
+    expect(matches(advanced("StringNotContains", "subject", ["nowhere"]))).toBe(true);
+    expect(matches(advanced("StringEndsWith", "subject", ["0199"]))).toBe(false);
+    expect(matches(advanced("StringNotEndsWith", "subject", ["0100"]))).toBe(false);
+    expect(matches(advanced("StringBeginsWith", "subject", ["/CALLER"]))).toBe(true);
+    expect(matches(advanced("StringIn", "data.to.kind", ["communicationUser"]))).toBe(false);
+    expect(matches(advanced("StringNotIn", "data.to.kind", ["communicationUser"]))).toBe(true);
+    expect(matches(advanced("NumberNotIn", "data.count", [1, 2]))).toBe(true);
+    expect(matches(advanced("NumberIn", "data.count", [1, 2]))).toBe(false);
+  });
+
+  test("a key value of another type than the operator's never matches, nor does a key under a value that is not an object", () => {
+    expect(matches(advanced("NumberIn", "data.to.rawId", [5]))).toBe(false);
+    expect(matches(advanced("StringIn", "data.count", ["5"]))).toBe(false);
+    expect(matches(advanced("BoolEquals", "data.count", true, true))).toBe(false);
+    expect(matches(advanced("StringIn", "data.to.rawId.more", ["x"]))).toBe(false);
+    expect(matches({ ...advanced("StringIn", "data.tags.0", ["blue"]), enableAdvancedFilteringOnArrays: true })).toBe(false);
+    expect(matches({ advancedFilters: [{ operatorType: "IsNullOrUndefined", key: "data.nothing.deeper" }] })).toBe(true);
+    expect(matches({ advancedFilters: [{ operatorType: "IsNotNull", key: "data.missing" }] })).toBe(false);
+    expect(matches(advanced("NumberNotInRange", "data.missing", [[0, 1]]))).toBe(true);
+    expect(matches(advanced("NumberLessThan", "data.missing", 1, true))).toBe(false);
+  });
+
+  test("an array key matches by any element of the operator's type", () => {
+    const arrays = (filter: object) => matches({ ...filter, enableAdvancedFilteringOnArrays: true });
+    expect(arrays(advanced("StringIn", "data.tags", ["GREEN"]))).toBe(true);
+    expect(arrays(advanced("StringIn", "data.tags", ["red"]))).toBe(false);
+    expect(arrays(advanced("StringNotIn", "data.tags", ["red"]))).toBe(true);
+    expect(matches({ ...advanced("StringIn", "data.tags", ["blue"]), enableAdvancedFilteringOnArrays: false })).toBe(false);
+  });
+
+  test("operator names ignore case and are stored as Event Grid spells them; string values are lower-cased", () => {
+    const filter = checkEventGridFilter({ advancedFilters: [{ operatorType: "stringin", key: "data.to.kind", values: ["PhoneNumber"] }, { operatorType: "numberin", key: "data.count", values: [5] }] });
+    expect(filter.advancedFilters).toEqual([
+      { operatorType: "StringIn", key: "data.to.kind", values: ["phonenumber"] },
+      { operatorType: "NumberIn", key: "data.count", values: [5] },
+    ]);
+    expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "IsNotNull", key: "data.x", values: ["ignored"] }] }).advancedFilters).toEqual([{ operatorType: "IsNotNull", key: "data.x" }]);
+    expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "BoolEquals", key: "data.x", value: false }] }).advancedFilters).toEqual([{ operatorType: "BoolEquals", key: "data.x", value: false }]);
+    expect(checkEventGridFilter({ isSubjectCaseSensitive: false, enableAdvancedFilteringOnArrays: true, subjectEndsWith: "x" })).toEqual({ isSubjectCaseSensitive: false, enableAdvancedFilteringOnArrays: true, subjectEndsWith: "x" });
+  });
+
+  test("takes up to Event Grid's limits: 25 filters, 25 values across them, 512 characters a string", () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ operatorType: "NumberLessThan", key: "data.x", value: i }));
+    expect(checkEventGridFilter({ advancedFilters: many(25) }).advancedFilters).toHaveLength(25);
+    expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "StringIn", key: "data.x", values: ["a".repeat(512)] }] }).advancedFilters).toHaveLength(1);
+    expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "NumberIn", key: "data.x", values: Array.from({ length: 24 }, (_, i) => i) }, { operatorType: "IsNotNull", key: "data.y" }] }).advancedFilters).toHaveLength(2);
+  });
+
+  const refusal = (filter: unknown) => {
+    try {
+      checkEventGridFilter(filter, "f");
+    } catch (e) {
+      return { target: (e as InvalidArgumentError).target, message: (e as Error).message };
+    }
+    return undefined;
+  };
+
+  test.each([
+    ["an array", [], "f", "f must be an object, as Event Grid's subscription filter."],
+    ["a string", "IncomingCall", "f", "f must be an object, as Event Grid's subscription filter."],
+    ["event types with a number", { includedEventTypes: ["IncomingCall", 1] }, "f.includedEventTypes", 'f.includedEventTypes must be an array of event type names, e.g. ["Microsoft.Communication.IncomingCall"].'],
+    ["a subject end that is not a string", { subjectEndsWith: 1 }, "f.subjectEndsWith", "f.subjectEndsWith must be a string."],
+    ["a case flag that is not boolean", { isSubjectCaseSensitive: "yes" }, "f.isSubjectCaseSensitive", "f.isSubjectCaseSensitive must be true or false."],
+    ["an arrays flag that is not boolean", { enableAdvancedFilteringOnArrays: 1 }, "f.enableAdvancedFilteringOnArrays", "f.enableAdvancedFilteringOnArrays must be true or false."],
+    ["advanced filters that are not an array", { advancedFilters: {} }, "f.advancedFilters", "f.advancedFilters must be an array of { operatorType, key, value(s) }."],
+    ["26 advanced filters", { advancedFilters: Array.from({ length: 26 }, () => ({ operatorType: "IsNotNull", key: "data.x" })) }, "f.advancedFilters", "Event Grid allows at most 25 advanced filters; got 26."],
+    ["26 values counting single ones", { advancedFilters: [{ operatorType: "NumberIn", key: "data.x", values: Array.from({ length: 24 }, (_, i) => i) }, { operatorType: "NumberLessThan", key: "data.y", value: 1 }, { operatorType: "BoolEquals", key: "data.z", value: true }] }, "f.advancedFilters", "Event Grid allows at most 25 values across all advanced filters; got 26."],
+    ["a null advanced filter", { advancedFilters: [null] }, "f.advancedFilters[0]", "f.advancedFilters[0] must be an object { operatorType, key, value(s) }."],
+    ["an array as advanced filter", { advancedFilters: [[]] }, "f.advancedFilters[0]", "f.advancedFilters[0] must be an object { operatorType, key, value(s) }."],
+    ["a missing operator", { advancedFilters: [{ key: "data.x" }] }, "f.advancedFilters[0].operatorType", /^f\.advancedFilters\[0\]\.operatorType must be one of NumberIn, NumberNotIn, .*, IsNotNull; got undefined\.$/],
+    ["a key that is not a string", { advancedFilters: [{ operatorType: "IsNotNull", key: 3 }] }, "f.advancedFilters[0].key", 'f.advancedFilters[0].key must name an event field, e.g. "data.to.rawId" or "subject".'],
+    ["a single value of the wrong type", { advancedFilters: [{ operatorType: "BoolEquals", key: "data.x", value: "true" }] }, "f.advancedFilters[0].value", "BoolEquals takes one boolean in f.advancedFilters[0].value."],
+    ["values that are not an array", { advancedFilters: [{ operatorType: "StringIn", key: "data.x", values: "a" }] }, "f.advancedFilters[0].values", "StringIn takes a non-empty array in f.advancedFilters[0].values."],
+    ["a range of three", { advancedFilters: [{ operatorType: "NumberInRange", key: "data.x", values: [[1, 2, 3]] }] }, "f.advancedFilters[0].values[0]", "NumberInRange takes ranges: f.advancedFilters[0].values[0] must be [low, high]."],
+    ["a range of strings", { advancedFilters: [{ operatorType: "NumberNotInRange", key: "data.x", values: [[0, 1], ["1", 2]] }] }, "f.advancedFilters[0].values[1]", "NumberNotInRange takes ranges: f.advancedFilters[0].values[1] must be [low, high]."],
+    ["a number among strings", { advancedFilters: [{ operatorType: "StringIn", key: "data.x", values: ["a", 1] }] }, "f.advancedFilters[0].values[1]", "StringIn compares strings; f.advancedFilters[0].values[1] is 1."],
+    ["a string of 513 characters", { advancedFilters: [{ operatorType: "StringContains", key: "data.x", values: ["a".repeat(513)] }] }, "f.advancedFilters[0].values[0]", "f.advancedFilters[0].values[0] is longer than Event Grid's 512 characters."],
+  ])("refuses %s, naming the field", (_, filter, target, message) => {
+    const refused = refusal(filter);
+    expect(refused?.target).toBe(target);
+    if (typeof message === "string") expect(refused?.message).toBe(message);
+    else expect(refused?.message).toMatch(message);
+  });
+});
