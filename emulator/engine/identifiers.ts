@@ -45,6 +45,7 @@ const TEAMS_APP: Record<string, Cloud> = { "28:orgid:": "public", "28:gcch:": "g
 export function toIdentifierModel(rawId: string): IdentifierModel {
   let model = models.get(rawId);
   if (model === undefined) {
+    // Stryker disable next-line all: keeping models only saves work; a rawId's model is the same kept, dropped or made again.
     if (models.size >= MODEL_CACHE_LIMIT) models.clear();
     model = deepFreeze(parseRawId(rawId));
     models.set(rawId, model);
@@ -61,7 +62,8 @@ const models = new Map<string, IdentifierModel>();
 const MODEL_CACHE_LIMIT = 10_000;
 
 function deepFreeze<T extends object>(value: T): T {
-  for (const member of Object.values(value)) if (member && typeof member === "object") Object.freeze(member);
+  // Object.freeze leaves a primitive as it is: every member can go through it.
+  for (const member of Object.values(value)) Object.freeze(member);
   return Object.freeze(value);
 }
 

@@ -15,12 +15,28 @@ const ACTIONS = [
   "play", "recognize", "cancelAllMediaOperations", "startContinuousDtmfRecognition", "stopContinuousDtmfRecognition", "sendDtmfTones",
   "hold", "unhold", "startTranscription", "stopTranscription", "updateTranscription", "startMediaStreaming", "stopMediaStreaming",
 ];
-/** The actions that have a failure event (spec 2026-03-12), so can fail after being accepted. */
-const ASYNC_ACTIONS = [
-  "createCall", "answerCall", "connectCall", "transferToParticipant", "addParticipant", "removeParticipant", "cancelAddParticipant",
-  "moveParticipants", "startRecording", "play", "recognize", "startContinuousDtmfRecognition", "sendDtmfTones", "hold",
-  "startTranscription", "stopTranscription", "updateTranscription", "startMediaStreaming", "stopMediaStreaming",
-];
+/** The actions that have a failure event (spec 2026-03-12), so can fail after being accepted, with their event. */
+const FAILURE_EVENTS: Record<string, string> = {
+  createCall: "CreateCallFailed",
+  answerCall: "AnswerFailed",
+  connectCall: "ConnectFailed",
+  transferToParticipant: "CallTransferFailed",
+  addParticipant: "AddParticipantFailed",
+  removeParticipant: "RemoveParticipantFailed",
+  cancelAddParticipant: "CancelAddParticipantFailed",
+  moveParticipants: "MoveParticipantFailed",
+  startRecording: "StartRecordingFailed",
+  play: "PlayFailed",
+  recognize: "RecognizeFailed",
+  startContinuousDtmfRecognition: "ContinuousDtmfRecognitionToneFailed",
+  sendDtmfTones: "SendDtmfTonesFailed",
+  hold: "HoldFailed",
+  startTranscription: "TranscriptionFailed",
+  stopTranscription: "TranscriptionFailed",
+  updateTranscription: "TranscriptionFailed",
+  startMediaStreaming: "MediaStreamingFailed",
+  stopMediaStreaming: "MediaStreamingFailed",
+};
 
 describe.each(TRANSPORTS)("planted faults over %s", (transport) => {
   let h: Harness;
@@ -45,20 +61,21 @@ describe.each(TRANSPORTS)("planted faults over %s", (transport) => {
     expect((await h.control("GET", "/emulator/faults")).body.map((f: { action: string }) => f.action)).toEqual(ACTIONS);
   });
 
-  test("an asynchronous fault is taken by exactly the actions with a failure event, and the refusal names them", async () => {
+  test("an asynchronous fault is taken by exactly the actions with a failure event, and the refusal names them with their events", async () => {
+    const listed = Object.entries(FAILURE_EVENTS).map(([action, event]) => `${action} (${event})`);
     for (const action of ACTIONS) {
       const planted = await plant({ action, async: true });
-      if (ASYNC_ACTIONS.includes(action)) {
+      if (FAILURE_EVENTS[action]) {
         expect(planted.status, action).toBe(201);
         continue;
       }
       expect(planted.body.error, action).toEqual({
         code: "8523",
         target: "async",
-        message: `${action} has no failure event; asynchronous faults exist for ${ASYNC_ACTIONS.join(", ")}. DiagCode: 400#8523.@`,
+        message: `${action} has no failure event; asynchronous faults exist for ${listed.join(", ")}. DiagCode: 400#8523.@`,
       });
     }
-    expect((await h.control("GET", "/emulator/faults")).body.map((f: { action: string }) => f.action)).toEqual(ASYNC_ACTIONS);
+    expect((await h.control("GET", "/emulator/faults")).body.map((f: { action: string }) => f.action)).toEqual(Object.keys(FAILURE_EVENTS));
   });
 
   test("a fault fires once by default, `times` times when asked, and only for its action", async () => {
