@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { InvalidArgumentError } from "../../emulator/engine/errors.js";
 import { checkRawId, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../../emulator/engine/identifiers.js";
-import { isAcsUserRawId, RAW_ID_FORMS } from "../../emulator/engine/identifierRules.js";
+import { isAcsUserRawId } from "../../emulator/engine/identifierRules.js";
 
 // What a request may name and what it is told when it names nobody the service knows. The SDK
 // always sends a rawId; other clients may send only the nested model, so both are read here.
@@ -49,7 +50,8 @@ describe("checkRawId", () => {
   const teamsUser = "is not a Teams user id: 8:orgid: (or 8:dod:, 8:gcch:) is followed by the user's Entra object id, a GUID.";
   const teamsApp = "is not a Teams app id: 28:orgid: (or 28:dod:, 28:gcch:) is followed by the app's id, a GUID.";
   const extension = "is not a Teams extension user id: 8:acs:<resource>_<tenant>_<user>.";
-  const unknown = (hint: string) => `is not an identifier the service knows${hint}. A rawId starts with its kind: ${RAW_ID_FORMS}.`;
+  const forms = "4:+14255550123 (phone number, E.164), 8:acs:<resource>_<id> (ACS user), 8:orgid:<Entra object id> (Teams user), 28:orgid:<app id> (Teams app)";
+  const unknown = (hint: string) => `is not an identifier the service knows${hint}. A rawId starts with its kind: ${forms}.`;
   test.each([
     ["4:14255550123", phone],
     ["4:+0425555012", phone],
@@ -182,10 +184,13 @@ describe("phoneNumberFromModel", () => {
 });
 
 describe("toIdentifierModel", () => {
-  test("hands out a model nobody can change, nested object included", () => {
-    const model = toIdentifierModel(`8:orgid:${GUID}`);
+  // A rawId no test has named: its model is made here, not taken from the models kept.
+  const userId = randomUUID();
+
+  test("hands out the parser's model, frozen, nested object included", () => {
+    const model = toIdentifierModel(`8:orgid:${userId}`);
+    expect(model).toEqual({ kind: "microsoftTeamsUser", rawId: `8:orgid:${userId}`, microsoftTeamsUser: { userId, isAnonymous: false, cloud: "public" } });
     expect(Object.isFrozen(model)).toBe(true);
     expect(Object.isFrozen(model.microsoftTeamsUser)).toBe(true);
-    expect(toIdentifierModel(`8:orgid:${GUID}`)).toEqual({ kind: "microsoftTeamsUser", rawId: `8:orgid:${GUID}`, microsoftTeamsUser: { userId: GUID, isAnonymous: false, cloud: "public" } });
   });
 });
