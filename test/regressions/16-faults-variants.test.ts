@@ -145,12 +145,12 @@ describe("variants given to createEmulator", () => {
     ["a string", "200/5002", "variants must be an object, e.g. { \"decline\": \"200/5002\" }."],
     ["an unknown variant", { declined: "200/5002" }, "declined is not a variant; the variants are decline, terminate, removeLast, createCallOrder, answerOrder, connectOrder."],
   ])("are refused when %s", (_what, variants, message) => {
-    expect(() => createEmulator({ clock: "virtual", variants: variants as never })).toThrow(message);
+    expect(() => createEmulator({ clock: "virtual", selfCheck: "throw", variants: variants as never })).toThrow(message);
   });
 
   test("may be left out or null: the defaults hold", async () => {
     for (const variants of [undefined, null]) {
-      const emulator = createEmulator({ clock: "virtual", variants: variants as never });
+      const emulator = createEmulator({ clock: "virtual", selfCheck: "throw", variants: variants as never });
       const answer = await emulator.handle({ method: "GET", url: "/emulator/variants", headers: {}, rawBody: "", protocol: "http" });
       expect(JSON.parse(answer.body as string)).toEqual({ decline: "603/0", terminate: "7000", removeLast: "5002", createCallOrder: "connectedFirst", answerOrder: "connectedFirst", connectOrder: "rosterFirst" });
     }
