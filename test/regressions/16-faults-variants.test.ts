@@ -141,11 +141,11 @@ describe.each(TRANSPORTS)("variants over %s", (transport) => {
 
 describe("variants given to createEmulator", () => {
   test.each([
-    ["a list", ["200/5002"], "variants must be an object, e.g. { \"decline\": \"200/5002\" }."],
-    ["a string", "200/5002", "variants must be an object, e.g. { \"decline\": \"200/5002\" }."],
-    ["an unknown variant", { declined: "200/5002" }, "declined is not a variant; the variants are decline, terminate, removeLast, createCallOrder, answerOrder, connectOrder."],
-  ])("are refused when %s", (_what, variants, message) => {
-    expect(() => createEmulator({ clock: "virtual", selfCheck: "throw", variants: variants as never })).toThrow(message);
+    ["a list", ["200/5002"], "variants", "variants must be an object, e.g. { \"decline\": \"200/5002\" }."],
+    ["a string", "200/5002", "variants", "variants must be an object, e.g. { \"decline\": \"200/5002\" }."],
+    ["an unknown variant", { declined: "200/5002" }, "declined", "declined is not a variant; the variants are decline, terminate, removeLast, createCallOrder, answerOrder, connectOrder."],
+  ])("are refused when %s, naming the field", (_what, variants, target, message) => {
+    expect(() => createEmulator({ clock: "virtual", selfCheck: "throw", variants: variants as never })).toThrow(expect.objectContaining({ target, message }));
   });
 
   test("may be left out or null: the defaults hold", async () => {
