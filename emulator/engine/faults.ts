@@ -56,7 +56,7 @@ export interface Fault {
   remaining: number;
 }
 
-/** Actions with a failure event, and so able to fail asynchronously. */
+/** Actions with a failure event, and so able to fail asynchronously; the event names the refusal of another. */
 export const ASYNC_FAILURE_EVENTS: Partial<Record<FaultableAction, string>> = {
   createCall: "CreateCallFailed",
   answerCall: "AnswerFailed",
@@ -99,7 +99,9 @@ export class FaultTable {
     if (input.async && !ASYNC_FAILURE_EVENTS[input.action]) {
       throw new InvalidArgumentError(
         "async",
-        `${input.action} has no failure event; asynchronous faults exist for ${Object.keys(ASYNC_FAILURE_EVENTS).join(", ")}.`,
+        `${input.action} has no failure event; asynchronous faults exist for ${Object.entries(ASYNC_FAILURE_EVENTS)
+          .map(([action, event]) => `${action} (${event})`)
+          .join(", ")}.`,
       );
     }
     const { times, ...rest } = input;
@@ -110,7 +112,8 @@ export class FaultTable {
 
   /** Takes the first planted fault for `action`, if any. */
   take(action: FaultableAction): Fault | undefined {
-    const fault = this.faults.find((f) => f.action === action && f.remaining > 0);
+    // A fault leaves the table as its last time is used, so every fault here has times left.
+    const fault = this.faults.find((f) => f.action === action);
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);

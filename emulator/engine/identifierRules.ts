@@ -66,7 +66,7 @@ export function checkIdentifierModel(model: IdentifierModel, field: string): str
 function prefixed(value: string): string {
   const digits = value.replace(/[\s()-]/g, "");
   if (/^\+?[1-9]\d{3,14}$/.test(digits)) return ` (did you mean 4:${digits.startsWith("+") ? digits : `+${digits}`}?)`;
-  if (ACS_USER_SUFFIX.test(value) && !value.includes(":")) return ` (did you mean 8:acs:${value}?)`;
+  if (ACS_USER_SUFFIX.test(value)) return ` (did you mean 8:acs:${value}?)`;
   if (GUID.test(value)) return ` (did you mean 8:orgid:${value} for a Teams user?)`;
   return "";
 }

@@ -45,6 +45,7 @@ const TEAMS_APP: Record<string, Cloud> = { "28:orgid:": "public", "28:gcch:": "g
 export function toIdentifierModel(rawId: string): IdentifierModel {
   let model = models.get(rawId);
   if (model === undefined) {
+    // Stryker disable next-line all: keeping models only saves work; a rawId's model is the same kept, dropped or made again.
     if (models.size >= MODEL_CACHE_LIMIT) models.clear();
     model = deepFreeze(parseRawId(rawId));
     models.set(rawId, model);
@@ -61,11 +62,13 @@ const models = new Map<string, IdentifierModel>();
 const MODEL_CACHE_LIMIT = 10_000;
 
 function deepFreeze<T extends object>(value: T): T {
-  for (const member of Object.values(value)) if (member && typeof member === "object") Object.freeze(member);
+  // Object.freeze leaves a primitive as it is: every member can go through it.
+  for (const member of Object.values(value)) Object.freeze(member);
   return Object.freeze(value);
 }
 
-function parseRawId(rawId: string): IdentifierModel {
+/** The rawId parser itself, without the kept models: what the test holds to the SDK's parser. */
+export function parseRawId(rawId: string): IdentifierModel {
   if (rawId.startsWith("4:")) {
     const value = rawId.slice(2);
     const isAnonymous = value === "anonymous";
@@ -131,7 +134,8 @@ export function rawIdFromModel(model: unknown, field: string): string {
   if (!rawId) {
     throw new InvalidArgumentError(field, `${field} names nobody: give rawId or one of communicationUser, phoneNumber, microsoftTeamsUser, microsoftTeamsApp.`);
   }
-  if (m.communicationUser && typeof m.communicationUser.id === "string" && identifierKind(rawId) !== "communicationUser" && identifierKind(rawId) !== "teamsExtensionUser") {
+  // derivedRawId has already refused a communicationUser.id that is not a string.
+  if (m.communicationUser && identifierKind(rawId) !== "communicationUser" && identifierKind(rawId) !== "teamsExtensionUser") {
     // The SDK turns communicationUserId "bob" into rawId "bob": name the field the app set.
     throw new InvalidArgumentError(`${field}.communicationUser.id`, `${field}.communicationUser.id "${m.communicationUser.id}" is not an ACS user id: it has the form 8:acs:<resource>_<id>, as the Identity API gives it.`);
   }
@@ -144,12 +148,13 @@ function derivedRawId(m: Record<string, any>, field: string): string | undefined
   if (m.microsoftTeamsUser) {
     const userId = requireString(m.microsoftTeamsUser.userId, `${field}.microsoftTeamsUser.userId`);
     if (m.microsoftTeamsUser.isAnonymous) return `8:teamsvisitor:${userId}`;
-    const cloud = m.microsoftTeamsUser.cloud ?? "public";
+    // Any cloud but dod and gcch, none included, is the public one.
+    const cloud = m.microsoftTeamsUser.cloud;
     return `8:${cloud === "dod" ? "dod" : cloud === "gcch" ? "gcch" : "orgid"}:${userId}`;
   }
   if (m.microsoftTeamsApp) {
     const appId = requireString(m.microsoftTeamsApp.appId, `${field}.microsoftTeamsApp.appId`);
-    const cloud = m.microsoftTeamsApp.cloud ?? "public";
+    const cloud = m.microsoftTeamsApp.cloud;
     return `28:${cloud === "dod" ? "dod" : cloud === "gcch" ? "gcch" : "orgid"}:${appId}`;
   }
   if (m.teamsExtensionUser) {

@@ -72,7 +72,8 @@ export function checkVariants(input: unknown): Partial<Variants> {
   for (const [name, choice] of Object.entries(input)) {
     const choices = (VARIANT_CHOICES as Record<string, readonly string[]>)[name];
     if (!choices) throw new InvalidArgumentError(name, `${name} is not a variant; the variants are ${Object.keys(VARIANT_CHOICES).join(", ")}.`);
-    if (typeof choice !== "string" || !choices.includes(choice)) {
+    // Only a string can be one of the choices: a number or null is refused here too.
+    if (!choices.includes(choice as string)) {
       throw new InvalidArgumentError(name, `${name} must be one of ${choices.map((c) => `"${c}"`).join(", ")}.`);
     }
     checked[name] = choice;
