@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createEmulator } from "../../emulator/emulator.js";
 import { acsUser } from "../support/calls.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, useHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 // Issue 16: planted faults and recorded variants were driven only on their happy path: which
 // actions take a fault, how many times it fires, in what order two faults fire, and what the
@@ -39,12 +39,7 @@ const FAILURE_EVENTS: Record<string, string> = {
 };
 
 describe.each(TRANSPORTS)("planted faults over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const plant = (body: Record<string, unknown>) => h.control("POST", "/emulator/faults", body);
   const createCall = () =>
@@ -109,12 +104,7 @@ describe.each(TRANSPORTS)("planted faults over %s", (transport) => {
 });
 
 describe.each(TRANSPORTS)("variants over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport, variants: { removeLast: "5300" } });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport, variants: { removeLast: "5300" } });
 
   const put = (body: unknown) => h.control("PUT", "/emulator/variants", body);
 
