@@ -1,5 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ScopedClock, type Clock, type TimerHandle } from "../../emulator/engine/clock.js";
+import type { InvalidArgumentError } from "../../emulator/engine/errors.js";
+import { resultInformation } from "../../emulator/engine/events.js";
+import { checkCallbackUri, customCallingContext, optionalString } from "../../emulator/engine/validation.js";
 
 /** A hand-driven clock: `advance` runs what is due, in order. */
 function manualClock(): Clock & { advance(ms: number): void } {
@@ -38,5 +41,54 @@ describe("ScopedClock (the control plane's reset)", () => {
     inner.advance(100);
     expect(ran).toEqual(["early"]);
     expect(scoped.now()).toBe(120);
+  });
+});
+
+// The HTTP layer checks types against the spec first; these are the engine's own checks for
+// callers that reach it without HTTP (the emulator's TypeScript API, scenarios).
+describe("request field readers", () => {
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return { target: (error as InvalidArgumentError).target, message: (error as Error).message };
+    }
+    throw new Error("expected a refusal");
+  };
+
+  test("a callbackUri that is no string is required", () => {
+    for (const value of [undefined, 42, null]) {
+      expect(refusal(() => checkCallbackUri(value, "callbackUri"))).toEqual({ target: "callbackUri", message: "The field callbackUri is required: the URL callsim POSTs events to." });
+    }
+    expect(checkCallbackUri("https://app.test/cb", "callbackUri")).toBe("https://app.test/cb");
+  });
+
+  test("an optional string is absent when null or undefined, and refused when another type", () => {
+    expect(optionalString(null, "f")).toBeUndefined();
+    expect(optionalString(undefined, "f")).toBeUndefined();
+    expect(optionalString("", "f")).toBe("");
+    expect(refusal(() => optionalString(5, "f"))).toEqual({ target: "f", message: "f must be a string." });
+  });
+
+  test("a custom calling context defaults its header maps to empty ones and copies what it keeps", () => {
+    expect(customCallingContext(undefined, "c")).toBeUndefined();
+    expect(customCallingContext(null, "c")).toBeUndefined();
+    expect(customCallingContext({}, "c")).toEqual({ voipHeaders: {}, sipHeaders: {} });
+    const voipHeaders = { "x-a": "1" };
+    const read = customCallingContext({ voipHeaders, sipHeaders: null }, "c")!;
+    expect(read).toEqual({ voipHeaders: { "x-a": "1" }, sipHeaders: {} });
+    expect(read.voipHeaders).not.toBe(voipHeaders);
+    expect(refusal(() => customCallingContext(7, "c"))).toEqual({ target: "c", message: "c must be an object with voipHeaders and sipHeaders." });
+    expect(refusal(() => customCallingContext({ sipHeaders: ["x"] }, "c"))).toEqual({ target: "c.sipHeaders", message: "c.sipHeaders must be a map of header names to string values." });
+  });
+});
+
+describe("resultInformation", () => {
+  test("writes a 2xx code as 0 in the DiagCode, any other code as itself", () => {
+    expect(resultInformation(200, 7000, "Ended.").message).toBe("Ended. DiagCode: 0#7000.@");
+    expect(resultInformation(299, 1, "Ok.").message).toBe("Ok. DiagCode: 0#1.@");
+    expect(resultInformation(300, 1, "Moved.").message).toBe("Moved. DiagCode: 300#1.@");
+    expect(resultInformation(199, 1, "Early.").message).toBe("Early. DiagCode: 199#1.@");
+    expect(resultInformation(603, 0, "Declined.", false)).toEqual({ code: 603, subCode: 0, message: "Declined." });
   });
 });

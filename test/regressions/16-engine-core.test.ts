@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { DEFAULT_INVITATION_TIMEOUT_MS } from "../../emulator/engine/invitations.js";
 import { DEFAULT_RING_MS } from "../../emulator/engine/world.js";
 import { refusal } from "../support/calls.js";
+import { signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 // Issue 16: rules of the engine's core (call lifecycle, invitations, call endings, views) that
@@ -24,6 +25,27 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
     expect(properties.callConnectionState).toBe("connected");
     // SDK 1.6 declares `callbackUrl` but passes the wire's `callbackUri` through as it came.
     expect((properties as { callbackUri?: string }).callbackUri).toBe(h.callbackUri);
+  });
+
+  test("a call to a phone number shows its targets, source, caller id, display name and correlation id", async () => {
+    const result = await h.client.createCall(
+      { targetParticipant: { phoneNumber: "+14255550199" }, sourceCallIdNumber: { phoneNumber: "+18005550111" }, sourceDisplayName: "Front desk" },
+      h.callbackUri,
+    );
+    const id = result.callConnectionProperties.callConnectionId!;
+    const connected = await h.waitForEvent("CallConnected", id);
+    const properties = await result.callConnection.getCallConnectionProperties();
+    expect(properties).toMatchObject({
+      callConnectionId: id,
+      serverCallId: connected.serverCallId,
+      correlationId: connected.correlationId,
+      targetParticipants: [{ phoneNumber: "+14255550199" }],
+      sourceCallerIdNumber: { phoneNumber: "+18005550111" },
+      sourceDisplayName: "Front desk",
+      source: { communicationUserId: expect.stringMatching(/^8:acs:/) },
+    });
+    expect(properties.answeredby).toBeUndefined();
+    expect(properties.answeredFor).toBeUndefined();
   });
 
   async function connectedCall() {
@@ -124,6 +146,54 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
     test("take a delay of 0 and a single input as a list of one", async () => {
       const response = await put({ behavior: "decline", delayMs: 0, input: { dtmf: "1" } });
       expect(response.body).toEqual({ rawId: user(3), behavior: "decline", delayMs: 0, input: [{ dtmf: "1" }] });
+    });
+  });
+
+  describe("request fields", () => {
+    const raw = (path: string, body: unknown) => signedRequest(h, "POST", `${path}?api-version=2025-06-15`, body);
+    const target = { kind: "communicationUser", communicationUser: { id: user(1) } };
+    const refusedWith = (answer: { status: number; body: any }) => {
+      expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+      return { target: answer.body.error.target, message: answer.body.error.message.split(" DiagCode: ")[0] };
+    };
+
+    test.each([
+      ["app/callbacks", 'The field callbackUri is invalid: "app/callbacks" is not an absolute URL. Give an https:// (or, locally, http://) URL.'],
+      ["ftp://app.test/callbacks", "The field callbackUri is invalid: callbacks go over https (or http locally), not ftp:"],
+    ])("a callbackUri of %j is refused, saying what to give", async (callbackUri, message) => {
+      expect(refusedWith(await raw("/calling/callConnections", { callbackUri, targets: [target] }))).toEqual({ target: "callbackUri", message });
+    });
+
+    test("an http or https callbackUri is taken, the same one again too", async () => {
+      for (const callbackUri of ["http://127.0.0.1:9/cb", "https://app.test/cb", "https://app.test/cb"]) {
+        expect((await raw("/calling/callConnections", { callbackUri, targets: [target] })).status).toBe(201);
+      }
+    });
+
+    test("a rejected callbackUri after an accepted one is still refused", async () => {
+      expect((await raw("/calling/callConnections", { callbackUri: "https://app.test/cb", targets: [target] })).status).toBe(201);
+      expect(refusedWith(await raw("/calling/callConnections", { callbackUri: "mailto:app@test", targets: [target] })).target).toBe("callbackUri");
+    });
+
+    test.each([
+      [{ customContext: "x" }, "customContext", "customContext must be an object with voipHeaders and sipHeaders."],
+      [{ customContext: { voipHeaders: ["a"] } }, "customContext.voipHeaders", "customContext.voipHeaders must be a map of header names to string values."],
+      [{ customContext: { sipHeaders: "a" } }, "customContext.sipHeaders", "customContext.sipHeaders must be a map of header names to string values."],
+      [{ customContext: { voipHeaders: { "x-a": 1 } } }, "customContext.voipHeaders.x-a", "customContext.voipHeaders.x-a must be a string."],
+      [{ callerDisplayName: 5 }, "callerDisplayName", "callerDisplayName must be a string."],
+    ])("an incoming call placed with %j is refused, naming the field", async (fields, field, message) => {
+      expect(refusedWith(await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: user(1), ...fields }))).toEqual({ target: field, message });
+    });
+
+    test("custom calling context headers reach the callee's IncomingCall; missing maps and null fields read as none", async () => {
+      const { id } = await connectedCall();
+      await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+      const add = (n: number, fields: object) =>
+        raw(`/calling/callConnections/${id}/participants:add`, { participantToAdd: { kind: "communicationUser", communicationUser: { id: user(n) } }, ...fields });
+      expect((await add(2, { customCallingContext: { voipHeaders: { "x-a": "1" } }, operationContext: null })).status).toBe(202);
+      expect((await add(3, { customCallingContext: null })).status).toBe(202);
+      const incoming = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall" && e.data.to.rawId === user(2), "IncomingCall");
+      expect(incoming.data.customContext).toEqual({ voipHeaders: { "x-a": "1" }, sipHeaders: {} });
     });
   });
 
