@@ -61,6 +61,98 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
     return (response.body.error.message as string).split(" DiagCode: ")[0];
   };
 
+  describe("the emulator's state", () => {
+    test("a reset forgets faults, parties, variants, subscriptions, calls and identities, and keeps the resource's phone numbers", async () => {
+      await h.control("PUT", "/emulator/phone-numbers/%2B18005550177");
+      await h.control("POST", "/emulator/faults", { action: "getCall" });
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(3))}`, { behavior: "busy" });
+      await h.control("PUT", "/emulator/variants", { decline: "200/5002" });
+      await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+      await h.control("POST", "/emulator/identities", {});
+      await connectedCall();
+      const variants = (await h.control("GET", "/emulator/variants")).body;
+      await h.reset();
+      expect((await h.control("GET", "/emulator/faults")).body).toEqual([]);
+      expect((await h.control("GET", "/emulator/parties")).body).toEqual([]);
+      expect((await h.control("GET", "/emulator/subscriptions")).body).toEqual([]);
+      expect((await h.control("GET", "/emulator/calls")).body).toEqual([]);
+      expect((await h.control("GET", "/emulator/identities")).body).toEqual([]);
+      expect((await h.control("GET", "/emulator/variants")).body).toEqual({ ...variants, decline: expect.not.stringMatching(/^200\/5002$/) });
+      expect((await h.control("GET", "/emulator/phone-numbers")).body).toEqual(["+18005550177"]);
+      await h.control("DELETE", "/emulator/phone-numbers/%2B18005550177");
+    });
+
+    test("a phone number the resource does not have cannot be removed: 404 saying where they are listed", async () => {
+      const answer = await h.control("DELETE", "/emulator/phone-numbers/%2B18005550166");
+      expect(answer.status).toBe(404);
+      expect(answer.body.error.message).toContain("+18005550166 is not one of the resource's phone numbers. GET /emulator/phone-numbers lists them.");
+      expect((await h.control("PUT", "/emulator/phone-numbers/%2B18005550166")).body).toEqual({ phoneNumber: "+18005550166" });
+      expect((await h.control("DELETE", "/emulator/phone-numbers/%2B18005550166")).status).toBe(204);
+      expect((await h.control("GET", "/emulator/phone-numbers")).body).not.toContain("+18005550166");
+    });
+
+    test("an incoming call placed names its call and correlation as its IncomingCall does", async () => {
+      await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+      const placed = await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: user(1) });
+      const incoming = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall", "IncomingCall");
+      expect(placed.body).toEqual({ incomingCallContext: incoming.data.incomingCallContext, serverCallId: incoming.data.serverCallId, correlationId: incoming.data.correlationId });
+      // Event Grid names the emulated resource, callsim unless told otherwise.
+      expect(incoming.topic).toMatch(/\/providers\/Microsoft\.Communication\/communicationServices\/callsim$/);
+    });
+
+    test("a call started in the world names its participants, and GET /emulator/calls shows it whole", async () => {
+      const started = await h.control("POST", "/emulator/calls", { participants: [user(1), user(2)] });
+      expect(started.body).toMatchObject({ serverCallId: expect.any(String), correlationId: expect.any(String), participants: [user(1), user(2)] });
+      const [call] = (await h.control("GET", "/emulator/calls")).body;
+      expect(call).toMatchObject({ serverCallId: started.body.serverCallId, correlationId: started.body.correlationId, origin: "external", ended: false, connections: [], invitations: [], recordings: [] });
+      expect(call.participants).toEqual([
+        { rawId: user(1), isMuted: false, isOnHold: false },
+        { rawId: user(2), isMuted: false, isOnHold: false },
+      ]);
+    });
+
+    test("GET /emulator/calls shows the app's leg, and invitations without their timers", async () => {
+      const { id } = await connectedCall();
+      const [call] = (await h.control("GET", "/emulator/calls")).body;
+      expect(call.origin).toBe("createCall");
+      expect(call.connections).toEqual([expect.objectContaining({ callConnectionId: id, callConnectionState: "connected", callbackUri: h.callbackUri })]);
+      expect(call.participants).toContainEqual(expect.objectContaining({ callConnectionId: id }));
+      expect(call.invitations).toEqual([expect.objectContaining({ target: user(1), state: "accepted", purpose: "createCall" })]);
+      expect(call.invitations[0].timers).toBeUndefined();
+    });
+  });
+
+  describe("the event log", () => {
+    test("keeps the explanation of a result beside the event, and each event's call", async () => {
+      const { id, connection } = await connectedCall();
+      const { invitationId } = await connection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
+      await h.waitForEvent("AddParticipantSucceeded", id);
+      await connection.cancelAddParticipantOperation(invitationId!);
+      await h.waitForEvent("CancelAddParticipantFailed", id);
+      const [logged] = (await h.control("GET", `/emulator/events?callConnectionId=${id}&type=CancelAddParticipantFailed`)).body;
+      expect(logged).toMatchObject({ callConnectionId: id, channel: "callback", destination: h.callbackUri });
+      expect(logged.serverCallId).toBe((await connection.getCallConnectionProperties()).serverCallId);
+      expect(logged.note).toBe(`Invitation ${invitationId} has already been answered; there is nothing to cancel.`);
+      const [connected] = (await h.control("GET", `/emulator/events?callConnectionId=${id}&type=CallConnected`)).body;
+      expect(connected.note).toBeUndefined();
+    });
+
+    test("a leg made with an older api-version gets no event its version lacks, and each event carries that version", async () => {
+      await h.control("PUT", `/emulator/parties/${encodeURIComponent(user(2))}`, { behavior: "decline" });
+      const created = await signedRequest(h, "POST", "/calling/callConnections?api-version=2024-04-15", {
+        callbackUri: h.callbackUri,
+        targets: [{ kind: "communicationUser", communicationUser: { id: user(2) } }],
+      });
+      const id = created.body.callConnectionId as string;
+      await h.waitForEvent("CallDisconnected", id);
+      await h.drain();
+      // 2024-04-15 has no CreateCallFailed: the call fails with CallDisconnected alone.
+      expect(h.eventTypes(id)).toEqual(["CallDisconnected"]);
+      expect(h.receiver.events().find((e) => e.data?.callConnectionId === id)!.data.version).toBe("2024-04-15");
+      expect((await h.control("GET", `/emulator/events?callConnectionId=${id}`)).body.map((e: { type: string }) => e.type)).toEqual(["Microsoft.Communication.CallDisconnected"]);
+    });
+  });
+
   describe("a planted fault", () => {
     test("fails the action with 500 InternalServerError and a message naming the action, by default", async () => {
       const planted = await h.control("POST", "/emulator/faults", { action: "getCall" });
