@@ -289,6 +289,44 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
     });
   });
 
+  describe("when a call ends", () => {
+    test("its recording stops as the call ended: RecordingStateChanged inactive to the recording's callback", async () => {
+      const { id, connection } = await connectedCall();
+      const { recordingId } = await h.client.getCallRecording().start({ callConnectionId: id, recordingStateCallbackEndpointUrl: h.receiver.url("/recording") });
+      await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.RecordingStateChanged" && e.data.state === "active", "RecordingStateChanged active");
+      await connection.hangUp(true);
+      const inactive = await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.RecordingStateChanged" && e.data.state === "inactive", "RecordingStateChanged inactive");
+      expect(inactive.data.recordingId).toBe(recordingId);
+    });
+
+    test.runIf(transport !== "server")("a play still running stops with the leg the other party left, leaving nothing scheduled for it", async () => {
+      const { id, connection } = await connectedCall();
+      await connection.getCallMedia().playToAll([{ kind: "textSource", text: "Please hold", voiceName: "en-US-NancyNeural" }], { loop: true });
+      await h.waitForEvent("PlayStarted", id);
+      // The other party hangs up: the call ends around the app's leg.
+      await h.emulator.hangUpParty((await connection.getCallConnectionProperties()).serverCallId!, user(1));
+      await h.waitForEvent("CallDisconnected", id);
+      expect(h.emulator.pending()).toEqual([]);
+      expect(h.eventTypes(id).slice(-1)).toEqual(["CallDisconnected"]);
+    });
+
+    test("a participant who leaves a call of three leaves the others in it, who hear the roster of two", async () => {
+      const result = await h.client.createGroupCall([{ communicationUserId: user(1) }, { communicationUserId: user(2) }], h.callbackUri);
+      const id = result.callConnectionProperties.callConnectionId!;
+      await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 3);
+      const serverCallId = (await result.callConnection.getCallConnectionProperties()).serverCallId!;
+      await h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(user(2))}:hangUp`);
+      const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 2);
+      expect(roster.participants.map((p: { identifier: { communicationUserId?: string } }) => p.identifier.communicationUserId)).not.toContain(user(2));
+      expect((await result.callConnection.getCallConnectionProperties()).callConnectionState).toBe("connected");
+      // The last other participant leaving ends it: the app's leg, alone, hears 5010.
+      await h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(user(1))}:hangUp`);
+      const ended = await h.waitForEvent("CallDisconnected", id);
+      expect(ended.resultInformation).toMatchObject({ code: 200, subCode: 5010 });
+      expect(h.receiver.events().filter((e) => e.type === "Microsoft.Communication.ParticipantsUpdated" && e.data.participants.length < 2)).toEqual([]);
+    });
+  });
+
   describe.runIf(transport !== "server")("invitation timers (virtual clock)", () => {
     const party = (n: number, settings: { behavior: string; delayMs?: number }) => h.control("PUT", `/emulator/parties/${encodeURIComponent(user(n))}`, settings);
     const labels = () => h.emulator.pending().map((task) => task.label);
