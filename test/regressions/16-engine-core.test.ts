@@ -153,6 +153,27 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
     });
   });
 
+  describe("404s say what was not found and what to use instead", () => {
+    test("a connection that ended, one never made, a participant not in the call, and a call the world does not have", async () => {
+      const { id, connection } = await connectedCall();
+      const outsider = await refusal(connection.getParticipant({ communicationUserId: user(7) }));
+      expect(outsider.status).toBe(404);
+      expect(outsider.message).toContain(`Participant ${user(7)} is not in the call. List the call's participants to see who is.`);
+      await connection.hangUp(false);
+      const ended = await refusal(connection.getCallConnectionProperties());
+      expect(ended.status).toBe(404);
+      expect(ended.message).toContain(`Call connection ${id} has ended. Start or answer a new call; no action is possible on a disconnected call connection.`);
+      const never = await refusal(h.client.getCallConnection("00000000-0000-4000-8000-000000000000").getCallConnectionProperties());
+      expect(never.status).toBe(404);
+      expect(never.message).toContain(
+        "Call connection 00000000-0000-4000-8000-000000000000 was not found. Use the callConnectionId returned by createCall, answerCall or connectCall.",
+      );
+      const noCall = await h.control("POST", `/emulator/calls/nope/participants/${encodeURIComponent(user(1))}:hangUp`);
+      expect(noCall.status).toBe(404);
+      expect(noCall.body.error.message).toContain("Call nope was not found. Use a serverCallId from GET /emulator/calls.");
+    });
+  });
+
   describe("a planted fault", () => {
     test("fails the action with 500 InternalServerError and a message naming the action, by default", async () => {
       const planted = await h.control("POST", "/emulator/faults", { action: "getCall" });
@@ -368,6 +389,28 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
       await connection.addParticipant({ targetParticipant: { communicationUserId: user(3) } }, { invitationTimeoutInSeconds: 2 });
       await h.waitForEvent("AddParticipantFailed", id);
       expect(h.emulator.now() - connected).toBe(2_000);
+    });
+
+    test("a party that declines or is busy with no delay of its own does so after the default ring", async () => {
+      await party(3, { behavior: "busy" });
+      const { id, connection } = await connectedCall();
+      const sent = h.emulator.now();
+      await connection.addParticipant({ targetParticipant: { communicationUserId: user(3) } });
+      await h.waitForEvent("AddParticipantFailed", id);
+      expect(h.emulator.now() - sent).toBe(DEFAULT_RING_MS);
+    });
+
+    test("a call the world places to the app rings until the app answers: no party answers it", async () => {
+      await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+      const placed = await h.control("POST", "/emulator/incoming-calls", { from: "4:+14255550123", to: user(1) });
+      await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.IncomingCall", "IncomingCall");
+      // An incoming call rings for 30 s before it times out; a party answers after 10 ms.
+      h.emulator.advance(20_000);
+      const [call] = (await h.control("GET", "/emulator/calls")).body;
+      expect(call.serverCallId).toBe(placed.body.serverCallId);
+      expect(call.invitations).toEqual([expect.objectContaining({ purpose: "incoming", state: "ringing" })]);
+      const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
+      await h.waitForEvent("CallConnected", answered.callConnectionProperties.callConnectionId!);
     });
 
     test("a call that ends withdraws the timers of its invitations still ringing", async () => {
