@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { DEFAULT_INVITATION_TIMEOUT_MS } from "../../emulator/engine/invitations.js";
 import { DEFAULT_RING_MS } from "../../emulator/engine/world.js";
+import { DtmfTone } from "@azure/communication-call-automation";
+import { DTMF_TONE_MS } from "../../emulator/engine/media/recognitionRules.js";
 import { refusal } from "../support/calls.js";
+import { caller, connectedCall as pstnCall } from "../support/media.js";
 import { signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
@@ -411,6 +414,14 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
       expect(call.invitations).toEqual([expect.objectContaining({ purpose: "incoming", state: "ringing" })]);
       const answered = await h.client.answerCall(placed.body.incomingCallContext, h.callbackUri);
       await h.waitForEvent("CallConnected", answered.callConnectionProperties.callConnectionId!);
+    });
+
+    test("what the service does after a delay happens that long after the request: DTMF tones take their time", async () => {
+      const { id, media } = await pstnCall(h);
+      const sent = h.emulator.now();
+      await media.sendDtmfTones([DtmfTone.One, DtmfTone.Two, DtmfTone.Pound], caller);
+      await h.waitForEvent("SendDtmfTonesCompleted", id);
+      expect(h.emulator.now() - sent).toBe(3 * DTMF_TONE_MS);
     });
 
     test("a call that ends withdraws the timers of its invitations still ringing", async () => {
