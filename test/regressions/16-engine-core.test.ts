@@ -138,6 +138,9 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
       expect(logged.note).toBe(`Invitation ${invitationId} has already been answered; there is nothing to cancel.`);
       const [connected] = (await h.control("GET", `/emulator/events?callConnectionId=${id}&type=CallConnected`)).body;
       expect(connected.note).toBeUndefined();
+      // Callbacks are JSON, and say so.
+      const delivery = h.receiver.received.find((r) => r.body?.[0]?.type === "Microsoft.Communication.CallConnected" && r.body[0].data.callConnectionId === id)!;
+      expect(delivery.headers["content-type"]).toMatch(/^application\/json/);
     });
 
     test("a leg made with an older api-version gets no event its version lacks, and each event carries that version", async () => {
