@@ -3,6 +3,7 @@ import { DEFAULT_INVITATION_TIMEOUT_MS } from "../../emulator/engine/invitations
 import { DEFAULT_RING_MS } from "../../emulator/engine/world.js";
 import { DtmfTone } from "@azure/communication-call-automation";
 import { DTMF_TONE_MS } from "../../emulator/engine/media/recognitionRules.js";
+import { DEFAULT_RECORDING_STORAGE_ORIGIN } from "../../emulator/engine/recording/recordingFiles.js";
 import { refusal } from "../support/calls.js";
 import { caller, connectedCall as pstnCall } from "../support/media.js";
 import { signedRequest } from "../support/directoryClients.js";
@@ -104,10 +105,11 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
     });
 
     test("a call started in the world names its participants, and GET /emulator/calls shows it whole", async () => {
-      const started = await h.control("POST", "/emulator/calls", { participants: [user(1), user(2)] });
-      expect(started.body).toMatchObject({ serverCallId: expect.any(String), correlationId: expect.any(String), participants: [user(1), user(2)] });
+      const groupCallId = "16161616-0000-4000-8000-000000000016";
+      const started = await h.control("POST", "/emulator/calls", { participants: [user(1), user(2)], groupCallId });
+      expect(started.body).toMatchObject({ serverCallId: expect.any(String), correlationId: expect.any(String), groupCallId, participants: [user(1), user(2)] });
       const [call] = (await h.control("GET", "/emulator/calls")).body;
-      expect(call).toMatchObject({ serverCallId: started.body.serverCallId, correlationId: started.body.correlationId, origin: "external", ended: false, connections: [], invitations: [], recordings: [] });
+      expect(call).toMatchObject({ serverCallId: started.body.serverCallId, correlationId: started.body.correlationId, groupCallId, origin: "group", ended: false, connections: [], invitations: [], recordings: [] });
       expect(call.participants).toEqual([
         { rawId: user(1), isMuted: false, isOnHold: false },
         { rawId: user(2), isMuted: false, isOnHold: false },
@@ -318,12 +320,19 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
 
   describe("when a call ends", () => {
     test("its recording stops as the call ended: RecordingStateChanged inactive to the recording's callback", async () => {
+      await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
       const { id, connection } = await connectedCall();
       const { recordingId } = await h.client.getCallRecording().start({ callConnectionId: id, recordingStateCallbackEndpointUrl: h.receiver.url("/recording") });
       await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.RecordingStateChanged" && e.data.state === "active", "RecordingStateChanged active");
       await connection.hangUp(true);
       const inactive = await h.receiver.waitFor((e) => e.type === "Microsoft.Communication.RecordingStateChanged" && e.data.state === "inactive", "RecordingStateChanged inactive");
       expect(inactive.data.recordingId).toBe(recordingId);
+      const file = await h.receiver.waitFor((e) => e.eventType === "Microsoft.Communication.RecordingFileStatusUpdated", "RecordingFileStatusUpdated");
+      // The emulator's own storage host, unless told another.
+      expect(file.data.recordingStorageInfo.recordingChunks[0].contentLocation).toMatch(new RegExp(`^${DEFAULT_RECORDING_STORAGE_ORIGIN.replace(/\./g, "\\.")}/`));
+      // A reset forgets the recording and the event log.
+      await h.reset();
+      expect((await h.control("GET", "/emulator/events")).body).toEqual([]);
     });
 
     test.runIf(transport !== "server")("a play still running stops with the leg the other party left, leaving nothing scheduled for it", async () => {
