@@ -4,7 +4,7 @@ import { DEFAULT_RING_MS } from "../../emulator/engine/world.js";
 import { DtmfTone } from "@azure/communication-call-automation";
 import { DTMF_TONE_MS } from "../../emulator/engine/media/recognitionRules.js";
 import { DEFAULT_RECORDING_STORAGE_ORIGIN } from "../../emulator/engine/recording/recordingFiles.js";
-import { refusal } from "../support/calls.js";
+import { rawIdOf, refusal } from "../support/calls.js";
 import { caller, connectedCall as pstnCall } from "../support/media.js";
 import { signedRequest } from "../support/directoryClients.js";
 import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
@@ -353,7 +353,7 @@ describe.each(TRANSPORTS)("engine core over %s", (transport) => {
       const serverCallId = (await result.callConnection.getCallConnectionProperties()).serverCallId!;
       await h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(user(2))}:hangUp`);
       const roster = await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 2);
-      expect(roster.participants.map((p: { identifier: { communicationUserId?: string } }) => p.identifier.communicationUserId)).not.toContain(user(2));
+      expect(roster.participants.map((p) => rawIdOf(p.identifier))).not.toContain(user(2));
       expect((await result.callConnection.getCallConnectionProperties()).callConnectionState).toBe("connected");
       // The last other participant leaving ends it: the app's leg, alone, hears 5010.
       await h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(user(1))}:hangUp`);
