@@ -487,3 +487,40 @@ describe("ended calls kept (endedCallRetention)", () => {
     }
   });
 });
+
+describe.each(TRANSPORTS)("a leg's first and last events over %s", (transport) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ transport });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.reset());
+
+  const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000002${n}-0000-0000-0000-000000000000`;
+
+  test("CallConnected carries the call's operationContext and a plain 200/0 with no message", async () => {
+    const result = await h.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, h.callbackUri, { operationContext: "first-call" });
+    const connected = await h.waitForEvent("CallConnected", result.callConnectionProperties.callConnectionId!);
+    expect(connected.operationContext).toBe("first-call");
+    expect(connected.resultInformation).toEqual({ code: 200, subCode: 0, message: "" });
+  });
+
+  test("a connectCall leg names no targets: it called nobody", async () => {
+    const started = await h.control("POST", "/emulator/calls", { participants: [user(1), user(2)] });
+    const joined = await h.client.connectCall({ kind: "serverCallLocator", id: started.body.serverCallId }, h.callbackUri);
+    await h.waitForEvent("CallConnected", joined.callConnectionProperties.callConnectionId!);
+    expect((await joined.callConnection.getCallConnectionProperties()).targetParticipants ?? []).toEqual([]);
+  });
+
+  test("a leg that leaves a group call hears no roster after it left: its CallDisconnected is its last word", async () => {
+    const result = await h.client.createGroupCall([{ communicationUserId: user(1) }, { communicationUserId: user(2) }], h.callbackUri);
+    const id = result.callConnectionProperties.callConnectionId!;
+    await h.waitForEvent("ParticipantsUpdated", id, (d) => d.participants.length === 3);
+    await h.drain();
+    const before = h.eventTypes(id).length;
+    await result.callConnection.hangUp(false);
+    await h.waitForEvent("CallDisconnected", id);
+    await h.drain();
+    expect(h.eventTypes(id).slice(before)).toEqual(["CallDisconnected"]);
+  });
+});
