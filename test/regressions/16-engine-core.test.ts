@@ -7,17 +7,12 @@ import { DEFAULT_RECORDING_STORAGE_ORIGIN } from "../../emulator/engine/recordin
 import { rawIdOf, refusal } from "../support/calls.js";
 import { caller, connectedCall as pstnCall } from "../support/media.js";
 import { signedRequest } from "../support/directoryClients.js";
-import { startHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { startHarness, useHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 
 // Issue 16: rules of the engine's core (call lifecycle, invitations, call endings, views) that
 // mutation testing showed no test could break.
 describe.each(TRANSPORTS)("engine core over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000000${n}-0000-0000-0000-000000000000`;
 
@@ -489,12 +484,7 @@ describe("ended calls kept (endedCallRetention)", () => {
 });
 
 describe.each(TRANSPORTS)("a leg's first and last events over %s", (transport) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ transport });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness({ transport });
 
   const user = (n: number) => `8:acs:16161616-1616-1616-1616-161616161616_0000002${n}-0000-0000-0000-000000000000`;
 
