@@ -19,6 +19,9 @@ export default defineConfig({
     // outlast vitest's default 10 s. Each such hook still fails at once if its process exits.
     hookTimeout: 30_000,
     pool: "forks",
+    // vitest's default on 2 cores is one worker; most of a test's time is spent waiting on
+    // loopback sockets and child processes, so two workers share the cores well (178 s to 109 s).
+    maxWorkers: 2,
     // One process per worker keeps the SDK, fastify, msw and the emulator loaded across test
     // files instead of loading them again for each: a third of the suite's time on 2 cores.
     // What a file changes globally is undone in test/support/assertions.ts.

@@ -15,4 +15,5 @@ const CLI_TESTS = ["test/cli.test.ts", "test/reliability/shutdown.test.ts", "tes
  */
 const only = process.env.MUTATION_TESTS?.split(",").map((entry) => (entry.endsWith(".ts") ? entry : `${entry.replace(/\/$/, "")}/**/*.test.ts`));
 
-export default { ...base, test: { ...base.test, ...(only ? { include: only } : {}), exclude: [...(base.test?.exclude ?? ["**/node_modules/**"]), ...CLI_TESTS], globalSetup: [] } };
+// One worker per Stryker test runner: MUTATION_CONCURRENCY sets how many run at once.
+export default { ...base, test: { ...base.test, maxWorkers: 1, ...(only ? { include: only } : {}), exclude: [...(base.test?.exclude ?? ["**/node_modules/**"]), ...CLI_TESTS], globalSetup: [] } };
