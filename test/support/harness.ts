@@ -163,7 +163,8 @@ export function useHarness(options: Parameters<typeof startHarness>[0] = {}, bef
   beforeAll(async () => {
     Object.assign(h, await startHarness(options));
   });
-  afterAll(() => h.close());
+  // A start that failed has already failed the block; closing then has nothing to close.
+  afterAll(() => h.close?.());
   beforeEach(async () => {
     await h.reset();
     await beforeEachTest?.(h);
