@@ -1,25 +1,12 @@
 import { CallAutomationClient } from "@azure/communication-call-automation";
 import { afterEach, describe, expect, test } from "vitest";
-import { createEmulator, type DeliveryOptions, type Emulator } from "../../emulator/emulator.js";
+import { createEmulator, type Emulator } from "../../emulator/emulator.js";
 import { DEFAULT_RETRY_POLICY } from "../../emulator/engine/outbox.js";
 import { AppEndpoint } from "./appEndpoint.js";
+import { emulatorAnswering } from "../support/answeringEmulator.js";
 
 const target = (n: number) => ({ communicationUserId: `8:acs:33333333-3333-3333-3333-333333333333_${String(n).padStart(8, "0")}-0000-0000-0000-000000000000` });
 
-/** An emulator on the virtual clock whose callbacks reach `reply` in-process. */
-function virtual(delivery: DeliveryOptions | undefined, reply: (attempt: number, type: string) => { status: number; headers?: Record<string, string> } | number) {
-  const emulator = createEmulator({ selfCheck: true, seed: 3, clock: "virtual", loose: true, delivery });
-  const attempts = new Map<string, number>();
-  emulator.routeCallbacks("https://app.test/", async (request) => {
-    const [event] = (await request.json()) as Array<{ id: string; type: string }>;
-    const n = (attempts.get(event.id) ?? 0) + 1;
-    attempts.set(event.id, n);
-    const answer = reply(n, event.type.replace("Microsoft.Communication.", ""));
-    return typeof answer === "number" ? new Response(null, { status: answer }) : new Response(null, { status: answer.status, headers: answer.headers });
-  });
-  const client = new CallAutomationClient(emulator.connectionString(), { httpClient: emulator.httpClient() });
-  return { emulator, client };
-}
 
 async function control(emulator: Emulator, path: string) {
   const response = await emulator.handle({ method: "GET", url: path, headers: { host: "callsim.test" }, rawBody: "", protocol: "http" });
@@ -28,7 +15,7 @@ async function control(emulator: Emulator, path: string) {
 
 describe("delivery policy", () => {
   test("defaults: five attempts, 100 ms doubling, 30 s per attempt, Event Grid's 30 attempts and 1,440 minutes, reported by GET /emulator/info", async () => {
-    const { emulator } = virtual(undefined, () => 200);
+    const { emulator } = emulatorAnswering(undefined, () => 200);
     const info = await control(emulator, "/emulator/info");
     const eventGrid = { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1_440 };
     expect(info.delivery).toEqual({ ...DEFAULT_RETRY_POLICY, timeoutMs: 30_000, eventLogLimit: 10_000, maxBacklog: 10_000, eventGrid });
@@ -40,7 +27,7 @@ describe("delivery policy", () => {
   });
 
   test("retries with the configured back-off, then dead-letters the event with every attempt in GET /emulator/events", async () => {
-    const { emulator, client } = virtual({ maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 50 }, () => 503);
+    const { emulator, client } = emulatorAnswering({ maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 50 }, () => 503);
     const { callConnectionProperties } = await client.createCall({ targetParticipant: target(1) }, "https://app.test/cb");
     await emulator.settle();
     const events = await control(emulator, `/emulator/events?callConnectionId=${callConnectionProperties.callConnectionId}`);
@@ -56,7 +43,7 @@ describe("delivery policy", () => {
   });
 
   test("honours Retry-After up to the longest back-off, and does not retry a 4xx other than 408 and 429", async () => {
-    const { emulator, client } = virtual({ baseDelayMs: 10, maxDelayMs: 3_000 }, (attempt, type) =>
+    const { emulator, client } = emulatorAnswering({ baseDelayMs: 10, maxDelayMs: 3_000 }, (attempt, type) =>
       type === "ParticipantsUpdated" ? 404 : attempt === 1 ? { status: 429, headers: { "retry-after": "2" } } : attempt === 2 ? { status: 503, headers: { "retry-after": "3600" } } : 200,
     );
     await client.createCall({ targetParticipant: target(2) }, "https://app.test/cb");
@@ -69,7 +56,7 @@ describe("delivery policy", () => {
   });
 
   test("keeps the newest events in a bounded log and reports how many it dropped", async () => {
-    const { emulator, client } = virtual({ eventLogLimit: 10 }, () => 200);
+    const { emulator, client } = emulatorAnswering({ eventLogLimit: 10 }, () => 200);
     for (let n = 0; n < 20; n++) await client.createCall({ targetParticipant: target(n) }, "https://app.test/cb");
     await emulator.settle();
     const info = await control(emulator, "/emulator/info");
@@ -83,7 +70,7 @@ describe("delivery policy", () => {
 
   test("bounds the backlog: actions get 429 with Retry-After while it is full, and work again once it drains", async () => {
     let down = true;
-    const { emulator } = virtual({ maxBacklog: 4, maxAttempts: 100, baseDelayMs: 1_000, maxDelayMs: 1_000 }, () => (down ? 503 : 200));
+    const { emulator } = emulatorAnswering({ maxBacklog: 4, maxAttempts: 100, baseDelayMs: 1_000, maxDelayMs: 1_000 }, () => (down ? 503 : 200));
     const create = () =>
       emulator.handle({
         method: "POST",
