@@ -1,6 +1,5 @@
-import type { CallConnection } from "@azure/communication-call-automation";
 import { describe, expect, test } from "vitest";
-import { subscribeEventGrid } from "../support/calls.js";
+import { callTo, subscribeEventGrid } from "../support/calls.js";
 import { TRANSPORTS, useHarness } from "../support/harness.js";
 import { collect, storageRequest } from "../support/recordingStorage.js";
 import { peakLevel, readWav, toneFrequency } from "../support/wavReader.js";
@@ -24,12 +23,7 @@ describe.each(TRANSPORTS)("recordings over %s", (transport) => {
   // transport is not (its downloads: test/http/recordingDownload.https.test.ts).
   const download = test.skipIf(transport === "server");
 
-  async function connectedCall(target: string): Promise<{ id: string; serverCallId: string; connection: CallConnection }> {
-    const result = await h.client.createCall({ targetParticipant: { communicationUserId: target } }, h.callbackUri);
-    const id = result.callConnectionProperties.callConnectionId!;
-    await h.waitForEvent("ParticipantsUpdated", id);
-    return { id, serverCallId: result.callConnectionProperties.serverCallId!, connection: result.callConnection };
-  }
+  const connectedCall = (target: string) => callTo(h, target);
   const stateChanged = (id: string, recordingId: string, state: string) =>
     h.waitForEvent("RecordingStateChanged", id, (d) => d.recordingId === recordingId && d.state === state);
   const fileEvent = (recordingId: string) =>

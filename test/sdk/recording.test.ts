@@ -1,6 +1,7 @@
-import { parseCallAutomationEvent, type CallConnection } from "@azure/communication-call-automation";
+import { parseCallAutomationEvent } from "@azure/communication-call-automation";
 import { afterEach, describe, expect, test } from "vitest";
 import { validateCallbackEvent } from "../../contracts/validator.js";
+import { callTo } from "../support/calls.js";
 import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 describe.each(TRANSPORTS)("call recording over %s", (transport) => {
@@ -15,12 +16,7 @@ describe.each(TRANSPORTS)("call recording over %s", (transport) => {
   const bob = "4:+14255550123";
   const recording = () => h.client.getCallRecording();
 
-  async function connectedCall(): Promise<{ id: string; serverCallId: string; connection: CallConnection }> {
-    const result = await h.client.createCall({ targetParticipant: { communicationUserId: alice } }, h.callbackUri);
-    const id = result.callConnectionProperties.callConnectionId!;
-    await h.waitForEvent("ParticipantsUpdated", id);
-    return { id, serverCallId: result.callConnectionProperties.serverCallId!, connection: result.callConnection };
-  }
+  const connectedCall = () => callTo(h, alice);
 
   const stateChanged = (id: string, recordingId: string, state: string) =>
     h.waitForEvent("RecordingStateChanged", id, (d) => d.recordingId === recordingId && d.state === state);

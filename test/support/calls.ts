@@ -13,6 +13,14 @@ export async function groupCall(h: Harness, n: number) {
   return { id, connection: result.callConnection, serverCallId: result.callConnectionProperties.serverCallId! };
 }
 
+/** Calls ACS user `rawId` from the app and waits until they are in the call (its first roster). */
+export async function callTo(h: Harness, rawId: string) {
+  const result = await h.client.createCall({ targetParticipant: { communicationUserId: rawId } }, h.callbackUri);
+  const id = result.callConnectionProperties.callConnectionId!;
+  await h.waitForEvent("ParticipantsUpdated", id);
+  return { id, connection: result.callConnection, serverCallId: result.callConnectionProperties.serverCallId! };
+}
+
 /** Subscribes the receiver's `path` to Event Grid (all event types unless named) and checks it is active. */
 export async function subscribeEventGrid(h: Harness, path = "/eventgrid", eventTypes?: string[]): Promise<void> {
   const subscribed = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url(path), eventTypes });
