@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import { assertHarnessesSelfCheck } from "./harness.js";
+import { assertHarnessesSelfCheck } from "./liveEmulators.js";
 
 // Runs before every test file. The suite runs without isolation (one process reuses its loaded
 // modules across files), so what a file changes globally is undone here, not left to the next.

@@ -3,6 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/emulator.js";
 import { createMswHandlers } from "../../emulator/http/msw.js";
+import { liveEmulators } from "./liveEmulators.js";
 import { startHttpReceiver, startInProcessReceiver, type Receiver } from "./receiver.js";
 
 /**
@@ -55,19 +56,6 @@ export function clientOptionsFor(h: Pick<Harness, "transport" | "emulator">): { 
 }
 
 let mswServer: ReturnType<typeof setupServer> | undefined;
-
-/** Harnesses of the running test file, checked after each test. */
-const live = new Set<Harness>();
-
-/**
- * The self-check: a response or event that departs from the spec fails the test that caused it,
- * naming the field (responses fail at once; events, delivered asynchronously, here). Called by
- * the setup file after every test: test files share this module (the suite runs without
- * isolation), so a hook registered here would only reach the first file that imported it.
- */
-export function assertHarnessesSelfCheck(): void {
-  for (const h of live) h.emulator.assertSelfCheck();
-}
 
 /** Starts an emulator reached through `transport`, with a fixed seed. */
 export async function startHarness(options: EmulatorOptions & { transport?: Transport } = {}): Promise<Harness> {
@@ -141,14 +129,14 @@ export async function startHarness(options: EmulatorOptions & { transport?: Tran
         .map((e) => String(e.type).replace("Microsoft.Communication.", ""));
     },
     async close() {
-      live.delete(harness);
+      liveEmulators.delete(harness.emulator);
       if (transport === "msw") mswServer?.close();
       await emulator.close();
       await receiver.close();
       emulator.assertSelfCheck();
     },
   };
-  live.add(harness);
+  liveEmulators.add(harness.emulator);
   return harness;
 }
 
