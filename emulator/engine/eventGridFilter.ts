@@ -46,9 +46,10 @@ const OPERATORS = {
   StringNotEndsWith: { type: "string", many: true, negated: true, test: (k, f) => lower(k).endsWith(f) },
   StringIn: { type: "string", many: true, test: (k, f) => lower(k) === f },
   StringNotIn: { type: "string", many: true, negated: true, test: (k, f) => lower(k) === f },
-  IsNullOrUndefined: { type: "any", many: false, test: () => false },
-  IsNotNull: { type: "any", many: false, test: () => false },
-} satisfies Record<string, { type: "number" | "string" | "boolean" | "any"; many: boolean; negated?: boolean; range?: boolean; test: Test }>;
+  // No comparison: whether the key is there decides (MATCH_WHEN_MISSING and matchesAdvanced).
+  IsNullOrUndefined: { type: "any", many: false },
+  IsNotNull: { type: "any", many: false },
+} satisfies Record<string, { type: "number" | "string" | "boolean" | "any"; many: boolean; negated?: boolean; range?: boolean; test?: Test }>;
 
 /** The advanced filter operators Event Grid documents. */
 export type AdvancedFilterOperator = keyof typeof OPERATORS;
@@ -128,11 +129,15 @@ function checkAdvancedFilter(input: unknown, field: string): AdvancedFilter {
       return v as [number, number];
     }
     if (typeof v !== operator.type) throw new InvalidArgumentError(at, `${name} compares ${operator.type}s; ${at} is ${JSON.stringify(v)}.`);
-    if (typeof v === "string" && v.length > ADVANCED_FILTER_LIMITS.stringLength) throw new InvalidArgumentError(at, `${at} is longer than Event Grid's ${ADVANCED_FILTER_LIMITS.stringLength} characters.`);
-    // String comparisons ignore case (the docs): compare lower-cased on both sides.
-    return typeof v === "string" ? v.toLowerCase() : (v as number);
+    return typeof v === "string" ? checkStringValue(v, at) : (v as number);
   });
   return filter;
+}
+
+function checkStringValue(value: string, at: string): string {
+  if (value.length > ADVANCED_FILTER_LIMITS.stringLength) throw new InvalidArgumentError(at, `${at} is longer than Event Grid's ${ADVANCED_FILTER_LIMITS.stringLength} characters.`);
+  // String comparisons ignore case (the docs): compare lower-cased on both sides.
+  return value.toLowerCase();
 }
 
 /** An Event Grid schema event, as the filter sees it. */
@@ -162,15 +167,15 @@ export function matchesFilter(filter: EventGridFilter, event: FilterableEvent): 
 
 function matchesAdvanced(filter: AdvancedFilter, event: FilterableEvent, arrays: boolean): boolean {
   const found = readKey(event, filter.key);
-  if (filter.operatorType === "IsNullOrUndefined") return found === undefined || found === null;
   if (filter.operatorType === "IsNotNull") return found !== undefined && found !== null;
   if (found === undefined || found === null) return MATCH_WHEN_MISSING.has(filter.operatorType);
   if (Array.isArray(found) && !arrays) return false;
-  const operator = OPERATORS[filter.operatorType] as { type: string; negated?: boolean; test: Test };
-  // Key values of another type than the operator's are ignored (the docs' pseudo code).
+  const operator = OPERATORS[filter.operatorType] as { type: string; negated?: boolean; test?: Test };
+  // Key values of another type than the operator's are ignored (the docs' pseudo code); no key
+  // value has type "any", so IsNullOrUndefined finds none to compare and does not match a value.
   const keys = (Array.isArray(found) ? found : [found]).filter((k): k is Scalar => typeof k === operator.type);
   const wanted = filter.values ?? [filter.value];
-  const hit = keys.some((k) => wanted.some((f) => operator.test(k, f)));
+  const hit = keys.some((k) => wanted.some((f) => operator.test!(k, f)));
   return operator.negated ? !hit : hit;
 }
 

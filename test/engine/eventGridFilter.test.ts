@@ -28,6 +28,20 @@ describe("Event Grid subscription filter", () => {
     expect(matches({ includedEventTypes: ["Microsoft.Communication.CallStarted"] })).toBe(false);
   });
 
+  test("takes an event whose type is any one of several named", () => {
+    expect(matches({ includedEventTypes: ["CallStarted", "IncomingCall"] })).toBe(true);
+    expect(matches({ includedEventTypes: ["IncomingCall", "CallStarted"] })).toBe(true);
+  });
+
+  test("a key below a range is outside it; a null key counts as missing, so only the 'not in' operators and IsNullOrUndefined match it", () => {
+    expect(matches(advanced("NumberNotInRange", "data.count", [[6, 9]]))).toBe(true);
+    expect(matches(advanced("NumberInRange", "data.count", [[6, 9]]))).toBe(false);
+    expect(matches(advanced("StringNotContains", "data.nothing", ["x"]))).toBe(false);
+    expect(matches(advanced("StringNotIn", "data.nothing", ["x"]))).toBe(true);
+    expect(matches({ advancedFilters: [{ operatorType: "IsNullOrUndefined", key: "data.count" }] })).toBe(false);
+    expect(matches({ advancedFilters: [{ operatorType: "IsNullOrUndefined", key: "data.tags" }], enableAdvancedFilteringOnArrays: true })).toBe(false);
+  });
+
   test("compares the subject's start and end without case unless isSubjectCaseSensitive", () => {
     expect(matches({ subjectBeginsWith: "/CALLER/4:+1425" })).toBe(true);
     expect(matches({ subjectEndsWith: "/RECIPIENT/4:+18005550100" })).toBe(true);
@@ -200,6 +214,8 @@ describe("Event Grid subscription filter, edges", () => {
     expect(checkEventGridFilter({ advancedFilters: many(25) }).advancedFilters).toHaveLength(25);
     expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "StringIn", key: "data.x", values: ["a".repeat(512)] }] }).advancedFilters).toHaveLength(1);
     expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "NumberIn", key: "data.x", values: Array.from({ length: 24 }, (_, i) => i) }, { operatorType: "IsNotNull", key: "data.y" }] }).advancedFilters).toHaveLength(2);
+    // A filter without values (IsNotNull) adds none to the 25.
+    expect(checkEventGridFilter({ advancedFilters: [{ operatorType: "NumberIn", key: "data.x", values: Array.from({ length: 25 }, (_, i) => i) }, { operatorType: "IsNotNull", key: "data.y" }] }).advancedFilters).toHaveLength(2);
   });
 
   const refusal = (filter: unknown) => {
@@ -222,6 +238,7 @@ describe("Event Grid subscription filter, edges", () => {
     ["26 advanced filters", { advancedFilters: Array.from({ length: 26 }, () => ({ operatorType: "IsNotNull", key: "data.x" })) }, "f.advancedFilters", "Event Grid allows at most 25 advanced filters; got 26."],
     ["26 values counting single ones", { advancedFilters: [{ operatorType: "NumberIn", key: "data.x", values: Array.from({ length: 24 }, (_, i) => i) }, { operatorType: "NumberLessThan", key: "data.y", value: 1 }, { operatorType: "BoolEquals", key: "data.z", value: true }] }, "f.advancedFilters", "Event Grid allows at most 25 values across all advanced filters; got 26."],
     ["a null advanced filter", { advancedFilters: [null] }, "f.advancedFilters[0]", "f.advancedFilters[0] must be an object { operatorType, key, value(s) }."],
+    ["a string as advanced filter", { advancedFilters: ["IsNotNull"] }, "f.advancedFilters[0]", "f.advancedFilters[0] must be an object { operatorType, key, value(s) }."],
     ["an array as advanced filter", { advancedFilters: [[]] }, "f.advancedFilters[0]", "f.advancedFilters[0] must be an object { operatorType, key, value(s) }."],
     ["a missing operator", { advancedFilters: [{ key: "data.x" }] }, "f.advancedFilters[0].operatorType", /^f\.advancedFilters\[0\]\.operatorType must be one of NumberIn, NumberNotIn, .*, IsNotNull; got undefined\.$/],
     ["a key that is not a string", { advancedFilters: [{ operatorType: "IsNotNull", key: 3 }] }, "f.advancedFilters[0].key", 'f.advancedFilters[0].key must name an event field, e.g. "data.to.rawId" or "subject".'],
