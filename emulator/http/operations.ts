@@ -81,10 +81,11 @@ export const OPERATIONS: Operation[] = [
 /** The CallMedia operations: 202 with no body, except where the spec says 200 or a body. */
 function mediaOperations(): Operation[] {
   const media = (operationId: string, action: string, status: number, call: (engine: Engine, id: string, body: any) => unknown, repeatable = false): Operation =>
-    op(`CallMedia_${operationId}`, "POST", `${CONNECTION}:${action}$`, repeatable, operationId !== "CancelAllMediaOperations", ({ engine, params, body }) => {
-      const result = call(engine, params[0], body ?? {});
-      return result === undefined ? { status } : { status, body: result };
-    });
+    // A handler's undefined result is an answer with no body (toResponse).
+    op(`CallMedia_${operationId}`, "POST", `${CONNECTION}:${action}$`, repeatable, operationId !== "CancelAllMediaOperations", ({ engine, params, body }) => ({
+      status,
+      body: call(engine, params[0], body ?? {}),
+    }));
   return [
     media("Play", "play", 202, (e, id, body) => e.media.play(id, body)),
     media("Recognize", "recognize", 202, (e, id, body) => e.media.recognize(id, body)),

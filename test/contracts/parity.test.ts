@@ -14,7 +14,7 @@ const served = new Set(OPERATIONS.map((o) => o.operationId));
 const spec = loadSpec();
 
 /** Every operation of the spec file with its example files. */
-function specOperations(): Array<{ operationId: string; method: string; path: string; bodyName?: string; examples: string[] }> {
+function specOperations(): Array<{ operationId: string; method: string; path: string; bodyName?: string; repeatable: boolean; examples: string[] }> {
   const out = [];
   for (const [path, methods] of Object.entries<any>(spec.paths)) {
     for (const [method, op] of Object.entries<any>(methods)) {
@@ -24,6 +24,7 @@ function specOperations(): Array<{ operationId: string; method: string; path: st
         method: method.toUpperCase(),
         path,
         bodyName: params.find((p: any) => p.in === "body")?.name,
+        repeatable: params.some((p: any) => p.in === "header" && p.name === "Repeatability-Request-ID"),
         examples: Object.values<any>(op["x-ms-examples"] ?? {}).map((e) => exampleFile(join(EXAMPLES_DIR, "..", e.$ref))),
       });
     }
@@ -320,5 +321,46 @@ describe("parity with the official spec", () => {
     for (const file of present) outcomes.push({ file, ...(await sendExample(op, file)) });
     row.example = outcomes.every((o) => !o.error) ? "yes" : "NO";
     expect(outcomes.filter((o) => o.error).map((o) => `${o.file.split("/").pop()}: ${o.status} (spec: ${o.expected}) ${o.error}`)).toEqual([]);
+  });
+});
+
+// ---- What the spec declares of each request: Repeatability-* headers and a body -----------
+
+describe("each operation takes the headers and body its spec declares", () => {
+  // An empty emulator: every call connection and recording the examples name is unknown to it.
+  const emulator = createEmulator({ clock: "virtual", seed: 5, loose: true, selfCheck: "throw" });
+  afterAll(() => emulator.close());
+  const firstSent = new Date().toUTCString();
+
+  /** The operation's first example request, with `rawBody` and `headers` when given. */
+  async function send(op: ReturnType<typeof specOperations>[number], change: { rawBody?: string; headers?: Record<string, string> } = {}) {
+    const example = JSON.parse(readFileSync(op.examples[0], "utf8"));
+    const path = op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(example.parameters[name]));
+    const response = await emulator.handle({
+      method: op.method,
+      url: `${path}?api-version=2026-03-12`,
+      headers: { host: "callsim.test", "content-type": "application/json", ...change.headers },
+      rawBody: change.rawBody ?? (op.bodyName ? JSON.stringify(example.parameters[op.bodyName]) : ""),
+      protocol: "https",
+    });
+    return { status: response.status, headers: response.headers, body: response.body === undefined ? undefined : JSON.parse(String(response.body)) };
+  }
+
+  test.for(specOperations().map((op) => [op.operationId, op] as const))("%s", async ([, op]) => {
+    const plain = await send(op);
+    // The operation is served and reaches the engine: a call or recording it names that does not exist is the engine's 404.
+    expect(plain.body?.error?.message ?? "", "served").not.toMatch(/^No Call Automation operation is served/);
+    if (/\{(callConnectionId|recordingId)\}/.test(op.path)) {
+      expect(plain.status).toBe(404);
+      expect(plain.body.error.message).toMatch(/^(Call connection|Recording) \S+ was not found\./);
+    }
+    // Repeatability-* headers are read where the spec declares them (a malformed id is refused), and ignored elsewhere.
+    const repeated = await send(op, { headers: { "repeatability-request-id": "not-a-uuid", "repeatability-first-sent": firstSent } });
+    if (op.repeatable) expect(repeated).toMatchObject({ status: 400, body: { error: { target: "Repeatability-Request-ID" } } });
+    else expect(repeated).toEqual(plain);
+    // A body is parsed where the spec declares one (text that is not JSON is refused), and ignored elsewhere.
+    const garbled = await send(op, { rawBody: "{nope" });
+    if (op.bodyName) expect(garbled).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^The request body is not valid JSON/) } } });
+    else expect(garbled).toEqual(plain);
   });
 });

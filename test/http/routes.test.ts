@@ -1,3 +1,5 @@
+import { CallAutomationClient } from "@azure/communication-call-automation";
+import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import { afterAll, describe, expect, test } from "vitest";
 import { API_VERSIONS } from "../../contracts/apiVersions.js";
 import { createEmulator, DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
@@ -10,9 +12,13 @@ import { IDENTITY_API_VERSIONS } from "../../emulator/http/identityOperations.js
 const HOST = "127.0.0.1:4010";
 const emulator = createEmulator({ seed: 3, clock: "virtual", selfCheck: "throw" });
 const loose = createEmulator({ seed: 3, clock: "virtual", loose: true, selfCheck: "throw" });
+const paged = createEmulator({ seed: 3, clock: "virtual", loose: true, selfCheck: "throw", participantsPageSize: 2 });
+// Its calls' events are taken in-process: no delivery to a callback URL that nobody serves.
+paged.onCallback(() => true, () => undefined);
 afterAll(async () => {
   await emulator.close();
   await loose.close();
+  await paged.close();
 });
 
 /** A request signed with the emulator's key, as the SDK would send it. */
@@ -201,5 +207,53 @@ describe("the data-plane services on the same endpoint", () => {
     const response = await unsigned("GET", "/identitiesx");
     expect(response.status).toBe(404);
     expect(response.body.error.message).toMatch(/^Nothing is served at GET \/identitiesx\./);
+  });
+});
+
+describe("GetParticipants pages (participantsPageSize 2)", () => {
+  const get = async (target: string) => answer(await paged.handle({ method: "GET", url: target, headers: { host: HOST }, rawBody: "", protocol: "http" }));
+  /** A connected call of the app and three users: four participants, two pages. */
+  async function fourInCall(): Promise<string> {
+    const targets = [1, 2, 3].map((n) => ({ communicationUser: { id: `${USER}${n}` } }));
+    const created = answer(await paged.handle({ method: "POST", url: "/calling/callConnections?api-version=2026-03-12", headers: { host: HOST }, rawBody: JSON.stringify({ targets, callbackUri: "https://app.test/cb" }), protocol: "http" }));
+    await paged.settle();
+    return created.body.callConnectionId;
+  }
+  const rawIds = (page: { body: { value: Array<{ identifier: { rawId: string } }> } }) => page.body.value.map((p) => p.identifier.rawId);
+
+  test("the first page links the next by skip, in the request's api-version; the last page has no link", async () => {
+    const id = await fourInCall();
+    const participants = `/calling/callConnections/${id}/participants`;
+    const first = await get(`${participants}?api-version=2025-06-15`);
+    expect(first.body.value).toHaveLength(2);
+    expect(first.body.nextLink).toBe(`http://${HOST}${participants}?api-version=2025-06-15&skip=2`);
+    const second = await get(first.body.nextLink.slice(`http://${HOST}`.length));
+    expect(second.body.value).toHaveLength(2);
+    expect(second.body.nextLink).toBeUndefined();
+    expect(new Set([...rawIds(first), ...rawIds(second)]).size).toBe(4);
+    const fromOne = await get(`${participants}?api-version=2026-03-12&skip=1`);
+    expect(rawIds(fromOne)).toEqual([rawIds(first)[1], rawIds(second)[0]]);
+    expect(fromOne.body.nextLink).toBe(`http://${HOST}${participants}?api-version=2026-03-12&skip=3`);
+    expect(await get(`${participants}?api-version=2026-03-12&skip=4`)).toMatchObject({ status: 200, body: { value: [] } });
+  });
+
+  test("a skip that is no number, or below zero, reads as the first page", async () => {
+    const id = await fourInCall();
+    const participants = `/calling/callConnections/${id}/participants?api-version=2026-03-12`;
+    const first = await get(participants);
+    for (const skip of ["abc", "-3", ""]) expect(await get(`${participants}&skip=${skip}`), skip).toEqual(first);
+  });
+
+  test("the SDK follows the links to every participant", async () => {
+    const id = await fourInCall();
+    // Pages that never end would keep the SDK asking in microtasks, where no test timeout fires.
+    const transport = paged.httpClient();
+    let requests = 0;
+    const httpClient: typeof transport = { sendRequest: (request) => (++requests > 5 ? Promise.reject(new Error("the pages do not end")) : transport.sendRequest(request)) };
+    const client = new CallAutomationClient(paged.connectionString(), { httpClient });
+    const { values } = await client.getCallConnection(id).listParticipants();
+    expect(values?.map((p) => (p.identifier as CommunicationUserIdentifier).communicationUserId)).toEqual(expect.arrayContaining([1, 2, 3].map((n) => `${USER}${n}`)));
+    expect(values).toHaveLength(4);
+    expect(requests).toBe(2);
   });
 });
