@@ -3,6 +3,7 @@ import { verifyHmacRequest } from "./auth.js";
 import { ERROR_CATALOG, HttpError, type CatalogEntry } from "./errors.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
 import { splitTarget } from "./requestParts.js";
+import { matchRoute } from "./routeMatch.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /** What an Identity or Rooms handler gets. */
@@ -69,7 +70,7 @@ export function createDataPlaneRoutes(services: DataPlaneService[], options: Dat
     const service = services.find((s) => s.owns.test(path));
     if (!service) return undefined;
     try {
-      const { operation, params } = match(service, request.method, path);
+      const { operation, params } = matchRoute(service.operations, request.method, path, { name: service.name, apiVersion: service.apiVersions[0] });
       const apiVersion = checkApiVersion(service, query.get("api-version"));
       if (!options.loose) {
         const auth = verifyHmacRequest(request, options.accessKey, options.now());
@@ -91,18 +92,6 @@ export function createDataPlaneRoutes(services: DataPlaneService[], options: Dat
     }
   };
   return Object.assign(serve, { reset: () => repeats.clear() });
-}
-
-function match(service: DataPlaneService, method: string, path: string): { operation: DataPlaneOperation; params: string[] } {
-  for (const operation of service.operations) {
-    if (operation.method !== method) continue;
-    const m = operation.pattern.exec(path);
-    if (m) return { operation, params: m.slice(1) };
-  }
-  if (service.operations.some((o) => o.pattern.test(path))) {
-    throw new HttpError("methodNotAllowed", `${method} is not allowed on ${path}. See the ${service.name} REST reference for the methods it takes.`);
-  }
-  throw new HttpError("routeNotFound", `No ${service.name} operation is served at ${method} ${path}. Check the path against the ${service.name} REST reference (api-version ${service.apiVersions[0]}).`);
 }
 
 function checkApiVersion(service: DataPlaneService, apiVersion: string | null): string {

@@ -7,9 +7,10 @@ import { createDataPlaneRoutes } from "./dataPlaneRoutes.js";
 import { IDENTITY_SERVICE } from "./identityOperations.js";
 import { ROOMS_SERVICE } from "./roomsOperations.js";
 import { BACKLOG_RETRY_AFTER_S, errorResponse, HttpError } from "./errors.js";
-import { OPERATIONS, type Operation, type OperationResult } from "./operations.js";
+import { OPERATIONS, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
 import { headerValue, splitTarget } from "./requestParts.js";
+import { matchRoute } from "./routeMatch.js";
 
 /** A request as plain data: what every transport turns its own request into. */
 export interface RouteRequest {
@@ -37,6 +38,8 @@ export interface RouteResponse {
  * its own spec describes it (contracts/spec/callautomation/versions).
  */
 export const SUPPORTED_API_VERSIONS: readonly string[] = API_VERSIONS;
+
+const CALL_AUTOMATION = { name: "Call Automation", apiVersion: API_VERSIONS[0] };
 
 /** Options of the Call Automation route table. */
 export interface ServiceRoutesOptions {
@@ -70,7 +73,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
     let operationId: string | undefined;
     let response: RouteResponse;
     try {
-      const { operation, params } = match(request.method, path);
+      const { operation, params } = matchRoute(OPERATIONS, request.method, path, CALL_AUTOMATION);
       operationId = operation.operationId;
       const apiVersion = checkApiVersion(query);
       checkOperationInVersion(operation.operationId, apiVersion);
@@ -118,18 +121,6 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
     dataPlane.reset();
   };
   return Object.assign(serve, { reset });
-}
-
-function match(method: string, path: string): { operation: Operation; params: string[] } {
-  // The method first: a string comparison spares most patterns a regular-expression run.
-  for (const operation of OPERATIONS) {
-    if (operation.method !== method) continue;
-    const m = operation.pattern.exec(path);
-    if (m) return { operation, params: m.slice(1) };
-  }
-  const pathKnown = OPERATIONS.some((operation) => operation.pattern.test(path));
-  if (pathKnown) throw new HttpError("methodNotAllowed", `${method} is not allowed on ${path}. See the Call Automation REST reference for the methods it takes.`);
-  throw new HttpError("routeNotFound", `No Call Automation operation is served at ${method} ${path}. Check the path against the REST reference (api-version 2026-03-12).`);
 }
 
 function checkApiVersion(query: URLSearchParams): string {

@@ -52,6 +52,22 @@ describe("Identity input the SDK cannot send", () => {
     });
   });
 
+  // expiresInMinutes came with 2022-10-01: an older request's lifetime is not read, so it can be
+  // no fault either, and its tokens last the default 24 hours.
+  test.each([
+    ["2021-03-07", 24 * 60],
+    ["2022-06-01", 24 * 60],
+    ["2022-10-01", 60],
+  ])("at api-version %s a token asked for 60 minutes lasts %i minutes", async (version, minutes) => {
+    const now = h.emulator.now();
+    const created = await signedRequest(h, "POST", `/identities?api-version=${version}`, { createTokenWithScopes: ["voip"], expiresInMinutes: 60 });
+    expect(Date.parse(created.body.accessToken.expiresOn) - now).toBe(minutes * 60_000);
+    const issued = await signedRequest(h, "POST", `/identities/${created.body.identity.id}/:issueAccessToken?api-version=${version}`, { scopes: ["chat"], expiresInMinutes: 60 });
+    expect(Date.parse(issued.body.expiresOn) - now).toBe(minutes * 60_000);
+    const oddLifetime = await signedRequest(h, "POST", `/identities?api-version=${version}`, { createTokenWithScopes: ["voip"], expiresInMinutes: "an hour" });
+    expect(oddLifetime.status).toBe(minutes === 60 ? 400 : 201);
+  });
+
   test.each([
     ["Token", {}],
     ["Token", { token: 7, appId: "app-1", userId: "user-1" }],

@@ -5,6 +5,7 @@ import { API_VERSIONS } from "../../contracts/apiVersions.js";
 import { createEmulator, DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
 import { signHmacRequest } from "../../emulator/http/auth.js";
 import { IDENTITY_API_VERSIONS } from "../../emulator/http/identityOperations.js";
+import { ROOMS_API_VERSIONS } from "../../emulator/http/roomsOperations.js";
 
 // The route tables' own answers, before any operation runs: what an app that sends a wrong path,
 // method, api-version, signature or body reads back, for Call Automation and for the data-plane
@@ -39,7 +40,7 @@ const CREATE = JSON.stringify({ targets: [{ communicationUser: { id: USER } }], 
 describe("Call Automation's route table", () => {
   test("an unknown path is 404 pointing at the REST reference", async () => {
     expect((await signed("GET", "/calling/nothing?api-version=2026-03-12")).body).toEqual({
-      error: { code: "NotFound", message: "No Call Automation operation is served at GET /calling/nothing. Check the path against the REST reference (api-version 2026-03-12)." },
+      error: { code: "NotFound", message: "No Call Automation operation is served at GET /calling/nothing. Check the path against the Call Automation REST reference (api-version 2026-03-12)." },
     });
   });
 
@@ -48,7 +49,7 @@ describe("Call Automation's route table", () => {
     expect(response).toEqual({
       status: 405,
       headers: { "content-type": "application/json; charset=utf-8" },
-      body: { error: { code: "MethodNotAllowed", message: "PUT is not allowed on /calling/callConnections/abc. See the Call Automation REST reference for the methods it takes." } },
+      body: { error: { code: "MethodNotAllowed", message: "PUT is not allowed on /calling/callConnections/abc; it takes GET (CallConnection_GetCall), DELETE (CallConnection_HangupCall)." } },
     });
   });
 
@@ -155,9 +156,22 @@ describe("the data-plane services on the same endpoint", () => {
     });
   });
 
-  test("a method an Identity path does not take is 405", async () => {
-    expect((await unsigned("GET", "/identities?api-version=2023-10-01")).body).toEqual({
-      error: { code: "MethodNotAllowed", message: "GET is not allowed on /identities. See the Identity REST reference for the methods it takes." },
+  // The operations as the Identity and Rooms REST specs name them (Azure/azure-rest-api-specs, data-plane/Identity and data-plane/Rooms).
+  test.each([
+    ["GET", "/identities?api-version=2023-10-01", "POST (CommunicationIdentity_Create)"],
+    ["POST", "/identities/8%3Aacs%3Ar_u1?api-version=2023-10-01", "DELETE (CommunicationIdentity_Delete)"],
+    ["GET", "/identities/8%3Aacs%3Ar_u1/:revokeAccessTokens?api-version=2023-10-01", "POST (CommunicationIdentity_RevokeAccessTokens)"],
+    ["GET", "/identities/8%3Aacs%3Ar_u1/:issueAccessToken?api-version=2023-10-01", "POST (CommunicationIdentity_IssueAccessToken)"],
+    ["GET", "/teamsUser/:exchangeAccessToken?api-version=2023-10-01", "POST (CommunicationIdentity_ExchangeTeamsUserAccessToken)"],
+    ["PUT", "/rooms?api-version=2025-03-13", "POST (Rooms_Create), GET (Rooms_List)"],
+    ["POST", "/rooms/99000000000000001?api-version=2025-03-13", "GET (Rooms_Get), PATCH (Rooms_Update), DELETE (Rooms_Delete)"],
+    ["POST", "/rooms/99000000000000001/participants?api-version=2025-03-13", "GET (Participants_List), PATCH (Participants_Update)"],
+  ])("%s %s is 405 naming the methods the path takes and their operations", async (method, target, takes) => {
+    const response = await signed(method, target, "{}");
+    expect(response).toEqual({
+      status: 405,
+      headers: { "content-type": "application/json; charset=utf-8", ...(target.startsWith("/rooms") ? { "x-ms-error-code": "MethodNotAllowed" } : {}) },
+      body: { error: { code: "MethodNotAllowed", message: `${method} is not allowed on ${target.split("?")[0]}; it takes ${takes}.` } },
     });
   });
 
@@ -201,6 +215,21 @@ describe("the data-plane services on the same endpoint", () => {
     const other = await signed("POST", "/rooms?api-version=2024-04-15", "{}");
     expect(other.body.id).not.toBe(first.body.id);
     expect(other.headers["repeatability-result"]).toBeUndefined();
+  });
+
+  test("Rooms answers a path it does not serve, and a request without api-version, in its own error shape with x-ms-error-code", async () => {
+    const notServed = await signed("POST", "/rooms/99000000000000001/rooms?api-version=2025-03-13", "{}");
+    expect(notServed).toEqual({
+      status: 404,
+      headers: { "content-type": "application/json; charset=utf-8", "x-ms-error-code": "NotFound" },
+      body: { error: { code: "NotFound", message: "No Rooms operation is served at POST /rooms/99000000000000001/rooms. Check the path against the Rooms REST reference (api-version 2025-03-13)." } },
+    });
+    const noVersion = await signed("GET", "/rooms");
+    expect(noVersion).toEqual({
+      status: 400,
+      headers: { "content-type": "application/json; charset=utf-8", "x-ms-error-code": "MissingApiVersionParameter" },
+      body: { error: { code: "MissingApiVersionParameter", target: "api-version", message: `The api-version query parameter is required. Rooms answers ${ROOMS_API_VERSIONS.join(", ")}.` } },
+    });
   });
 
   test("paths of no service fall through to the service's error shape", async () => {

@@ -171,6 +171,19 @@ describe("rooms requests the SDK cannot send", () => {
     expect((await send("GET", `/rooms/${created.body.id}/participants`)).body.value).toEqual([{ rawId: user(3), role: "Consumer" }]);
   });
 
+  test.each(["2024-04-15", "2023-10-30-preview", "2023-06-14"])("a Collaborator sent at api-version %s, whose spec has no such role, is a 400 naming the participant and the version; nothing is stored", async (version) => {
+    const collaborator = { participants: { [user(2)]: { role: "Presenter" }, [user(1)]: { role: "Collaborator" } } };
+    const refusal = badParticipants(`The role Collaborator of ${user(1)} does not exist in api-version ${version}; it came with 2025-03-13.`);
+    const created = await signedRequest(h, "POST", `/rooms?api-version=${version}`, collaborator);
+    expect(created.status).toBe(400);
+    expect(created.body.error).toEqual(refusal);
+    const { body: room } = await send("POST", "/rooms", {});
+    const updated = await signedRequest(h, "PATCH", `/rooms/${room.id}/participants?api-version=${version}`, collaborator);
+    expect(updated.body.error).toEqual(refusal);
+    expect((await send("GET", "/rooms")).body.value.map((r: { id: string }) => r.id)).toEqual([room.id]);
+    expect((await send("GET", `/rooms/${room.id}/participants`)).body.value).toEqual([]);
+  });
+
   test("a refusal thrown in-process is a RoomsError that prints as one, with the details on it", () => {
     const emulator = createEmulator({ seed: 1, clock: "virtual", selfCheck: "throw" });
     const error = (() => {
