@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createEmulator, type Emulator } from "../../emulator/emulator.js";
 import { attachConnectTunnel } from "../../emulator/http/connectTunnel.js";
 import { createLocalCertificate, type LocalCertificate } from "../../emulator/http/tls.js";
@@ -128,6 +128,11 @@ describe("which CONNECTs callsim answers itself and how a pass-through tunnel be
       socket.pipe(socket);
     });
     resetter = await listenNet((socket) => socket.once("data", () => socket.resetAndDestroy()));
+  });
+  // A proxy of its own for each test, so the tunnel each test sees is the one the code makes while it runs.
+  beforeEach(async () => {
+    asked = [];
+    upstreamFor = (options) => netConnect({ ...options, host: "127.0.0.1", port: echo.port } as NetConnectOpts);
     proxy = createHttpsServer({ key: certificate.keyPem, cert: certificate.certPem }, (req, res) => res.end(`callsim answered ${req.url}`));
     tunnels = attachConnectTunnel(proxy, { key: certificate.keyPem, cert: certificate.certPem }, {
       connect: (options) => {
@@ -139,13 +144,11 @@ describe("which CONNECTs callsim answers itself and how a pass-through tunnel be
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     port = (proxy.address() as AddressInfo).port;
   });
-  beforeEach(() => {
-    asked = [];
-    upstreamFor = (options) => netConnect({ ...options, host: "127.0.0.1", port: echo.port } as NetConnectOpts);
-  });
-  afterAll(async () => {
+  afterEach(async () => {
     tunnels.closeAll();
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+  afterAll(() => {
     echo.server.close();
     resetter.server.close();
   });

@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createLocalCertificate, DEFAULT_CERTIFICATE_DIR } from "../../emulator/http/tls.js";
 
 // What a client checks in callsim's self-signed certificate: every name and address it was made
@@ -129,7 +129,8 @@ describe("a certificate's encoding, as strict clients read it", () => {
   let certPem: string;
   let der: Buffer;
   let tbs: { tag: number; start: number; end: number }[];
-  beforeAll(async () => {
+  // Made for each test, so the certificate each test reads is the one the code makes while it runs.
+  beforeEach(async () => {
     certPem = (await createLocalCertificate({ dir: freshDir(), now: new Date("2026-03-12T10:20:30Z") })).certPem;
     der = Buffer.from(certPem.replace(/-----[A-Z ]+-----/g, "").replace(/\n/g, ""), "base64");
     tbs = children(der, children(der, element(der, 0))[0]);
