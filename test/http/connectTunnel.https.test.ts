@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, request, type Server } from "node:ht
 import { connect as netConnect, createServer as createNetServer, Socket, type AddressInfo, type NetConnectOpts, type Server as NetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Duplex } from "node:stream";
+import { Duplex } from "node:stream";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createEmulator, type Emulator } from "../../emulator/emulator.js";
@@ -208,6 +208,36 @@ describe("which CONNECTs callsim answers itself and how a pass-through tunnel be
     await until((inside) => inside === "hello world");
     expect(asked).toEqual([own(expected)]);
     socket.destroy();
+  });
+
+  test("reads an app's TLS hello sent in the same write as its CONNECT to a host callsim answers", async () => {
+    const outer = tlsConnect({ host: "127.0.0.1", port, ca, servername: "localhost" });
+    let connectSent = false;
+    let header = "";
+    // The app's side of the tunnel: its first bytes (the TLS hello) go out behind the CONNECT, before any answer.
+    const carrier = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
+        outer.write(connectSent ? chunk : Buffer.concat([Buffer.from("CONNECT callsim.asm.skype.com:443 HTTP/1.1\r\nhost: callsim.asm.skype.com:443\r\n\r\n"), chunk]));
+        connectSent = true;
+        done();
+      },
+    });
+    outer.on("data", (data: Buffer) => {
+      if (header.endsWith("\r\n\r\n")) return void carrier.push(data);
+      const text = data.toString("latin1");
+      const end = text.indexOf("\r\n\r\n");
+      header += end < 0 ? text : text.slice(0, end + 4);
+      if (end >= 0 && end + 4 < data.length) carrier.push(data.subarray(end + 4));
+    });
+    outer.on("end", () => carrier.push(null));
+    const secure = tlsConnect({ socket: carrier, servername: "localhost", ca });
+    const answer = readAll(secure, Buffer.alloc(0));
+    secure.write("GET /early HTTP/1.1\r\nhost: callsim.asm.skype.com\r\nconnection: close\r\n\r\n");
+    expect(await answer).toMatch(/callsim answered \/early$/);
+    expect(header).toBe("HTTP/1.1 200 Connection Established\r\n\r\n");
+    expect(asked).toEqual([]);
+    outer.destroy();
   });
 
   test("answers 502 when the tunnel's host does not answer in time", async () => {
