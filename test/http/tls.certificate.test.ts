@@ -217,16 +217,6 @@ describe("reusing a certificate", () => {
     expect((await readdir(dir)).sort()).toEqual(["callsim-cert.pem", "callsim-key.pem"]);
   });
 
-  test("the certificate file is readable by all and writable by its owner only, whatever the umask", async () => {
-    const previous = process.umask(0);
-    try {
-      const made = await createLocalCertificate({ dir: freshDir(), hosts: ["localhost"] });
-      if (process.platform !== "win32") expect((await stat(made.certPath)).mode & 0o777).toBe(0o644);
-    } finally {
-      process.umask(previous);
-    }
-  });
-
   test("callsim --https keeps it where the README points NODE_EXTRA_CA_CERTS (the temp folder's callsim-certs)", () => {
     expect(DEFAULT_CERTIFICATE_DIR).toBe(join(tmpdir(), "callsim-certs"));
   });
