@@ -98,7 +98,6 @@ async function readReusable(
       if (!covered) return undefined;
     }
     return { keyPem, certPem };
-    // Stryker disable next-line BlockStatement: an empty catch returns undefined as well
   } catch {
     return undefined; // missing, unreadable or not a certificate: make a new one
   }
