@@ -33,7 +33,8 @@ export async function loadOwnCertificate(options: { certPath: string; keyPath: s
   }
   let keyPem: string;
   try {
-    const key = createPrivateKey(options.passphrase === undefined ? keyText : { key: keyText, passphrase: options.passphrase });
+    // An undefined passphrase is no passphrase: a plain key opens, an encrypted one fails as without it.
+    const key = createPrivateKey({ key: keyText, passphrase: options.passphrase });
     if (!certificate.checkPrivateKey(key)) throw new CertificateError(`--key ${options.keyPath} is not the private key of --cert ${options.certPath}.`);
     keyPem = key.export({ type: "pkcs8", format: "pem" }).toString();
   } catch (error) {

@@ -20,7 +20,10 @@ describe("a certificate of the user's own (--cert, --key, --pwd)", () => {
     const loaded = await loadOwnCertificate({ certPath: mine.certPath, keyPath: mine.keyPath });
     expect(loaded.certPem).toBe(mine.certPem);
     expect(loaded.subjectAltName).toContain("DNS:localhost");
-    await expect(loadOwnCertificate({ certPath: mine.certPath, keyPath: other.keyPath })).rejects.toThrow(`--key ${other.keyPath} is not the private key of --cert ${mine.certPath}.`);
+    await expect(loadOwnCertificate({ certPath: mine.certPath, keyPath: other.keyPath })).rejects.toMatchObject({
+      name: "CertificateError",
+      message: `--key ${other.keyPath} is not the private key of --cert ${mine.certPath}.`,
+    });
   });
 
   test("opens an encrypted key with --pwd, and says to give it when it is missing or wrong", async () => {
@@ -30,6 +33,18 @@ describe("a certificate of the user's own (--cert, --key, --pwd)", () => {
     expect(createPrivateKey(loaded.keyPem).export({ type: "pkcs8", format: "pem" })).toBe(createPrivateKey(mine.keyPem).export({ type: "pkcs8", format: "pem" }));
     await expect(loadOwnCertificate({ certPath: mine.certPath, keyPath: encrypted })).rejects.toThrow(/If it is encrypted, give its passphrase with --pwd\.$/);
     await expect(loadOwnCertificate({ certPath: mine.certPath, keyPath: encrypted, passphrase: "wrong" })).rejects.toThrow(/Check the --pwd passphrase\.$/);
+  });
+
+  test("names the option and the file that cannot be read, as a CertificateError the command line prints", async () => {
+    const missing = join(dir, "missing.pem");
+    await expect(loadOwnCertificate({ certPath: missing, keyPath: mine.keyPath })).rejects.toMatchObject({
+      name: "CertificateError",
+      message: expect.stringMatching(new RegExp(`^cannot read the --cert file ${missing}: ENOENT`)),
+    });
+    await expect(loadOwnCertificate({ certPath: mine.certPath, keyPath: missing })).rejects.toMatchObject({
+      name: "CertificateError",
+      message: expect.stringMatching(new RegExp(`^cannot read the --key file ${missing}: ENOENT`)),
+    });
   });
 
   test("names a file that is not a certificate", async () => {

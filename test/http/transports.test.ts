@@ -3,7 +3,7 @@ import { getResponse } from "msw";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { DEFAULT_ACCESS_KEY } from "../../emulator/emulator.js";
 import { signHmacRequest } from "../../emulator/http/auth.js";
 import { BODY_LIMIT_BYTES, createFastifyTransport } from "../../emulator/http/fastify.js";
@@ -29,8 +29,12 @@ function echoTable(seen: RouteRequest[]) {
 
 describe("the fastify transport", () => {
   const seen: RouteRequest[] = [];
-  const app = createFastifyTransport(echoTable(seen));
-  afterAll(async () => {
+  // Made in each test, not when the file loads: a change to how it is made shows in the test's answers.
+  let app: ReturnType<typeof createFastifyTransport>;
+  beforeEach(() => {
+    app = createFastifyTransport(echoTable(seen));
+  });
+  afterEach(async () => {
     await app.close();
   });
 
@@ -40,6 +44,12 @@ describe("the fastify transport", () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ url: "/calling/x%3Ay?api-version=2026-03-12&q=a%20b", body, protocol: "http" });
     expect(seen.at(-1)!.headers["content-type"]).toBe("text/weird");
+  });
+
+  test("hands over a body sent with no content type, at any path", async () => {
+    const response = await app.inject({ method: "PUT", url: "/any/where/at/all", payload: "plain bytes", headers: { "content-type": undefined } });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ url: "/any/where/at/all", body: "plain bytes" });
   });
 
   test("a request without a body hands over an empty one", async () => {
@@ -83,6 +93,23 @@ describe("the fastify transport", () => {
     expect(JSON.parse(response.body).error).toEqual({ code: "InternalServerError", message: "callsim failed unexpectedly: boom. This is a callsim bug; please report it with the request that caused it." });
   });
 
+  test("answers an error that carries status 500 as callsim's own failure, not the client's", async () => {
+    const failing = createFastifyTransport(() => {
+      throw Object.assign(new Error("broke inside"), { statusCode: 500 });
+    });
+    const response = await failing.inject({ method: "GET", url: "/x" });
+    await failing.close();
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body).error.code).toBe("InternalServerError");
+  });
+
+  test("refuses, when it starts, a route that declares a fastify schema: the route table checks requests", async () => {
+    const schemed = createFastifyTransport(echoTable(seen));
+    schemed.post("/schemed", { schema: { body: { type: "object" } } }, async () => "never");
+    await expect(schemed.ready()).rejects.toThrow("callsim's fastify routes declare no schemas: requests are checked by the route table against the REST spec.");
+    await schemed.close().catch(() => undefined);
+  });
+
   test("with TLS, tells the table the scheme is https", async () => {
     const certificate = await createLocalCertificate({ dir: mkdtempSync(join(tmpdir(), "callsim-transport-tls-")) });
     const tls = createFastifyTransport(echoTable(seen), { https: { key: certificate.keyPem, cert: certificate.certPem } });
@@ -104,7 +131,7 @@ describe("the msw handlers", () => {
   });
 
   test("leave every other host alone", async () => {
-    for (const url of ["https://example.com/calling/x", "https://communication.azure.com.evil.test/x", "https://r1.communication.azure.community/x", "https://x.asm.skype.com.evil.test/x"]) {
+    for (const url of ["https://example.com/calling/x", "https://communication.azure.com.evil.test/x", "https://r1.communication.azure.community/x", "https://x.asm.skype.com.evil.test/x", "https://app.example/proxy/https://r1.communication.azure.com/calling/x"]) {
       expect(await getResponse(handlers, new Request(url)), url).toBeUndefined();
     }
   });
