@@ -3,6 +3,8 @@ import { SCENARIOS } from "../../scenarios/catalog/index.js";
 import { connectionLookup, NOTHING_AFTER_DISCONNECTED, runScenario, violation, type Scenario } from "../../scenarios/scenario.js";
 import { scenarioApp } from "../../scenarios/scenarioApp.js";
 import { explore } from "../../scenarios/explorer.js";
+import { plantEvent } from "../support/plantedScenarios.js";
+import { user } from "../../scenarios/catalog/parties.js";
 
 // A scenario's declaration is what a contributor writes to pin a documented sequence: these are
 // the checks it runs and the messages it gives when the engine or the declaration is wrong.
@@ -118,5 +120,71 @@ describe("a scenario run as an app under exploration", () => {
     expect((await explore({ scenario: strict, app: scenarioApp(strict), seed: 1, duplicates: 0, maxRuns: 3 })).failure).toBeDefined();
     const lenient = { ...strict, alsoPossible: { app: [names] } };
     expect((await explore({ scenario: lenient, app: scenarioApp(lenient), seed: 1, duplicates: 0, maxRuns: 3 })).failure).toBeUndefined();
+  });
+});
+
+describe("runScenario against an engine that departs from the docs", () => {
+  test("holds every connection to nothing after CallDisconnected, undeclared", async () => {
+    const undeclared: Scenario = {
+      ...outboundAnswered,
+      constraints: undefined,
+      async steps(ctx) {
+        await outboundAnswered.steps(ctx);
+        await ctx.waitFor("CallDisconnected", "app");
+        plantEvent(ctx.emulator, ctx.connection("app"), "ParticipantsUpdated");
+      },
+    };
+    const { problems } = await runScenario(undeclared);
+    expect(problems).toEqual([
+      "app: expected CallConnected 200/0 → ParticipantsUpdated → CallDisconnected 200/7000, got CallConnected 200/0 → ParticipantsUpdated → CallDisconnected 200/7000 → ParticipantsUpdated",
+      "app: nothing follows CallDisconnected: ParticipantsUpdated came after CallDisconnected",
+    ]);
+  });
+
+  test("reports each field of an event the spec does not allow", async () => {
+    const malformed: Scenario = {
+      ...outboundAnswered,
+      expected: {},
+      async steps(ctx) {
+        await outboundAnswered.steps(ctx);
+        plantEvent(ctx.emulator, ctx.connection("app"), "PlayCompleted", { resultInformation: { code: "200" } });
+      },
+    };
+    const { problems } = await runScenario(malformed);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toMatch(/^contract: Microsoft\.Communication\.PlayCompleted to https:\/\/app\.scenario\.test\/events: \[0\]\S* \S/);
+    expect(problems.join("\n")).toContain("[0].data.resultInformation.code");
+  });
+
+  test("shows an event with no result by its name where the declaration gives it a code", async () => {
+    const noResult: Scenario = {
+      ...outboundAnswered,
+      expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "PlayCompleted 200/0", "CallDisconnected 200/7000"] },
+      async steps(ctx) {
+        await outboundAnswered.steps(ctx);
+        plantEvent(ctx.emulator, ctx.connection("app"), "PlayCompleted");
+      },
+    };
+    const { problems } = await runScenario(noResult);
+    expect(problems).toEqual(["app: expected CallConnected 200/0 → ParticipantsUpdated → PlayCompleted 200/0 → CallDisconnected 200/7000, got CallConnected 200/0 → ParticipantsUpdated → PlayCompleted → CallDisconnected 200/7000"]);
+  });
+
+  test("waitFor resolves once the event has reached the app, not while its delivery is retried", async () => {
+    const seen: Array<{ state: string; attempts: number[] }> = [];
+    const retried: Scenario = {
+      ...outboundAnswered,
+      async steps(ctx) {
+        // The app's first answer to CallConnected is a 503: the service retries it later.
+        let refused = false;
+        ctx.emulator.onCallback(ctx.callbackUri, ({ events }) => (refused || !events[0].type.endsWith("CallConnected") ? undefined : ((refused = true), { status: 503 })));
+        const { callConnectionProperties } = await ctx.client.createCall({ targetParticipant: { communicationUserId: user(1) } }, ctx.callbackUri);
+        ctx.track("app", callConnectionProperties.callConnectionId!);
+        await ctx.waitFor("CallConnected", "app");
+        seen.push(...ctx.emulator.events({ callConnectionId: ctx.connection("app"), type: "CallConnected" }).map((e) => ({ state: e.state, attempts: e.attempts.map((a) => a.status ?? 0) })));
+      },
+      expected: { app: ["CallConnected", "ParticipantsUpdated"] },
+    };
+    expect((await runScenario(retried)).problems).toEqual([]);
+    expect(seen).toEqual([{ state: "delivered", attempts: [503, 200] }]);
   });
 });
