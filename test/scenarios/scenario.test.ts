@@ -3,8 +3,9 @@ import { SCENARIOS } from "../../scenarios/catalog/index.js";
 import { connectionLookup, NOTHING_AFTER_DISCONNECTED, runScenario, violation, type Scenario } from "../../scenarios/scenario.js";
 import { scenarioApp } from "../../scenarios/scenarioApp.js";
 import { explore } from "../../scenarios/explorer.js";
+import { buildFromRecipe } from "../../scenarios/explorerWorkers.js";
 import { plantEvent } from "../support/plantedScenarios.js";
-import { user } from "../../scenarios/catalog/parties.js";
+import { connectedCall, connectedGroupCall, user } from "../../scenarios/catalog/parties.js";
 
 // A scenario's declaration is what a contributor writes to pin a documented sequence: these are
 // the checks it runs and the messages it gives when the engine or the declaration is wrong.
@@ -106,6 +107,61 @@ describe("a scenario run as an app under exploration", () => {
     const result = await explore({ scenario: expectsMore, app: scenarioApp(expectsMore), seed: 1, duplicates: 0, maxRuns: 5 });
     expect(result.failure?.reason).toMatch(/^final check failed: app received CallConnected, ParticipantsUpdated, CallDisconnected; the scenario expects CallConnected,CallDisconnected,ParticipantsUpdated,PlayCompleted$/);
     expect(result.failure?.reason).toContain("PlayCompleted");
+  });
+
+  test("names a connection that received nothing, and a declaration that expects nothing", async () => {
+    const other = { ...outboundAnswered, expected: { other: ["CallConnected 200/0"] } };
+    const missing = await explore({ scenario: other, app: scenarioApp(other), seed: 1, duplicates: 0, maxRuns: 1 });
+    expect(missing.failure?.reason).toBe("final check failed: other received nothing; the scenario expects CallConnected");
+    const silent = { ...outboundAnswered, expected: { app: [] } };
+    const unexpected = await explore({ scenario: silent, app: scenarioApp(silent), seed: 1, duplicates: 0, maxRuns: 1 });
+    expect(unexpected.failure?.reason).toMatch(/^final check failed: app received (CallConnected|ParticipantsUpdated), .*CallDisconnected.*; the scenario expects nothing$/);
+  });
+
+  test("names every set of events the declaration allows", async () => {
+    const either = { ...outboundAnswered, expected: { app: ["CallConnected"] }, alsoPossible: { app: [["CreateCallFailed 408/8541", "CallDisconnected"]] } };
+    const result = await explore({ scenario: either, app: scenarioApp(either), seed: 1, duplicates: 0, maxRuns: 1 });
+    expect(result.failure?.reason).toMatch(/; the scenario expects CallConnected or CallDisconnected,CreateCallFailed$/);
+  });
+
+  test("a catalog scenario's steps are rebuilt by name on a worker thread; a copy's are not", async () => {
+    const scenario = SCENARIOS.find((s) => s.name === "add-participant-succeeded")!;
+    const recipe = scenarioApp(scenario).worker!;
+    const built = await buildFromRecipe(recipe);
+    expect(built.scenario).toBe(scenario);
+    expect(Object.keys(built.app).sort()).toEqual(Object.keys(scenarioApp(scenario)).sort());
+    // A copy may differ from the catalog's scenario of the same name: it stays on this thread.
+    expect(scenarioApp({ ...scenario }).worker).toBeUndefined();
+  });
+
+  test("a step's wait resolves with the event it names, on the connection it names, that its filter accepts", async () => {
+    const groupCall = SCENARIOS.find((s) => s.name === "group-call")!;
+    const resolved: Array<{ type: string; id: string; where?: (data: Record<string, any>) => boolean; data: Record<string, any> }> = [];
+    const twoCalls: Scenario = {
+      ...groupCall,
+      async steps(ctx) {
+        const recording = {
+          ...ctx,
+          async waitFor(type: string, alias: string, where?: (data: Record<string, any>) => boolean) {
+            const data = await ctx.waitFor(type, alias, where);
+            resolved.push({ type, id: ctx.connection(alias), where, data });
+            return data;
+          },
+        };
+        await connectedGroupCall(recording, 2, "group");
+        await connectedCall(recording, "app");
+      },
+      expected: { app: ["CallConnected", "ParticipantsUpdated"], group: ["CallConnected", "ParticipantsUpdated", "ParticipantsUpdated"] },
+    };
+    const result = await explore({ scenario: twoCalls, app: scenarioApp(twoCalls), seed: 1, duplicates: 0, maxRuns: 40 });
+    expect(result.failure?.reason).toBeUndefined();
+    expect(resolved.length).toBeGreaterThan(40);
+    for (const { type, id, where, data } of resolved) {
+      expect(type).toBe("ParticipantsUpdated");
+      expect(data.callConnectionId).toBe(id);
+      expect(data.participants).toBeDefined();
+      if (where) expect(where(data)).toBe(true);
+    }
   });
 
   test("counts a copy of an event once", async () => {
