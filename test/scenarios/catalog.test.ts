@@ -4,6 +4,8 @@ import { afterAll, describe, expect, test } from "vitest";
 import { explore } from "../../scenarios/explorer.js";
 import { SCENARIOS } from "../../scenarios/catalog/index.js";
 import { runScenario, type Scenario } from "../../scenarios/scenario.js";
+import type { Emulator } from "../../emulator/index.js";
+import { user } from "../../scenarios/catalog/parties.js";
 import { NO_CONTENT, plantedWhenTracked, withService } from "../support/plantedScenarios.js";
 import { catalogScenarioApp, scenarioApp } from "../../scenarios/scenarioApp.js";
 
@@ -116,6 +118,12 @@ describe("a scenario's own checks, against an engine that departs from the docs"
   test("add-participant-succeeded: the call ends before the invitee joins", async () => {
     const { problems } = await runScenario(plantedWhenTracked(byName("add-participant-succeeded"), "CallDisconnected"));
     expect(problems).toContain("app: before: CallDisconnected came before AddParticipantSucceeded");
+  });
+
+  test("add-participant-timed-out: the network gives up before the invitation's own timeout", async () => {
+    const scenario = byName("add-participant-timed-out");
+    const earlier = { ...scenario, world: (emulator: Emulator) => void emulator.setParty(user(2), { behavior: "noAnswer", delayMs: 20_000 }) };
+    await expect(runScenario(earlier)).rejects.toThrow("the invitation failed 20000 ms after it was sent, not when its 30 s timeout ran out");
   });
 
   test("hang-up-self: leaving a group call ends it for the others", async () => {
