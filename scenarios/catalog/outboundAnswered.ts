@@ -1,12 +1,11 @@
 import type { Scenario } from "../scenario.js";
-import { CALLEE_PHONE, connectedCall } from "./parties.js";
+import { connectedCall } from "./parties.js";
 
 /** The app calls a phone number, the callee answers, the app hangs up. */
 export const outboundAnswered: Scenario = {
   name: "outbound-answered",
   title: "Outbound 1:1 call, answered, then hung up by the app",
   source: "reference/callautomation/EVENT-SEQUENCES.md §1 and §10 [DOC-ACTIONS]",
-  world: (emulator) => void emulator.setParty(`4:${CALLEE_PHONE}`, { behavior: "answer", delayMs: 2_000 }),
   async steps(ctx) {
     const callConnection = await connectedCall(ctx);
     await callConnection.hangUp(false);

@@ -126,6 +126,12 @@ describe("a scenario's own checks, against an engine that departs from the docs"
     await expect(runScenario(earlier)).rejects.toThrow("the invitation failed 20000 ms after it was sent, not when its 30 s timeout ran out");
   });
 
+  test("group-call: the roster grows at another time than the second user answers", async () => {
+    const scenario = byName("group-call");
+    const late = { ...scenario, world: (emulator: Emulator) => (scenario.world!(emulator), void emulator.setParty(user(2), { behavior: "answer", delayMs: 7_000 })) };
+    await expect(runScenario(late)).rejects.toThrow("the roster grew at 1000 and 7000 ms, not as each user answered (1000 and 5000 ms)");
+  });
+
   test("hang-up-self: leaving a group call ends it for the others", async () => {
     const endsForEveryone = withService(byName("hang-up-self"), async (request, plain) => {
       const leaving = request.method === "DELETE" && /^\/calling\/callConnections\/([^/?:]+)\?/.exec(request.url);
