@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { SCENARIOS } from "../../scenarios/catalog/index.js";
 import { connectionLookup, NOTHING_AFTER_DISCONNECTED, runScenario, violation, type Scenario } from "../../scenarios/scenario.js";
 import { scenarioApp } from "../../scenarios/scenarioApp.js";
+import type { Emulator } from "../../emulator/index.js";
 import { explore } from "../../scenarios/explorer.js";
 import { buildFromRecipe } from "../../scenarios/explorerWorkers.js";
 import { plantEvent } from "../support/plantedScenarios.js";
@@ -71,6 +72,26 @@ describe("runScenario", () => {
     expect(described.problems).toEqual([`app: the call only connects: CallConnected was not the only event: ${described.actual.app.join(", ")}`]);
     const undescribed = await runScenario({ ...outboundAnswered, constraints: [{ kind: "only", event: "CallConnected" }] });
     expect(undescribed.problems[0]).toMatch(/^app: only: CallConnected was not the only event/);
+  });
+
+  test("closes the emulator it made, whether the steps pass or throw: nothing is delivered after", async () => {
+    for (const fails of [false, true]) {
+      let emulator: Emulator | undefined;
+      const run = runScenario({
+        ...outboundAnswered,
+        async steps(ctx) {
+          emulator = ctx.emulator;
+          await outboundAnswered.steps(ctx);
+          if (fails) throw new Error("the steps fail");
+        },
+      });
+      if (fails) await expect(run).rejects.toThrow("the steps fail");
+      else expect((await run).problems).toEqual([]);
+      plantEvent(emulator!, "after-the-run", "CallConnected");
+      // An open emulator delivers a queued event at once, in-process: one turn of the event loop.
+      await new Promise((turn) => setImmediate(turn));
+      expect(emulator!.events({ callConnectionId: "after-the-run" }).map((e) => [e.state, e.attempts.length])).toEqual([["pending", 0]]);
+    }
   });
 
   test("says which event never came when a step waits in vain", async () => {
