@@ -159,21 +159,19 @@ describe("a scenario's own checks, against an engine that departs from the docs"
     expect(problems).toEqual([]);
   });
 
-  test("reject-incoming: a rejected call that goes on", async () => {
-    const neverEnds = withService(byName("reject-incoming"), async (request, plain) => {
-      if (!request.url.startsWith("/calling/callConnections:reject")) return undefined;
+  /** A service that redirects the incoming call to +14255550111 when the app asks it to `action` it. */
+  const redirectingOn = (name: string, action: "reject" | "redirect") =>
+    withService(byName(name), async (request, plain) => {
+      if (!request.url.startsWith(`/calling/callConnections:${action}`)) return undefined;
       await plain.redirectCall(JSON.parse(request.rawBody).incomingCallContext, { targetParticipant: { phoneNumber: "+14255550111" } });
       return NO_CONTENT;
     });
-    await expect(runScenario(neverEnds)).rejects.toThrow("a rejected call must end");
+
+  test("reject-incoming: a rejected call that goes on", async () => {
+    await expect(runScenario(redirectingOn("reject-incoming", "reject"))).rejects.toThrow("a rejected call must end");
   });
 
   test("redirect-incoming: the call redirected to someone else", async () => {
-    const elsewhere = withService(byName("redirect-incoming"), async (request, plain) => {
-      if (!request.url.startsWith("/calling/callConnections:redirect")) return undefined;
-      await plain.redirectCall(JSON.parse(request.rawBody).incomingCallContext, { targetParticipant: { phoneNumber: "+14255550111" } });
-      return NO_CONTENT;
-    });
-    await expect(runScenario(elsewhere)).rejects.toThrow("after the redirect the call holds 4:+14255550111, 4:+14255550123, not the caller and the target");
+    await expect(runScenario(redirectingOn("redirect-incoming", "redirect"))).rejects.toThrow("after the redirect the call holds 4:+14255550111, 4:+14255550123, not the caller and the target");
   });
 });
