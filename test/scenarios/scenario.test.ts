@@ -94,6 +94,13 @@ describe("runScenario", () => {
     }
   });
 
+  test("names a tracked connection the declaration is silent about, run and explored", async () => {
+    const silent = { ...outboundAnswered, expected: {} };
+    expect((await runScenario(silent)).problems).toEqual(["app: the declaration expects nothing of it; list its events in expected"]);
+    const explored = await explore({ scenario: silent, app: scenarioApp(silent), seed: 1, duplicates: 0, maxRuns: 1 });
+    expect(explored.failure?.reason).toBe("final check failed: the declaration expects nothing of app; list its events in expected");
+  });
+
   test("says which event never came when a step waits in vain", async () => {
     const waitsInVain: Scenario = {
       ...outboundAnswered,
@@ -131,7 +138,7 @@ describe("a scenario run as an app under exploration", () => {
   });
 
   test("names a connection that received nothing, and a declaration that expects nothing", async () => {
-    const other = { ...outboundAnswered, expected: { other: ["CallConnected 200/0"] } };
+    const other = { ...outboundAnswered, expected: { ...outboundAnswered.expected, other: ["CallConnected 200/0"] } };
     const missing = await explore({ scenario: other, app: scenarioApp(other), seed: 1, duplicates: 0, maxRuns: 1 });
     expect(missing.failure?.reason).toBe("final check failed: other received nothing; the scenario expects CallConnected");
     const silent = { ...outboundAnswered, expected: { app: [] } };
@@ -227,7 +234,7 @@ describe("runScenario against an engine that departs from the docs", () => {
         plantEvent(ctx.emulator, ctx.connection("app"), "PlayCompleted", { resultInformation: { code: "200" } });
       },
     };
-    const { problems } = await runScenario(malformed);
+    const problems = (await runScenario(malformed)).problems.filter((p) => p.startsWith("contract:"));
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) expect(problem).toMatch(/^contract: Microsoft\.Communication\.PlayCompleted to https:\/\/app\.scenario\.test\/events: \[0\]\S* \S/);
     expect(problems.join("\n")).toContain("[0].data.resultInformation.code");
