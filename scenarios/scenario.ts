@@ -139,7 +139,8 @@ export async function runScenario(scenario: Scenario, seed = 1): Promise<Scenari
         return withCodes.has(actual[alias][i]) && result ? `${actual[alias][i]} ${result.code}/${result.subCode}` : actual[alias][i];
       });
     }
-    const problems: string[] = [];
+    // A connection the declaration is silent about would pass whatever it received.
+    const problems: string[] = [...aliases.keys()].filter((alias) => !(alias in scenario.expected)).map((alias) => `${alias}: the declaration expects nothing of it; list its events in expected`);
     for (const [alias, names] of Object.entries(scenario.expected)) {
       const got = withResults[alias] ?? [];
       if (got.join(",") !== names.join(",")) problems.push(`${alias}: expected ${names.join(" → ") || "no events"}, got ${got.join(" → ") || "no events"}`);

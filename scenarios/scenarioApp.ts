@@ -68,6 +68,8 @@ export function scenarioApp(scenario: Scenario): ExploreApp<ScenarioAppState> {
         waiters: state.waiters.map((w) => [w.type, w.callConnectionId, String(w.where ?? "")]),
       }),
     check(state) {
+      const undeclared = [...state.aliases.keys()].find((alias) => !(alias in scenario.expected));
+      if (undeclared) return `the declaration expects nothing of ${undeclared}; list its events in expected`;
       for (const [alias, expected] of Object.entries(scenario.expected)) {
         const id = state.aliases.get(alias);
         const got = [...state.delivered.values()].filter((e) => e.callConnectionId === id).map((e) => e.type);

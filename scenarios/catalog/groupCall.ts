@@ -11,7 +11,11 @@ export const groupCall: Scenario = {
     emulator.setParty(user(2), { behavior: "answer", delayMs: 5_000 });
   },
   async steps(ctx) {
+    const placed = ctx.emulator.now();
     await connectedGroupCall(ctx, 2);
+    // One after the other: a roster as each user answers, at 1 s and at 5 s.
+    const grew = ctx.emulator.events({ callConnectionId: ctx.connection("app"), type: "ParticipantsUpdated" }).map((e) => e.createdAt - placed);
+    if (grew.join() !== "1000,5000") throw new Error(`the roster grew at ${grew.join(" and ")} ms, not as each user answered (1000 and 5000 ms)`);
   },
   expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "ParticipantsUpdated"] },
   constraints: [{ kind: "before", first: "CallConnected", then: "ParticipantsUpdated" }],

@@ -37,8 +37,12 @@ export const addParticipantTimedOut: Scenario = {
   world: (emulator) => void emulator.setParty(user(2), { behavior: "noAnswer" }),
   async steps(ctx) {
     const callConnection = await connectedCall(ctx);
+    const asked = ctx.emulator.now();
     await callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } }, { invitationTimeoutInSeconds: 30 });
     await ctx.waitFor("AddParticipantFailed", "app");
+    // The failure must be the invitation's own timeout, not the network's default nor an earlier give-up.
+    const [failed] = ctx.emulator.events({ callConnectionId: ctx.connection("app"), type: "AddParticipantFailed" });
+    if (failed.createdAt - asked !== 30_000) throw new Error(`the invitation failed ${failed.createdAt - asked} ms after it was sent, not when its 30 s timeout ran out`);
   },
   expected: { app: ["CallConnected", "ParticipantsUpdated", "AddParticipantFailed 408/8541"] },
 };
@@ -52,7 +56,7 @@ export const cancelAddParticipant: Scenario = {
   async steps(ctx) {
     const callConnection = await connectedCall(ctx);
     const { invitationId } = await callConnection.addParticipant({ targetParticipant: { communicationUserId: user(2) } });
-    await callConnection.cancelAddParticipantOperation(invitationId!, { operationContext: "context" });
+    await callConnection.cancelAddParticipantOperation(invitationId!);
     await ctx.waitFor("CancelAddParticipantSucceeded", "app");
   },
   expected: { app: ["CallConnected", "ParticipantsUpdated", "CancelAddParticipantSucceeded 200/5300"] },

@@ -8,7 +8,7 @@ export const playToParticipant: Scenario = {
   source: "recorded-events PlayMultipleFilesSourcesWithPlayMediaTest (findings (f)5): seq 3 isOnHold true, PlayStarted, PlayCompleted, seq 5 isOnHold false",
   async steps(ctx) {
     const callConnection = await connectedCall(ctx);
-    await callConnection.getCallMedia().play([{ kind: "textSource", text: "Hi", voiceName: "en-US-NancyNeural" }], [{ phoneNumber: CALLEE_PHONE }]);
+    await callConnection.getCallMedia().play([{ kind: "textSource", text: "Hi" }], [{ phoneNumber: CALLEE_PHONE }]);
     await ctx.waitFor("ParticipantsUpdated", "app", (data) => data.sequenceNumber === 5);
   },
   expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "ParticipantsUpdated", "PlayStarted 200/0", "PlayCompleted 200/0", "ParticipantsUpdated"] },

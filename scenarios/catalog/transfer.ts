@@ -8,7 +8,7 @@ export const transferOneToOne: Scenario = {
   source: "reference/callautomation/EVENT-SEQUENCES.md §5 (CallTransferAccepted; CallDisconnected inferred)",
   async steps(ctx) {
     const callConnection = await connectedCall(ctx);
-    await callConnection.transferCallToParticipant({ communicationUserId: user(5) }, { operationContext: "to-agent" });
+    await callConnection.transferCallToParticipant({ communicationUserId: user(5) });
   },
   expected: { app: ["CallConnected", "ParticipantsUpdated", "CallTransferAccepted 200/7015", "CallDisconnected 200/7015"] },
 };
