@@ -47,9 +47,9 @@ const OPERATORS = {
   StringIn: { type: "string", many: true, test: (k, f) => lower(k) === f },
   StringNotIn: { type: "string", many: true, negated: true, test: (k, f) => lower(k) === f },
   // No comparison: whether the key is there decides (MATCH_WHEN_MISSING and matchesAdvanced).
-  IsNullOrUndefined: { type: "any", many: false },
-  IsNotNull: { type: "any", many: false },
-} satisfies Record<string, { type: "number" | "string" | "boolean" | "any"; many: boolean; negated?: boolean; range?: boolean; test?: Test }>;
+  IsNullOrUndefined: { type: "any" },
+  IsNotNull: { type: "any" },
+} satisfies Record<string, { type: "number" | "string" | "boolean" | "any"; many?: boolean; negated?: boolean; range?: boolean; test?: Test }>;
 
 /** The advanced filter operators Event Grid documents. */
 export type AdvancedFilterOperator = keyof typeof OPERATORS;
