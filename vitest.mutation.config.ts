@@ -1,3 +1,4 @@
+import type { TestModule, Vitest } from "vitest/node";
 import base from "./vitest.config.js";
 
 /**
@@ -15,5 +16,26 @@ const CLI_TESTS = ["test/cli.test.ts", "test/reliability/shutdown.test.ts", "tes
  */
 const only = process.env.MUTATION_TESTS?.split(",").map((entry) => (entry.endsWith(".ts") ? entry : `${entry.replace(/\/$/, "")}/**/*.test.ts`));
 
+/**
+ * A test file that fails to load has no tests, and Stryker reads "no tests" as "covers nothing":
+ * its mutants would be reported not covered, or surviving, with no sign of why (the catalog's
+ * test once read a path that exists beside the checkout but not in Stryker's sandbox). Throwing
+ * here makes the initial (coverage) run stop and name the file instead. In a mutant's run a file
+ * that fails to load is the mutant's doing, left to Stryker.
+ */
+let vitest: Vitest | undefined;
+const loadFailures = {
+  onInit(ctx: Vitest) {
+    vitest = ctx;
+  },
+  onTestRunEnd(modules: ReadonlyArray<TestModule>) {
+    if (vitest?.getRootProject().getProvidedContext().mode === "mutant") return;
+    const failed = modules.filter((module) => module.errors().length > 0);
+    if (failed.length === 0) return;
+    const lines = failed.map((module) => `${module.moduleId}: ${module.errors().map((error) => error.message).join("; ")}`);
+    throw new Error(`A test file failed to load, so its tests cover nothing in this run:\n${lines.join("\n")}`);
+  },
+};
+
 // One worker per Stryker test runner: MUTATION_CONCURRENCY sets how many run at once.
-export default { ...base, test: { ...base.test, maxWorkers: 1, ...(only ? { include: only } : {}), exclude: [...(base.test?.exclude ?? ["**/node_modules/**"]), ...CLI_TESTS], globalSetup: [] } };
+export default { ...base, test: { ...base.test, maxWorkers: 1, ...(only ? { include: only } : {}), exclude: [...(base.test?.exclude ?? ["**/node_modules/**"]), ...CLI_TESTS], globalSetup: [], reporters: ["default", loadFailures] } };

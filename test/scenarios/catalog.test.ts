@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { explore } from "../../scenarios/explorer.js";
 import { SCENARIOS } from "../../scenarios/catalog/index.js";
@@ -68,7 +68,7 @@ describe("the catalog's declarations", () => {
   });
 });
 
-const REFERENCE = join(import.meta.dirname, "..", "..", "..", "shared", "reference");
+const REFERENCE = referenceFolder(import.meta.dirname);
 const RECORDINGS = join(import.meta.dirname, "..", "..", "contracts", "recordings");
 const EVENT_SEQUENCES = readFileSync(join(REFERENCE, "callautomation", "EVENT-SEQUENCES.md"), "utf8");
 const FINDINGS = readFileSync(join(REFERENCE, "recorded-events", "findings.md"), "utf8");
@@ -76,6 +76,19 @@ const FINDINGS = readFileSync(join(REFERENCE, "recorded-events", "findings.md"),
 const EVIDENCE = new Map(
   [REFERENCE, RECORDINGS].flatMap((root) => readdirSync(root, { recursive: true, encoding: "utf8" }).map((path) => [basename(path), join(root, path)] as const)),
 );
+
+/**
+ * The reference documents sit beside the checkout (`../shared/reference`). A copy of the checkout
+ * made below it (a mutation run's sandbox, `.stryker-tmp/sandbox-*`) finds them by walking up;
+ * a fixed `../../..` made this file fail to load there, and the catalog went unmeasured.
+ */
+function referenceFolder(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, "shared", "reference");
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`no shared/reference in any folder above ${from}: the catalog's evidence is read from the reference documents beside the checkout`);
+}
 
 /** The documents a source names: `X.md`, `X.json`, and `recorded-events X` (a recording). */
 function citedFiles(source: string): string[] {
