@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { AppBinding, ExploreApp } from "./explorerApp.js";
+import { SCENARIOS } from "./catalog/index.js";
+import { inProcessBinding, type AppBinding, type ExploreApp } from "./explorerApp.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { Independence } from "./explorerIndependence.js";
 import { runOnce, type Chooser, type RunOutcome, type Visit } from "./explorerRun.js";
@@ -81,7 +82,30 @@ export function defaultWorkers(): number {
   return import.meta.url.endsWith(".ts") ? 1 : availableParallelism();
 }
 
-type Reply = { kind: "run"; failure: boolean } | { kind: "done"; result: PartResult } | { kind: "error"; message: string; setup: boolean };
+/** What a worker thread answers: one message per run as it ends, then its part's result or why it could not explore. */
+export type Reply = { kind: "run"; failure: boolean } | { kind: "done"; result: PartResult } | { kind: "error"; message: string; setup: boolean };
+
+/** What the main thread sends a worker: how to build the app, the catalog scenario it runs in (by name), and its part. */
+export interface WorkerJob {
+  recipe: WorkerRecipe;
+  scenario?: string;
+  job: PartJob;
+}
+
+/**
+ * A worker's answer to one job, in whatever thread calls it: explorerWorker.ts only wires it to
+ * the thread's port. The world is the recipe's own scenario, else the catalog's scenario named.
+ */
+export async function answerJob({ recipe, scenario, job }: WorkerJob, post: (reply: Reply) => void): Promise<void> {
+  try {
+    const built = await buildFromRecipe(recipe);
+    const world = built.scenario ?? (scenario === undefined ? undefined : SCENARIOS.find((s) => s.name === scenario));
+    const result = await explorePart({ binding: inProcessBinding(built.app), scenario: world, seed: job.seed, duplicates: job.duplicates }, job, (outcome) => post({ kind: "run", failure: outcome.failure !== undefined }));
+    post({ kind: "done", result });
+  } catch (error) {
+    post({ kind: "error", message: error instanceof Error ? error.message : String(error), setup: error instanceof ExploreSetupError });
+  }
+}
 
 /** Threads kept between explorations (starting one costs a few hundred milliseconds); unreferenced while idle, so they never hold the process open. */
 const idle: Worker[] = [];
@@ -118,6 +142,6 @@ export function explorePartInWorker(recipe: WorkerRecipe, scenario: string | und
     };
     worker.on("message", onMessage);
     worker.on("error", onError);
-    worker.postMessage({ recipe, scenario, job });
+    worker.postMessage({ recipe, scenario, job } satisfies WorkerJob);
   });
 }

@@ -6,6 +6,7 @@ import { parseShard, piecesOf, PIECES_PER_PART } from "../../scenarios/explorerS
 import { SCENARIOS } from "../../scenarios/catalog/index.js";
 import type { Scenario } from "../../scenarios/scenario.js";
 import { scenarioApp } from "../../scenarios/scenarioApp.js";
+import { answerJob, type PartJob, type Reply, type WorkerJob } from "../../scenarios/explorerWorkers.js";
 import * as apps from "./apps/inProcessApps.js";
 
 const APPS = new URL("./apps/inProcessApps.ts", import.meta.url).href;
@@ -129,6 +130,52 @@ describe("worker threads", () => {
     expect(parallel.coverage.workers).toBe(2);
     expect(parallel.coverage.states).toBe(single.coverage.states);
     expect(single.coverage.workers).toBeUndefined();
+  });
+
+  // What a worker thread does with a job, run on this thread: mutation testing and coverage see
+  // only this thread, and the thread's own wiring (explorerWorker.ts) is one line.
+  const wholeTree = (over: Partial<PartJob> = {}): PartJob => ({ seed: 7, duplicates: 1, start: [{ prefix: [], cost: { duplicates: 0, moved: 0 }, sleep: [] }], visited: new Map(), maxRuns: 10_000, all: false, prune: true, independence: "none", ...over });
+  const answers = async (job: WorkerJob): Promise<Reply[]> => {
+    const replies: Reply[] = [];
+    await answerJob(job, (reply) => replies.push(reply));
+    return replies;
+  };
+
+  test("a worker answers a job with one message per run, then its part's result, as this thread's search of the same part", async () => {
+    const replies = await answers({ recipe: { module: APPS, export: "robust" }, job: wholeTree() });
+    const done = replies.at(-1)!;
+    expect(done.kind).toBe("done");
+    const result = (done as Extract<Reply, { kind: "done" }>).result;
+    expect(replies.slice(0, -1)).toEqual(Array.from({ length: result.runs }, () => ({ kind: "run", failure: false })));
+    const single = await explore({ app: apps.robust(), seed: 7, workers: 1 });
+    expect(result).toMatchObject({ runs: single.coverage.systematic, exhaustive: true, failing: [], divergent: 0 });
+    expect(result.states).toHaveLength(single.coverage.states);
+  });
+
+  test("a worker reports each failing run, and the failures in its result", async () => {
+    const replies = await answers({ recipe: { module: APPS, export: "assumesConnectedFirst" }, job: wholeTree({ seed: 3, maxRuns: 50 }) });
+    const done = replies.at(-1) as Extract<Reply, { kind: "done" }>;
+    expect(done.kind).toBe("done");
+    expect(done.result.failing.length).toBeGreaterThan(0);
+    expect(replies.filter((r) => r.kind === "run" && r.failure)).toHaveLength(done.result.failing.length);
+    expect(done.result.failing[0].failure).toMatch(/roster for a call that is not connected/);
+  });
+
+  test("a worker runs a catalog scenario's world, named, when the recipe brings none", async () => {
+    const recipe = { module: APPS, export: "catalogStepsOnly", args: ["outbound-declined"] };
+    const named = await answers({ recipe, scenario: "outbound-declined", job: wholeTree({ seed: 1, duplicates: 0 }) });
+    expect(named.at(-1)).toMatchObject({ kind: "done", result: { exhaustive: true, failing: [] } });
+    // Without the world the callee answers, and the steps, waiting for the decline, fail.
+    const bare = await answers({ recipe, job: wholeTree({ seed: 1, duplicates: 0, maxRuns: 1 }) });
+    expect((bare.at(-1) as Extract<Reply, { kind: "done" }>).result.failing).toHaveLength(1);
+  });
+
+  test("a recipe that makes no app is a setup error; an app that throws while built is reported as it threw", async () => {
+    expect(await answers({ recipe: { module: APPS, export: "noSuchExport" }, job: wholeTree() })).toEqual([
+      { kind: "error", message: `the worker recipe's module ${APPS} has no export "noSuchExport" that makes an app.`, setup: true },
+    ]);
+    expect(await answers({ recipe: { module: "data:text/javascript,export default () => { throw new Error('cannot build'); }" }, job: wholeTree() })).toEqual([{ kind: "error", message: "cannot build", setup: false }]);
+    expect(await answers({ recipe: { module: "data:text/javascript,export default () => { throw 'a string'; }" }, job: wholeTree() })).toEqual([{ kind: "error", message: "a string", setup: false }]);
   });
 
   test("an app without a worker recipe runs on one thread whatever workers says", async () => {

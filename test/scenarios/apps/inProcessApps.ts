@@ -4,6 +4,7 @@
  * action after the call ended).
  */
 import type { ExploreApp } from "../../../scenarios/explorer.js";
+import { catalogScenarioApp, type ScenarioAppState } from "../../../scenarios/scenarioApp.js";
 
 export const agent = "8:acs:11111111-1111-1111-1111-111111111111_0000000a-0000-0000-0000-000000000000";
 export const caller = "4:+14255550123";
@@ -103,3 +104,6 @@ export const twoCalls = (options: { buggy: boolean }): ExploreApp<{ calls: Recor
   },
   check: (state) => Object.values(state.calls).every((c) => c.connected) || "a call never connected",
 });
+
+/** A catalog scenario's steps as an app, without its world: a worker builds the world from the scenario's name. */
+export const catalogStepsOnly = (name: string): ExploreApp<ScenarioAppState> => catalogScenarioApp(name).app;
