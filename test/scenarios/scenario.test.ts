@@ -207,6 +207,50 @@ describe("a scenario run as an app under exploration", () => {
   });
 });
 
+describe("the explored scenario app's state", () => {
+  // The explorer prunes a run at a state it has seen: states the fingerprint confuses would cut
+  // short orders that lead elsewhere, and orders it tells apart for no reason would be run twice.
+  const app = scenarioApp(outboundAnswered);
+  const event = (type: string, id: string) => ({ type, callConnectionId: "c1", data: { callConnectionId: "c1", id } });
+  type State = ReturnType<NonNullable<typeof app.init>>;
+  const state = (delivered: string[], waiters: State["waiters"] = [], aliases: Array<[string, string]> = [["app", "c1"]]): State => ({
+    aliases: new Map(aliases),
+    delivered: new Map(delivered.map((id) => [id, event("CallConnected", id)])),
+    waiters,
+  });
+  const waiter = (type: string, callConnectionId: string, where?: (data: Record<string, any>) => boolean) => ({ type, callConnectionId, where, resolve: () => undefined });
+  const fingerprint = (s: State) => app.fingerprint!(s);
+
+  test("which events were delivered counts, not the order they came in", () => {
+    expect(fingerprint(state(["e1", "e2"]))).toBe(fingerprint(state(["e2", "e1"])));
+    expect(fingerprint(state(["e1", "e2"]))).not.toBe(fingerprint(state(["e1"])));
+    expect(fingerprint(state(["e1"]))).not.toBe(fingerprint(state(["e2"])));
+  });
+
+  test("what the steps wait for counts: the event, the connection and the filter", () => {
+    const none = fingerprint(state([]));
+    const connected = fingerprint(state([], [waiter("CallConnected", "c1")]));
+    expect(connected).not.toBe(none);
+    expect(fingerprint(state([], [waiter("CallDisconnected", "c1")]))).not.toBe(connected);
+    expect(fingerprint(state([], [waiter("CallConnected", "c2")]))).not.toBe(connected);
+    const fifth = fingerprint(state([], [waiter("ParticipantsUpdated", "c1", (data) => data.sequenceNumber === 5)]));
+    const sixth = fingerprint(state([], [waiter("ParticipantsUpdated", "c1", (data) => data.sequenceNumber === 6)]));
+    expect(fifth).not.toBe(sixth);
+    expect(fingerprint(state([], [waiter("ParticipantsUpdated", "c1")]))).not.toBe(fifth);
+    expect(fingerprint(state([], [waiter("CallConnected", "c1")]))).toBe(connected);
+  });
+
+  test("which connection an alias names counts", () => {
+    expect(fingerprint(state([], [], [["app", "c2"]]))).not.toBe(fingerprint(state([])));
+  });
+
+  test("an event without data is recorded with empty data and no connection", () => {
+    const s = app.init!();
+    app.handle([{ id: "x", type: "Microsoft.Communication.CallConnected" }], { state: s } as never);
+    expect(s.delivered.get("x")).toEqual({ type: "CallConnected", callConnectionId: undefined, data: {} });
+  });
+});
+
 describe("runScenario against an engine that departs from the docs", () => {
   test("holds every connection to nothing after CallDisconnected, undeclared", async () => {
     const undeclared: Scenario = {
