@@ -25,7 +25,7 @@ export function parseShard(text: string): Shard {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || count < 1 || index < 1 || index > count) throw new ExploreSetupError(`--shard (or CALLSIM_SHARD) is <index>/<count> with 1 <= index <= count, e.g. 1/3; got "${text}".`);
+  if (!match || index < 1 || index > count) throw new ExploreSetupError(`--shard (or CALLSIM_SHARD) is <index>/<count> with 1 <= index <= count, e.g. 1/3; got "${text}".`);
   return { index, count };
 }
 
@@ -56,8 +56,9 @@ export function partResult(search: SearchProgress, divergent: number): PartResul
 
 /** The shared part and every part after it, as one search: states are counted once however many parts reached them. */
 export function mergeParts(shared: SearchProgress, parts: PartResult[]): SearchProgress & { divergent: number } {
-  const visited: Visited = new Map(shared.visited);
-  for (const part of parts) for (const state of part.states) if (!visited.has(state)) visited.set(state, { spent: 0, copiesLeft: 0, sleep: new Set() });
+  // A part's states come back as fingerprints alone; where the shared part reached one too, its own entry stays.
+  const unseen = (state: string) => [state, { spent: 0, copiesLeft: 0, sleep: new Set<string>() }] as const;
+  const visited: Visited = new Map([...parts.flatMap((p) => p.states.map(unseen)), ...shared.visited]);
   const open = parts.filter((p) => !p.exhaustive);
   const below = open.map((p) => p.completeBelow).filter((c): c is OrderCost => c !== undefined);
   const cheapest = below.sort((a, b) => a.duplicates - b.duplicates || a.moved - b.moved)[0];
@@ -66,7 +67,7 @@ export function mergeParts(shared: SearchProgress, parts: PartResult[]): SearchP
     failing: [...shared.failing, ...parts.flatMap((p) => p.failing)],
     exhaustive: open.length === 0,
     notRun: parts.reduce((n, p) => n + p.notRun, 0),
-    completeBelow: open.length === 0 ? undefined : cheapest,
+    completeBelow: cheapest,
     states: shared.stateless ? 0 : visited.size,
     pruned: shared.pruned + parts.reduce((n, p) => n + p.pruned, 0),
     stateless: shared.stateless ?? parts.find((p) => p.stateless)?.stateless,

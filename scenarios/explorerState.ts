@@ -31,9 +31,11 @@ export function canonical(value: unknown): string {
   if (value instanceof Set) return `Set{${[...value].map(canonical).sort().join(",")}}`;
   if (value instanceof Date) return `Date(${value.getTime()})`;
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new NotFingerprintable(`an instance of ${proto?.constructor?.name ?? "a class"}`);
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  if (proto !== Object.prototype && proto !== null) throw new NotFingerprintable(`an instance of ${proto.constructor?.name ?? "a class"}`);
+  const record = value as Record<string, unknown>;
+  // The default sort compares keys by UTF-16 code units: the same order on every machine, unlike a locale's.
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(",")}}`;
 }
 
 /** The app's state fingerprint, or why there is none. */

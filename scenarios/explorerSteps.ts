@@ -23,7 +23,7 @@ export function allowed(pool: Step[], delivered: Array<EventStep>, duplicatesLef
   const plain: Step[] = [...responses, ...events];
   if (advance) plain.push({ kind: "advance", label: advance });
   const copies: Step[] =
-    duplicatesLeft > 0 ? delivered.filter((e) => e.type !== "CallDisconnected" && !ended.has(e.callConnectionId)).map((e) => ({ ...e, duplicate: true })) : [];
+    duplicatesLeft > 0 ? delivered.filter((e) => !ended.has(e.callConnectionId)).map((e) => ({ ...e, duplicate: true })) : [];
   if (plain.length === 0 && copies.length > 0) plain.push({ kind: "end" });
   return { candidates: [...plain, ...copies], duplicateFrom: plain.length };
 }

@@ -6,7 +6,9 @@ import type { RunOutcome, Step, TraceEntry } from "../../scenarios/explorerRun.j
 import { mergeParts, parseShard, partResult, piecesOf, type PartResult } from "../../scenarios/explorerShards.js";
 import type { Pending, SearchProgress } from "../../scenarios/explorerSearch.js";
 import { canonical, fingerprintState } from "../../scenarios/explorerState.js";
-import { allowed } from "../../scenarios/explorerSteps.js";
+import { allowed, noteContexts, stateOf } from "../../scenarios/explorerSteps.js";
+import type { AppBinding } from "../../scenarios/explorerApp.js";
+import type { Emulator } from "../../emulator/index.js";
 import { coverageText, describe as describeEntry, diagram, plural, shardText } from "../../scenarios/explorerSummary.js";
 import { decodeToken, encodeToken, mulberry32 } from "../../scenarios/explorerTokens.js";
 
@@ -53,6 +55,78 @@ describe("allowed: the steps the service may take next", () => {
   });
 });
 
+describe("a decision point's state", () => {
+  const uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+  const other = "7C9E6679-7425-40DE-944B-E07FC1F90AE7";
+
+  test("the random operation contexts an app's requests carry are noted once each, in the order first sent", () => {
+    const contexts: string[] = [];
+    noteContexts(JSON.stringify({ operationContext: uuid }), contexts);
+    noteContexts(JSON.stringify({ targetParticipant: {}, operationContext: other }), contexts);
+    noteContexts(JSON.stringify({ operationContext: uuid }), contexts);
+    expect(contexts).toEqual([uuid, other]);
+  });
+
+  test("an operation context that is no UUID, or not a string, or a body that is not JSON, notes nothing", () => {
+    const contexts: string[] = [];
+    for (const body of [
+      JSON.stringify({ operationContext: "transfer-1" }),
+      JSON.stringify({ operationContext: `${uuid}x` }),
+      JSON.stringify({ operationContext: `x${uuid}` }),
+      JSON.stringify({ operationContext: uuid.replace(/-/g, "") }),
+      JSON.stringify({ operationContext: uuid.replace("0f8fad5b", "0f8fad5") }),
+      JSON.stringify({ operationContext: uuid.replace("70867728950e", "70867728950") }),
+      JSON.stringify({ operationContext: uuid.replace("d9cb", "g9cb") }),
+      JSON.stringify({ operationContext: 7 }),
+      JSON.stringify({ context: uuid }),
+      `{"operationContext": "${uuid}"`,
+      "null",
+    ]) {
+      noteContexts(body, contexts);
+    }
+    // A body that names no operationContext is not read: a UUID elsewhere in it is not one.
+    noteContexts(JSON.stringify({ callbackUri: uuid }), contexts);
+    expect(contexts).toEqual([]);
+    const both = [uuid];
+    noteContexts(`"operationContext" ${other}`, both);
+    expect(both).toEqual([uuid]);
+  });
+
+  const emulator = (pending: Array<{ at: number; label: string }>, calls: unknown[] = []) => ({ clock: { now: () => 5, pending: () => pending }, calls: () => calls }) as unknown as Emulator;
+  const binding = (fingerprint: string): AppBinding => ({ fingerprint: () => ({ fingerprint }) }) as unknown as AppBinding;
+  const text = (state: ReturnType<typeof stateOf>) => ("fingerprint" in state ? state.fingerprint : state.why);
+
+  test("an app behind a URL has no state the explorer can see, and says so", () => {
+    expect(stateOf({} as AppBinding, emulator([]), [], [], 1, [], [])).toEqual({ why: "it runs behind a URL, where the explorer cannot see its state" });
+  });
+
+  test("the world's timers count: a ring due later is another state", () => {
+    const ringing = stateOf(binding("app"), emulator([{ at: 30_000, label: "ring" }]), [], [], 0, [], []);
+    const later = stateOf(binding("app"), emulator([{ at: 60_000, label: "ring" }]), [], [], 0, [], []);
+    const other = stateOf(binding("app"), emulator([{ at: 30_000, label: "answer" }]), [], [], 0, [], []);
+    expect(new Set([text(ringing), text(later), text(other)]).size).toBe(3);
+    expect(stateOf(binding("app"), emulator([{ at: 30_000, label: "ring" }]), [], [], 0, [], [])).toEqual(ringing);
+  });
+
+  test("an event without a connection (Event Grid's) is told apart from one with", () => {
+    const grid = stateOf(binding("app"), emulator([]), [event("e1", "IncomingCall", undefined)], [], 0, [], []);
+    const call = stateOf(binding("app"), emulator([]), [event("e1", "IncomingCall", "c1")], [], 0, [], []);
+    expect(text(grid)).not.toBe(text(call));
+  });
+
+  test("states that differ only in which random operation contexts were drawn are one state; copies left stay apart", () => {
+    const drawn = (context: string) => stateOf(binding(`sent ${context}`), emulator([]), [], [], 1, [`transfer ${context}`], [context]);
+    expect(drawn(uuid)).toEqual(drawn(other));
+    expect(text(drawn(uuid))).not.toContain(uuid);
+    expect(drawn(uuid)).toMatchObject({ copiesLeft: 1 });
+    const twice = stateOf(binding(`${uuid} then ${other}`), emulator([]), [], [], 1, [], [uuid, other]);
+    const swapped = stateOf(binding(`${other} then ${uuid}`), emulator([]), [], [], 1, [], [other, uuid]);
+    expect(twice).toEqual(swapped);
+    const notSwapped = stateOf(binding(`${other} then ${uuid}`), emulator([]), [], [], 1, [], [uuid, other]);
+    expect(notSwapped).not.toEqual(twice);
+  });
+});
+
 describe("canonical: a state's text", () => {
   test("sorts object keys, Map entries and Set members, keeps arrays in order, drops undefined fields", () => {
     expect(canonical({ b: 1, a: "x", c: undefined })).toBe('{"a":"x","b":1}');
@@ -64,6 +138,7 @@ describe("canonical: a state's text", () => {
     expect(canonical(new Date(5))).toBe("Date(5)");
     expect(canonical(Object.assign(Object.create(null), { k: 1 }))).toBe('{"k":1}');
     expect(canonical({ "b b": 1, a: 2 })).toBe('{"a":2,"b b":1}');
+    expect(canonical({ e: 5, d: 4, c: 3, b: 2, a: 1, B: 0 })).toBe('{"B":0,"a":1,"b":2,"c":3,"d":4,"e":5}');
   });
 
   test("tells apart what JSON would confuse: a string from a number, a key order from another's values", () => {
@@ -77,6 +152,7 @@ describe("canonical: a state's text", () => {
     expect(fingerprintState({ s: Symbol("x") })).toEqual({ why: "its state holds a symbol; give the app a fingerprint(state) function" });
     class Call {}
     expect(fingerprintState({ call: new Call() })).toEqual({ why: "its state holds an instance of Call; give the app a fingerprint(state) function" });
+    expect(fingerprintState({ bare: Object.create(Object.create(null)) })).toEqual({ why: "its state holds an instance of a class; give the app a fingerprint(state) function" });
     expect(fingerprintState({ n: 1 })).toEqual({ fingerprint: '{"n":1}' });
     expect(fingerprintState({ n: 1 }, (s) => `n=${s.n}`)).toEqual({ fingerprint: "n=1" });
     expect(
@@ -155,7 +231,8 @@ describe("shards", () => {
   test("reads i/n as vitest's --shard does, and refuses anything else naming the form", () => {
     expect(parseShard("2/3")).toEqual({ index: 2, count: 3 });
     expect(parseShard(" 1 / 1 ")).toEqual({ index: 1, count: 1 });
-    for (const bad of ["0/3", "4/3", "1/0", "a/3", "1/3x", "x1/3", "1", ""]) {
+    expect(parseShard("10/12")).toEqual({ index: 10, count: 12 });
+    for (const bad of ["0/3", "4/3", "1/0", "0/0", "a/3", "1/3x", "x1/3", "1", "", "-1/3"]) {
       expect(() => parseShard(bad)).toThrow(new ExploreSetupError(`--shard (or CALLSIM_SHARD) is <index>/<count> with 1 <= index <= count, e.g. 1/3; got "${bad}".`));
     }
   });
@@ -179,7 +256,9 @@ describe("shards", () => {
     const merged = mergeParts(shared, [part({ states: ["s2", "s3"], failing: [outcome(2)], divergent: 1 }), part({ states: ["s3", "s4"], runs: 4, pruned: 0 })]);
     expect(merged).toMatchObject({ runs: 12, exhaustive: true, notRun: 0, completeBelow: undefined, states: 4, pruned: 3, divergent: 1, stateless: undefined });
     expect(merged.failing).toEqual([outcome(1), outcome(2)]);
-    expect([...merged.visited.keys()]).toEqual(["s1", "s2", "s3", "s4"]);
+    expect([...merged.visited.keys()].sort()).toEqual(["s1", "s2", "s3", "s4"]);
+    // The shared part's own record of a state it reached stays.
+    expect(merged.visited.get("s2")).toBe(shared.visited.get("s2"));
   });
 
   test("an open part leaves the search open, complete below the cheapest bound among the open parts", () => {
@@ -292,6 +371,20 @@ describe("PCT", () => {
     // The change point falls at step 0 (floor(0 * 10)): b, the highest, is lowered, so c goes.
     expect(choose(steps("a", "b", "c"), 0)).toBe(2);
     expect(choose(steps("a", "b"), 1)).toBe(0);
+  });
+
+  test("a change point falls at the step its draw picks among the run's k steps", () => {
+    // depth 2, k = 10: the change point's draw 0.55 puts it at step 5.
+    const draws = [0.55, 0.1, 0.9];
+    const choose = pctChooser(() => draws.shift()!, 2, 10, new Set());
+    expect(choose(steps("a", "b"), 4)).toBe(1);
+    expect(choose(steps("a", "b"), 5)).toBe(0);
+    expect(choose(steps("a", "b"), 6)).toBe(0);
+  });
+
+  test("between steps of equal priority the earlier candidate goes", () => {
+    const choose = pctChooser(() => 0.5, 2, 100, new Set());
+    expect(choose(steps("a", "b", "c"), 0)).toBe(0);
   });
 
   test("depth d draws d-1 change points", () => {
