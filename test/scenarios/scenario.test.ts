@@ -12,6 +12,38 @@ import { connectedCall, connectedGroupCall, user } from "../../scenarios/catalog
 // the checks it runs and the messages it gives when the engine or the declaration is wrong.
 const outboundAnswered = SCENARIOS.find((s) => s.name === "outbound-answered")!;
 
+/** A group call, then a 1:1 call, whose steps' waits are recorded with what they resolved with. */
+function twoCallsRecordingWaits() {
+  const groupCall = SCENARIOS.find((s) => s.name === "group-call")!;
+  const resolved: Array<{ type: string; id: string; where?: (data: Record<string, any>) => boolean; data: Record<string, any> }> = [];
+  const scenario: Scenario = {
+    ...groupCall,
+    async steps(ctx) {
+      const recording = {
+        ...ctx,
+        async waitFor(type: string, alias: string, where?: (data: Record<string, any>) => boolean) {
+          const data = await ctx.waitFor(type, alias, where);
+          resolved.push({ type, id: ctx.connection(alias), where, data });
+          return data;
+        },
+      };
+      await connectedGroupCall(recording, 2, "group");
+      await connectedCall(recording, "app");
+    },
+    expected: { app: ["CallConnected", "ParticipantsUpdated"], group: ["CallConnected", "ParticipantsUpdated", "ParticipantsUpdated"] },
+  };
+  return { scenario, resolved };
+}
+
+function expectWaitsResolvedOnTheirConnection(resolved: ReturnType<typeof twoCallsRecordingWaits>["resolved"]) {
+  for (const { type, id, where, data } of resolved) {
+    expect(type).toBe("ParticipantsUpdated");
+    expect(data.callConnectionId).toBe(id);
+    expect(data.participants).toBeDefined();
+    if (where) expect(where(data)).toBe(true);
+  }
+}
+
 describe("causal constraints", () => {
   test("nothing may follow CallDisconnected", () => {
     expect(violation(NOTHING_AFTER_DISCONNECTED, ["CallConnected", "CallDisconnected"])).toBeUndefined();
@@ -129,6 +161,15 @@ describe("runScenario", () => {
   });
 });
 
+describe("runScenario's waits", () => {
+  test("resolve with the event named, on the connection named, that the filter accepts", async () => {
+    const { scenario, resolved } = twoCallsRecordingWaits();
+    expect((await runScenario(scenario)).problems).toEqual([]);
+    expect(new Set(resolved.map(({ id }) => id)).size).toBe(2);
+    expectWaitsResolvedOnTheirConnection(resolved);
+  });
+});
+
 describe("a scenario run as an app under exploration", () => {
   test("fails an order whose events do not match the declaration, naming what came", async () => {
     const expectsMore = { ...outboundAnswered, expected: { app: [...outboundAnswered.expected.app, "PlayCompleted"] } };
@@ -163,33 +204,11 @@ describe("a scenario run as an app under exploration", () => {
   });
 
   test("a step's wait resolves with the event it names, on the connection it names, that its filter accepts", async () => {
-    const groupCall = SCENARIOS.find((s) => s.name === "group-call")!;
-    const resolved: Array<{ type: string; id: string; where?: (data: Record<string, any>) => boolean; data: Record<string, any> }> = [];
-    const twoCalls: Scenario = {
-      ...groupCall,
-      async steps(ctx) {
-        const recording = {
-          ...ctx,
-          async waitFor(type: string, alias: string, where?: (data: Record<string, any>) => boolean) {
-            const data = await ctx.waitFor(type, alias, where);
-            resolved.push({ type, id: ctx.connection(alias), where, data });
-            return data;
-          },
-        };
-        await connectedGroupCall(recording, 2, "group");
-        await connectedCall(recording, "app");
-      },
-      expected: { app: ["CallConnected", "ParticipantsUpdated"], group: ["CallConnected", "ParticipantsUpdated", "ParticipantsUpdated"] },
-    };
-    const result = await explore({ scenario: twoCalls, app: scenarioApp(twoCalls), seed: 1, duplicates: 0, maxRuns: 40 });
+    const { scenario, resolved } = twoCallsRecordingWaits();
+    const result = await explore({ scenario, app: scenarioApp(scenario), seed: 1, duplicates: 0, maxRuns: 40 });
     expect(result.failure?.reason).toBeUndefined();
     expect(resolved.length).toBeGreaterThan(40);
-    for (const { type, id, where, data } of resolved) {
-      expect(type).toBe("ParticipantsUpdated");
-      expect(data.callConnectionId).toBe(id);
-      expect(data.participants).toBeDefined();
-      if (where) expect(where(data)).toBe(true);
-    }
+    expectWaitsResolvedOnTheirConnection(resolved);
   });
 
   test("counts a copy of an event once", async () => {
