@@ -238,3 +238,89 @@ describe("searchByCost: splitting a search", () => {
     expect(all.failing).toHaveLength(1);
   });
 });
+
+describe("searchByCost: state-based pruning", () => {
+  const seen = (spent: number, copiesLeft = 0, sleep: string[] = []): Visited => new Map([["A", { spent, copiesLeft, sleep: new Set(sleep) }]]);
+
+  test("cuts a run short at a state reached before at no smaller cost, and counts it", async () => {
+    const w = world({ events: ABC });
+    const progress = await search(w, { prune: true });
+    // B A reaches {A, B}, reached by the plain order at cost 0; A C and C B reach states of C A B and B C A at their own cost.
+    expect(w.orders).toEqual(["A B C", "B A …", "C A B", "A C …", "B C A", "C B …"]);
+    expect(progress).toMatchObject({ runs: 6, pruned: 3, states: 7, exhaustive: true });
+    expect(progress.stateless).toBeUndefined();
+  });
+
+  test("explores a state inherited at a greater cost, and remembers the smaller one", async () => {
+    const w = world({ events: ABC });
+    const progress = await search(w, { prune: true, maxRuns: 1, visited: seen(1) });
+    expect(w.orders).toEqual(["A B C"]);
+    expect(progress.visited.get("A")?.spent).toBe(0);
+    const again = world({ events: ABC });
+    await search(again, { prune: true, maxRuns: 1, visited: seen(0) });
+    expect(again.orders).toEqual(["A …"]);
+  });
+
+  test("explores a state again when more copies are left than before", async () => {
+    const more = world({ events: ABC, copies: 1 });
+    await search(more, { prune: true, maxRuns: 1, visited: seen(0, 0) });
+    expect(more.orders).toEqual(["A B C"]);
+    const same = world({ events: ABC, copies: 1 });
+    await search(same, { prune: true, maxRuns: 1, visited: seen(0, 1) });
+    expect(same.orders).toEqual(["A …"]);
+  });
+
+  test("explores a state again when less is asleep than before", async () => {
+    const w = world({ events: ABC });
+    await search(w, { prune: true, maxRuns: 1, visited: seen(0, 0, ["event B"]) });
+    expect(w.orders).toEqual(["A B C"]);
+    // B first leaves A asleep (another call's event): a state seen with A asleep, and no more, is cut short.
+    const calls = { events: [{ id: "A", call: "c1" }, { id: "B", call: "c2" }, { id: "C", call: "c1" }] };
+    const at = (sleep: string[]): Visited => new Map([["B", { spent: 1, copiesLeft: 0, sleep: new Set(sleep) }]]);
+    const asleep = world(calls);
+    await search(asleep, { prune: true, independence: "perCall", maxRuns: 2, visited: at(["event A"]) });
+    expect(asleep.orders).toEqual(["A B C", "B …"]);
+    const more = world(calls);
+    await search(more, { prune: true, independence: "perCall", maxRuns: 2, visited: at(["event A", "event C"]) });
+    expect(more.orders).toEqual(["A B C", "B C A"]);
+  });
+
+  test("without prune, runs are not asked about states, and the search says why", async () => {
+    const w = world({ events: ABC });
+    const progress = await search(w, { prune: false });
+    expect(w.visits).toEqual([false, false, false, false, false, false]);
+    expect(progress).toMatchObject({ stateless: "state-based pruning was turned off", states: 0, pruned: 0 });
+  });
+
+  test("a state without a fingerprint turns pruning off, with its reason, from that step on", async () => {
+    const w = world({ events: ABC, fingerprint: (order) => (order.length === 0 ? { why: "it holds a socket" } : { fingerprint: order.join(" ") }) });
+    const progress = await search(w, { prune: true });
+    expect(w.orders).toEqual(["A B C", "B A C", "C A B", "A C B", "B C A", "C B A"]);
+    expect(w.visits).toEqual([true, false, false, false, false, false]);
+    expect(progress).toMatchObject({ stateless: "the app's state cannot be fingerprinted: it holds a socket", states: 0, pruned: 0 });
+  });
+});
+
+describe("searchByCost: sleep sets", () => {
+  const calls = { events: [{ id: "A", call: "c1" }, { id: "B", call: "c2" }, { id: "C", call: "c1" }] };
+  // Events of different calls commute: an order is known by each call's own order of events.
+  const perCall = (order: string) => ["c1", "c2"].map((c) => order.split(" ").filter((id) => calls.events.find((e) => e.id === id)?.call === c).join(" ")).join(" | ");
+  const permutations = (ids: string[]): string[][] => (ids.length <= 1 ? [ids] : ids.flatMap((id) => permutations(ids.filter((x) => x !== id)).map((rest) => [id, ...rest])));
+
+  test("with perCall, skip orders that only swap events of different calls, and still meet every distinct order", async () => {
+    const w = world(calls);
+    const progress = await search(w, { independence: "perCall" });
+    // B C A moves B, and then C past A, which was asleep; the runs that would only repeat a known order end where all is asleep.
+    expect(w.orders).toEqual(["A B C", "B C A", "C A …", "A C …"]);
+    expect(progress).toMatchObject({ runs: 4, pruned: 2, exhaustive: true });
+    const complete = w.orders.filter((o) => !o.endsWith("…"));
+    expect(new Set(complete.map(perCall))).toEqual(new Set(permutations(["A", "B", "C"]).map((p) => perCall(p.join(" ")))));
+  });
+
+  test("with none, every order is run to the end", async () => {
+    const w = world(calls);
+    const progress = await search(w, { independence: "none" });
+    expect(w.orders).toEqual(["A B C", "B A C", "C A B", "A C B", "B C A", "C B A"]);
+    expect(progress.pruned).toBe(0);
+  });
+});
