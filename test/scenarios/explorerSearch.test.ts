@@ -23,6 +23,8 @@ interface World {
   fingerprint?: (order: string[]) => AppFingerprint;
 }
 
+const deliveredSet = (order: string[]): AppFingerprint => ({ fingerprint: order.filter((x) => !x.endsWith("*")).sort().join(" ") });
+const written = (outcome: RunOutcome) => outcome.trace.map((t) => (t.kind === "event" ? `${t.type}${t.duplicate ? "*" : ""}` : t.kind)).join(" ");
 const eventStep = (e: FakeEvent, duplicate: boolean): Step => ({ kind: "event", type: e.id, callConnectionId: e.call, destination: "https://app.test/events", event: { id: e.id }, duplicate });
 
 function world(w: World) {
@@ -41,7 +43,7 @@ function world(w: World) {
       if (plain.length === 0 && copies.length > 0) plain.push({ kind: "end" });
       const candidates = [...plain, ...copies];
       if (candidates.length === 0) break;
-      const state = (): AppFingerprint => ({ ...(w.fingerprint ?? ((o) => ({ fingerprint: o.filter((x) => !x.endsWith("*")).sort().join(" ") })))(order), copiesLeft });
+      const state = (): AppFingerprint => ({ ...(w.fingerprint ?? deliveredSet)(order), copiesLeft });
       if (visit && !visit(step, state)) {
         outcome.pruned = true;
         break;
@@ -104,13 +106,13 @@ describe("costOf and compareOutcomes: the cost of an order", () => {
 describe("shrink: a failing order made cheaper", () => {
   const runShrink = async (w: World, failingPath: number[], budget: number) => {
     const fake = world(w);
-    const failing = await fake.run((candidates, step) => failingPath[step] ?? 0);
+    const failing = await fake.run((_, step) => failingPath[step] ?? 0);
     expect(failing.failure).toBeDefined();
     fake.orders.length = 0;
     const seen: RunOutcome[] = [];
     const shrunk = await shrink(failing, fake.run, budget, (o) => seen.push(o));
     expect(seen.length).toBe(shrunk.runs);
-    return { ...shrunk, orders: fake.orders, order: shrunk.outcome.trace.map((t) => (t.kind === "event" ? t.type : "")).join(" ") };
+    return { ...shrunk, orders: fake.orders, order: written(shrunk.outcome) };
   };
   const cBeforeB = { events: [...ABC, { id: "D" }], fails: before("C", "B") };
 
@@ -154,7 +156,7 @@ describe("shrink: a failing order made cheaper", () => {
     // Undoing B's move turns the second choice into a copy of A: it fails, but a copy costs more than two moves.
     const w = { events: [{ id: "A" }, { id: "B" }, { id: "C", after: "B" }], copies: 1, fails: (o: string[]) => (o[0] !== "A" || o.includes("A*") ? "A must come first, once" : undefined) };
     const shrunk = await runShrink(w, [1, 1], 200);
-    expect(shrunk.orders[1]).toBe("A A* B C");
+    expect(shrunk.orders).toEqual(["A B C", "A A* B C", "B A C", "A B C", "A B C"]);
     expect(shrunk.order).toBe("B A C");
     expect(costOf(shrunk.outcome)).toEqual({ duplicates: 0, moved: 1 });
   });
@@ -186,10 +188,10 @@ describe("searchByCost: every order, cheapest first", () => {
   test("stops at the first failing order unless asked for all", async () => {
     const fails = before("C", "A");
     const first = await search(world({ events: ABC, fails }));
-    expect(first.failing.map((f) => f.trace.map((t) => (t.kind === "event" ? t.type : "")).join(" "))).toEqual(["C A B"]);
+    expect(first.failing.map(written)).toEqual(["C A B"]);
     expect(first).toMatchObject({ runs: 3, exhaustive: false, notRun: 3, completeBelow: { duplicates: 0, moved: 1 } });
     const all = await search(world({ events: ABC, fails }), { all: true });
-    expect(all.failing.map((f) => f.trace.map((t) => (t.kind === "event" ? t.type : "")).join(" "))).toEqual(["C A B", "B C A", "C B A"]);
+    expect(all.failing.map(written)).toEqual(["C A B", "B C A", "C B A"]);
     expect(all).toMatchObject({ runs: 6, exhaustive: true });
   });
 });
