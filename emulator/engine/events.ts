@@ -85,7 +85,8 @@ export function withNote(result: ResultInformation, note: string): ResultInforma
 
 /** The explanation attached to a result, if any. */
 export function noteOf(result: unknown): string | undefined {
-  return typeof result === "object" && result !== null ? NOTES.get(result as ResultInformation) : undefined;
+  // WeakMap.get answers undefined for a key that is no object, so any value may be asked about.
+  return NOTES.get(result as ResultInformation);
 }
 
 /** Success with an empty message, as CallConnected and ParticipantsUpdated carry it. */
