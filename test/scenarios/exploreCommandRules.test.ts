@@ -179,3 +179,36 @@ describe("callsim explore --app: reports and progress", () => {
     expect(JSON.parse(readFileSync(json, "utf8")).scenarios[0].durationMs).toBe(0);
   });
 });
+
+describe("callsim explore's own output", () => {
+  test("without an io, writes its lines to stdout, and clears the progress line on stderr when that is a terminal", async () => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true));
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+    const wasTty = process.stderr.isTTY;
+    process.stderr.isTTY = true;
+    try {
+      expect(await runExploreCommand(["--app", robustModule, "--scenario", "nope"], undefined, {})).toBe(2);
+    } finally {
+      process.stderr.isTTY = wasTty;
+      vi.restoreAllMocks();
+    }
+    expect(stdout).toEqual([`callsim explore: could not run: no scenario is named "nope". Use one of: ${scenarioNames.join(", ")}.\n`]);
+    expect(stderr).toEqual(["\r\x1b[2K"]);
+  });
+
+  test("when stderr is no terminal, shows no progress line", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const wasTty = process.stderr.isTTY;
+    process.stderr.isTTY = false;
+    try {
+      expect(await runExploreCommand(["--app", robustModule, "--scenario", "nope"], undefined, {})).toBe(2);
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      process.stderr.isTTY = wasTty;
+      vi.restoreAllMocks();
+    }
+  });
+});
