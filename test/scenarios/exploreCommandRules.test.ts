@@ -212,3 +212,12 @@ describe("callsim explore's own output", () => {
     }
   });
 });
+
+describe("callsim explore --app on worker threads", () => {
+  test("a module's default export is built again in each worker thread the search is split across", async () => {
+    const json = join(tempDir(), "r.json");
+    const { code, lines } = await command(["--app", robustModule, "--scenario", "outbound-answered", "--seed", "2", "--shard", "1/1", "--workers", "2", "--reporter", "json", "--json-file", json]);
+    expect(code, lines.join("\n")).toBe(0);
+    expect(JSON.parse(readFileSync(json, "utf8")).scenarios[0].result.coverage.workers).toBe(2);
+  });
+});
