@@ -221,3 +221,18 @@ describe("callsim explore --app on worker threads", () => {
     expect(JSON.parse(readFileSync(json, "utf8")).scenarios[0].result.coverage.workers).toBe(2);
   });
 });
+
+describe("callsim explore's progress rate", () => {
+  test("is the orders run over the time since the scenario began", async () => {
+    // A clock that ticks one millisecond per reading: the first order ends a few ticks after the scenario began.
+    const start = Date.now();
+    let ticks = 0;
+    vi.spyOn(Date, "now").mockImplementation(() => start + ticks++);
+    const { code, progress } = await command(["--app", robustModule, "--scenario", "outbound-answered", "--seed", "1", "--max-runs", "1", "--samples", "0"]);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const [, rate] = /^callsim explore outbound-answered: 1 orders, 0 failing, (\d+) orders\/s$/.exec(progress[0])!;
+    expect(Number(rate)).toBeGreaterThanOrEqual(1);
+    expect(Number(rate)).toBeLessThanOrEqual(1000);
+  });
+});
