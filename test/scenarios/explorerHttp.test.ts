@@ -61,7 +61,7 @@ async function closedPort(): Promise<number> {
 }
 
 async function bind(app: Awaited<ReturnType<typeof listenApp>>, options: Omit<HttpAppOptions, "callbackUrl"> & { callbackUrl?: string }) {
-  const server = await createHttpAppBinding({ callbackUrl: `${app.base}/callbacks`, answerTimeoutMs: 150, quietMs: 15, readyTimeoutMs: 50, ...options });
+  const server = await createHttpAppBinding({ callbackUrl: `${app.base}/callbacks`, answerTimeoutMs: 500, quietMs: 15, readyTimeoutMs: 2_000, ...options });
   closers.push(server.close);
   app.useClient(new CallAutomationClient(server.connectionString(DEFAULT_ACCESS_KEY), { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } }));
   return server;
@@ -128,9 +128,9 @@ describe("an app behind a URL, explored", () => {
 
   test("fails the run when the app does not answer an event within the answer timeout", async () => {
     const app = await listenApp({ "/start": placeCall, "/callbacks": (seen) => (JSON.parse(seen.body)[0].type.endsWith("CallConnected") ? "hang" : 200) });
-    const server = await bind(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 60 });
+    const server = await bind(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 200 });
     const result = await explore({ app: server.binding, ...settings });
-    expect(result.failure?.reason).toBe(`the app's callback ${app.base}/callbacks on CallConnected did not answer within 60 ms (--answer-timeout-ms)`);
+    expect(result.failure?.reason).toBe(`the app's callback ${app.base}/callbacks on CallConnected did not answer within 200 ms (--answer-timeout-ms)`);
   });
 
   test("is a setup error, with the start URL's status and how to connect, when the start URL answers 500", async () => {
@@ -139,7 +139,7 @@ describe("an app behind a URL, explored", () => {
     const message = await setupError(explore({ app: server.binding, ...settings }));
     expect(message).toBe(
       `the app made no request to callsim in this run (the app's start URL ${app.base}/start answered 500). ` +
-        `callsim waited 150 ms (--answer-timeout-ms) after POST ${app.base}/start. Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
+        `callsim waited 500 ms (--answer-timeout-ms) after POST ${app.base}/start. Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
     );
   });
 
@@ -153,12 +153,12 @@ describe("an app behind a URL, explored", () => {
 
   test("is a setup error when the app makes no request within the answer timeout after its start", async () => {
     const app = await listenApp({ "/start": () => 202 });
-    const server = await bind(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 40 });
+    const server = await bind(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 250 });
     const began = Date.now();
     const message = await setupError(explore({ app: server.binding, ...settings }));
-    expect(Date.now() - began).toBeGreaterThanOrEqual(40);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(250);
     expect(message).toBe(
-      `the app made no request to callsim in this run. callsim waited 40 ms (--answer-timeout-ms) after POST ${app.base}/start. ` +
+      `the app made no request to callsim in this run. callsim waited 250 ms (--answer-timeout-ms) after POST ${app.base}/start. ` +
         `Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
     );
   });
@@ -171,7 +171,7 @@ describe("an app behind a URL, explored", () => {
 
     const reset = `http://127.0.0.1:${await closedPort()}/reset`;
     const unreachable = await bind(app, { startUrl: `${app.base}/start`, resetUrl: reset });
-    expect(await setupError(explore({ app: unreachable.binding, ...settings }))).toMatch(new RegExp(`^the app's reset URL ${reset} did not answer within 150 ms \\(--answer-timeout-ms\\): .*ECONNREFUSED`));
+    expect(await setupError(explore({ app: unreachable.binding, ...settings }))).toMatch(new RegExp(`^the app's reset URL ${reset} did not answer within 500 ms \\(--answer-timeout-ms\\): .*ECONNREFUSED`));
   });
 
   test("is a setup error, with the last error, when the app's URL does not answer within the ready timeout", async () => {
@@ -221,9 +221,9 @@ describe("an app behind a URL, explored", () => {
 
   test("says it waited after placing the incoming call when the app never answers it", async () => {
     const app = await listenApp({ "/eventgrid": () => 200 });
-    const server = await bind(app, { incomingCall: { from: "4:+14255550123", to: "4:+18005550100" }, eventGridUrl: `${app.base}/eventgrid`, answerTimeoutMs: 40 });
+    const server = await bind(app, { incomingCall: { from: "4:+14255550123", to: "4:+18005550100" }, eventGridUrl: `${app.base}/eventgrid`, answerTimeoutMs: 250 });
     expect(await setupError(explore({ app: server.binding, ...settings }))).toBe(
-      `the app made no request to callsim in this run. callsim waited 40 ms (--answer-timeout-ms) after placing the incoming call. ` +
+      `the app made no request to callsim in this run. callsim waited 250 ms (--answer-timeout-ms) after placing the incoming call. ` +
         `Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
     );
   });
