@@ -23,7 +23,7 @@ interface Seen {
 }
 
 /** Routes of the app: each answers a status (or never answers, `"hang"`) and may act with the SDK. */
-type Route = (seen: Seen, client: CallAutomationClient, base: string) => number | "hang";
+type Route = (seen: Seen, client: CallAutomationClient, base: string) => number | "hang" | Promise<number>;
 
 async function listenApp(routes: Record<string, Route>) {
   const seen: Seen[] = [];
@@ -36,9 +36,10 @@ async function listenApp(routes: Record<string, Route>) {
       const request = { method: req.method!, url: req.url!, headers: req.headers, body };
       seen.push(request);
       const route = routes[req.url!];
-      const status = route ? route(request, client!, base) : 404;
-      if (status === "hang") hanging.push(res);
-      else res.writeHead(status).end();
+      void Promise.resolve(route ? route(request, client!, base) : 404).then((status) => {
+        if (status === "hang") hanging.push(res);
+        else res.writeHead(status).end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -118,12 +119,12 @@ describe("an app behind a URL, explored", () => {
     expect(await response.json()).toEqual({ error: { code: "NoExplorationRun", message: "No exploration run is active; this request came after its run ended." } });
   });
 
-  test("fails the run with the app's status when it answers an event 500", async () => {
-    const app = await listenApp({ "/start": placeCall, "/callbacks": (seen) => (JSON.parse(seen.body)[0].type.endsWith("CallConnected") ? 500 : 200) });
+  test.each([500, 400])("fails the run with the app's status when it answers an event %i", async (status) => {
+    const app = await listenApp({ "/start": placeCall, "/callbacks": (seen) => (JSON.parse(seen.body)[0].type.endsWith("CallConnected") ? status : 200) });
     const server = await bind(app, { startUrl: `${app.base}/start` });
     const result = await explore({ app: server.binding, ...settings });
-    expect(result.failure?.reason).toBe(`the app's callback ${app.base}/callbacks on CallConnected answered 500`);
-    expect(result.summary).toContain(`Reason: the app's callback ${app.base}/callbacks on CallConnected answered 500.`);
+    expect(result.failure?.reason).toBe(`the app's callback ${app.base}/callbacks on CallConnected answered ${status}`);
+    expect(result.summary).toContain(`Reason: the app's callback ${app.base}/callbacks on CallConnected answered ${status}.`);
   });
 
   test("fails the run when the app does not answer an event within the answer timeout", async () => {
@@ -164,9 +165,9 @@ describe("an app behind a URL, explored", () => {
   });
 
   test("is a setup error when the reset URL answers an error status, or cannot be reached", async () => {
-    const app = await listenApp({ "/reset": () => 503, "/start": placeCall });
+    const app = await listenApp({ "/reset": () => 400, "/start": placeCall });
     const failing = await bind(app, { startUrl: `${app.base}/start`, resetUrl: `${app.base}/reset` });
-    expect(await setupError(explore({ app: failing.binding, ...settings }))).toBe(`the app's reset URL ${app.base}/reset answered 503.`);
+    expect(await setupError(explore({ app: failing.binding, ...settings }))).toBe(`the app's reset URL ${app.base}/reset answered 400.`);
     expect(app.seen.map((s) => s.url)).toEqual(["/reset"]);
 
     const reset = `http://127.0.0.1:${await closedPort()}/reset`;
@@ -180,6 +181,20 @@ describe("an app behind a URL, explored", () => {
     const server = await bind(app, { callbackUrl: `http://127.0.0.1:${port}/callbacks`, readyTimeoutMs: 30 });
     const message = await setupError(server.ready());
     expect(message).toMatch(new RegExp(`^the app did not answer at http://127\\.0\\.0\\.1:${port}/ within 30 ms \\(--ready-timeout-ms\\): .*ECONNREFUSED.*\\. Is it running and listening there\\?$`));
+  });
+
+  test("gives up on an app that accepts the connection but never answers, once the ready timeout is spent", async () => {
+    const app = await listenApp({ "/": () => "hang" });
+    const server = await bind(app, { readyTimeoutMs: 30 });
+    const message = await setupError(server.ready());
+    expect(message).toMatch(new RegExp(`^the app did not answer at ${app.base}/ within 30 ms \\(--ready-timeout-ms\\): .*aborted.*\\. Is it running and listening there\\?$`));
+  });
+
+  test("reports no last error when the ready timeout leaves no time to try", async () => {
+    const app = await listenApp({});
+    const port = await closedPort();
+    const server = await bind(app, { callbackUrl: `http://127.0.0.1:${port}/callbacks`, readyTimeoutMs: 0 });
+    expect(await setupError(server.ready())).toBe(`the app did not answer at http://127.0.0.1:${port}/ within 0 ms (--ready-timeout-ms). Is it running and listening there?`);
   });
 
   test("is ready once the app answers at its origin, whatever the status", async () => {
@@ -226,5 +241,24 @@ describe("an app behind a URL, explored", () => {
       `the app made no request to callsim in this run. callsim waited 250 ms (--answer-timeout-ms) after placing the incoming call. ` +
         `Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
     );
+  });
+});
+
+describe("an app behind a URL that waits on callsim before it answers", () => {
+  test("passes when its start handler answers only once its own createCall has been answered", async () => {
+    const statuses: number[] = [];
+    const app = await listenApp({
+      // The explorer holds the createCall answer: the app's open POST waits on the explorer, not on the app.
+      "/start": (_, client, base) =>
+        client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, `${base}/callbacks`).then(
+          () => (statuses.push(200), 200),
+          () => (statuses.push(409), 409),
+        ),
+      "/callbacks": () => 200,
+    });
+    const server = await bind(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 300 });
+    const result = await explore({ app: server.binding, ...settings });
+    expect(result.failures, result.summary).toBe(0);
+    expect(statuses).toContain(200);
   });
 });
