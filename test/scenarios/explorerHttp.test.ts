@@ -98,6 +98,9 @@ describe("an app behind a URL, explored", () => {
     expect(starts.map((s) => [s.method, s.headers["content-type"], s.body])).toEqual(Array.from({ length: result.runs }, () => ["POST", "application/json", "{}"]));
     // Each run's reset comes before its start.
     expect(app.seen.filter((s) => s.url !== "/callbacks" && s.method === "POST").map((s) => s.url)).toEqual(Array.from({ length: result.runs }, () => ["/reset", "/start"]).flat());
+    // Once the exploration is over, a late request of the app belongs to no run.
+    const late = await fetch(`${server.endpoint}/calling/callConnections/any?api-version=2025-05-15`);
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe("NoExplorationRun");
     const callbacks = app.seen.filter((s) => s.url === "/callbacks");
     expect(callbacks.length).toBeGreaterThanOrEqual(result.runs);
     for (const callback of callbacks) {
@@ -134,13 +137,14 @@ describe("an app behind a URL, explored", () => {
     expect(result.failure?.reason).toBe(`the app's callback ${app.base}/callbacks on CallConnected did not answer within 200 ms (--answer-timeout-ms)`);
   });
 
-  test("is a setup error, with the start URL's status and how to connect, when the start URL answers 500", async () => {
+  test("is a setup error, with the start URL's status and how to connect, as soon as the start URL answers 500", async () => {
     const app = await listenApp({ "/start": () => 500 });
-    const server = await bind(app, { startUrl: `${app.base}/start` });
+    // Far beyond the test's own timeout: the failed start must end the run, not the wait for a first request.
+    const server = await bind(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 60_000 });
     const message = await setupError(explore({ app: server.binding, ...settings }));
     expect(message).toBe(
       `the app made no request to callsim in this run (the app's start URL ${app.base}/start answered 500). ` +
-        `callsim waited 500 ms (--answer-timeout-ms) after POST ${app.base}/start. Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
+        `callsim waited 60000 ms (--answer-timeout-ms) after POST ${app.base}/start. Check that the app is running and uses connectionString=endpoint=${server.endpoint}/;accesskey=<key>.`,
     );
   });
 
