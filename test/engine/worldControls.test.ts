@@ -15,7 +15,7 @@ function refusal(action: () => unknown): CallAutomationError {
 }
 
 describe("the world's controls", () => {
-  const emulator = createEmulator({ clock: "virtual" });
+  const emulator = createEmulator({ clock: "virtual", selfCheck: true });
   const engine = emulator.engine;
 
   test("a party's settings name the field at fault", () => {
