@@ -99,7 +99,7 @@ export interface WorkerJob {
 export async function answerJob({ recipe, scenario, job }: WorkerJob, post: (reply: Reply) => void): Promise<void> {
   try {
     const built = await buildFromRecipe(recipe);
-    const world = built.scenario ?? (scenario === undefined ? undefined : SCENARIOS.find((s) => s.name === scenario));
+    const world = built.scenario ?? SCENARIOS.find((s) => s.name === scenario);
     const result = await explorePart({ binding: inProcessBinding(built.app), scenario: world, seed: job.seed, duplicates: job.duplicates }, job, (outcome) => post({ kind: "run", failure: outcome.failure !== undefined }));
     post({ kind: "done", result });
   } catch (error) {
