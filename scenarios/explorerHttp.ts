@@ -3,6 +3,7 @@ import { createCallbackSigner } from "../emulator/delivery/callbackToken.js";
 import { createFastifyTransport } from "../emulator/http/fastify.js";
 import { createOpenIdRoutes } from "../emulator/http/openIdRoutes.js";
 import type { RouteRequest, RouteResponse } from "../emulator/index.js";
+import { AppActivity } from "./appActivity.js";
 import { ExploreSetupError } from "./exploreErrors.js";
 import type { AppBinding, RunHooks } from "./explorerRun.js";
 
@@ -20,7 +21,7 @@ export interface HttpAppOptions {
   resetUrl?: string;
   /**
    * How long the app may stay silent before its reaction to a step counts as complete. Absent:
-   * adaptive, {@link MIN_QUIET_MS} at first and a few times the slowest reaction seen since.
+   * adaptive ({@link AppActivity.quietMs}), short at first and a few times the slowest reaction seen since.
    */
   quietMs?: number;
   /** How long the app may take to answer a POST, or to make its first request after its start. Default {@link DEFAULT_ANSWER_TIMEOUT_MS}. */
@@ -38,12 +39,6 @@ export interface HttpAppOptions {
   resourceId?: string;
 }
 
-/** Rule (assumed): the shortest quiet window; a loopback app reacts well within it. */
-export const MIN_QUIET_MS = 25;
-/** Rule (assumed): the adaptive quiet window never grows past this. */
-export const MAX_QUIET_MS = 2_000;
-/** Rule (assumed): the adaptive quiet window is this many times the slowest reaction seen. */
-const QUIET_FACTOR = 2;
 export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const POLL_MS = 2;
@@ -55,51 +50,20 @@ const NO_RUN: RouteResponse = {
   body: JSON.stringify({ error: { code: "NoExplorationRun", message: "No exploration run is active; this request came after its run ended." } }),
 };
 
-/** A POST of the explorer to the app that has not been answered yet. */
-interface OpenPost {
-  seq: number;
-  what: string;
-  /** Since when the app alone is responsible for the wait (sent, or last seen waiting on the explorer). */
-  since: number;
-  abort: AbortController;
-}
-
 /**
  * The explorer's side of an app behind a URL: a callsim server whose answers the explorer
- * holds, and event deliveries it makes itself as plain HTTP POSTs. The app's reaction to a step
- * is complete when callsim has acted on all its requests, and every POST it has not answered
- * waits on an answer the explorer holds (a request it made after that POST), and nothing moved
- * for the quiet window. Every wait is bounded by `answerTimeoutMs`.
+ * holds, and event deliveries it makes itself as plain HTTP POSTs. When the app's reaction to a
+ * step is complete is {@link AppActivity}'s to say; this binding looks at it every few ms.
  */
 export async function createHttpAppBinding(options: HttpAppOptions, listen: { host?: string; port?: number; https?: { key: string; cert: string } } = {}) {
   const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   // No undici timeout of its own: a POST may wait on a held answer; the binding bounds the wait.
   const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: answerTimeoutMs } });
   let current: RunHooks | undefined;
-  let seq = 0;
-  const actingOn = new Set<number>(); // requests callsim has not acted on yet
-  const held = new Set<number>(); // requests whose answer the explorer holds
-  const posts = new Set<OpenPost>();
-  let requestsThisRun = 0;
-  let lastActivity = Date.now();
-  let adaptiveQuietMs = MIN_QUIET_MS;
-  let waiting = false;
+  const activity = new AppActivity({ quietMs: options.quietMs, answerTimeoutMs, now: () => Date.now() });
   let runFailed = false;
-  let ending = false;
-  /** lastActivity when the app was last found quiet: nothing moved since means it still is. */
-  let quietAt = -1;
-  let awaitingFirstRequest = false;
-  let startedAt = 0;
   const signer = options.signCallbacks === false ? undefined : createCallbackSigner({ now: () => Date.now(), resourceId: options.resourceId });
   const discovery = signer && createOpenIdRoutes(signer);
-  const touch = () => void (lastActivity = Date.now());
-  /** The window adapts to the app's reaction time: the gap since the explorer last moved, or doubled for a request that came after it stopped waiting. */
-  const adapt = () => {
-    // A request made while the app still owes an answer is part of work the explorer waits for anyway.
-    if (awaitingFirstRequest || ending || appBusy(Date.now())) return;
-    const reaction = waiting ? QUIET_FACTOR * (Date.now() - lastActivity) : 2 * adaptiveQuietMs;
-    adaptiveQuietMs = Math.min(MAX_QUIET_MS, Math.max(adaptiveQuietMs, reaction));
-  };
   const fail = (hooks: RunHooks, reason: string) => {
     runFailed = true;
     hooks.fail(reason);
@@ -111,22 +75,11 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     if (keys) return keys;
     const hooks = current;
     if (!hooks) return NO_RUN;
-    adapt();
-    touch();
-    const id = ++seq;
-    requestsThisRun++;
-    awaitingFirstRequest = false;
-    actingOn.add(id);
-    const accepted = () => {
-      if (actingOn.delete(id)) held.add(id);
-      touch();
-    };
+    const id = activity.requestArrived();
     try {
-      return await hooks.handle(req, accepted);
+      return await hooks.handle(req, () => activity.accepted(id));
     } finally {
-      actingOn.delete(id);
-      held.delete(id);
-      touch();
+      activity.answered(id);
     }
   }, { https: listen.https });
   try {
@@ -141,9 +94,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
 
   /** POSTs `body` to the app; its failure fails the run it belongs to, never a later one. */
   const post = (url: string, body: unknown, hooks: RunHooks, what: string, authorization?: Promise<string>) => {
-    const open: OpenPost = { seq: ++seq, what, since: Date.now(), abort: new AbortController() };
-    posts.add(open);
-    touch();
+    const open = activity.postSent(what);
     Promise.resolve(authorization)
       .then((token) => request(url, { method: "POST", headers: { "content-type": "application/json", ...(token && { authorization: token }) }, body: JSON.stringify(body), dispatcher: agent, signal: open.abort.signal }))
       .then(async (response) => {
@@ -153,20 +104,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
       .catch((error: Error) => {
         if (current === hooks && !open.abort.signal.aborted) fail(hooks, `${what} could not be reached: ${error.message}`);
       })
-      .finally(() => {
-        posts.delete(open);
-        touch();
-      });
-  };
-  /** True while the app may still be working on its own: a POST it has not answered does not wait on a held answer. */
-  const appBusy = (now: number) => {
-    let busy = actingOn.size > 0;
-    for (const open of posts) {
-      const waitsOnExplorer = [...held].some((id) => id > open.seq);
-      if (waitsOnExplorer) open.since = now;
-      else busy = true;
-    }
-    return busy;
+      .finally(() => activity.postSettled(open));
   };
 
   const binding: AppBinding = {
@@ -174,9 +112,8 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     async open(hooks) {
       if (options.resetUrl) await send(options.resetUrl, "the app's reset URL");
       current = hooks;
-      requestsThisRun = 0;
+      activity.runOpened();
       runFailed = false;
-      ending = false;
       if (options.incomingCall) {
         if (!options.eventGridUrl) throw new ExploreSetupError("--incoming-call needs --event-grid-url, the app's Event Grid webhook.");
         hooks.emulator.engine.eventGrid.subscribeValidated(options.eventGridUrl, ["IncomingCall"]);
@@ -185,39 +122,33 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     start() {
       const hooks = current!;
       // After its start the app must act (with an IncomingCall, once it has the event).
-      awaitingFirstRequest = options.startUrl !== undefined;
-      startedAt = Date.now();
+      activity.started(options.startUrl !== undefined);
       if (options.startUrl) post(options.startUrl, {}, hooks, `the app's start URL ${options.startUrl}`);
       if (options.incomingCall) hooks.emulator.placeIncomingCall(options.incomingCall);
     },
     deliver(step) {
       const target = step.destination.startsWith("https://app.explore.test/") ? options.callbackUrl : step.destination;
-      if (requestsThisRun === 0 && !awaitingFirstRequest) {
-        awaitingFirstRequest = true;
-        startedAt = Date.now();
-      }
+      activity.delivering();
       // Call Automation callbacks (CloudEvents) are signed; Event Grid's IncomingCall is not.
       const token = signer && step.event.eventType === undefined ? signer.token().then((jwt) => `Bearer ${jwt}`) : undefined;
       post(target, [step.event], current!, `the app's callback ${target} on ${step.type}${step.duplicate ? " (duplicate)" : ""}`, token);
     },
     async quiet() {
       const hooks = current!;
-      const began = Date.now();
-      waiting = true;
+      activity.waitBegan();
       try {
-        await settle(hooks, began);
+        await settle(hooks, Date.now());
       } finally {
-        waiting = false;
+        activity.waitEnded();
       }
     },
     async endRun() {
-      awaitingFirstRequest = false;
-      ending = true;
+      activity.runEnding();
       // The held answers went out as "run ended"; the app's open POSTs settle before the next run.
       const began = Date.now();
-      while (posts.size > 0 && Date.now() - began < answerTimeoutMs) await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
-      for (const open of posts) open.abort.abort();
-      posts.clear();
+      while (activity.posts.size > 0 && Date.now() - began < answerTimeoutMs) await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
+      for (const open of activity.posts) open.abort.abort();
+      activity.posts.clear();
       current = undefined;
     },
     silenceHint: () =>
@@ -231,30 +162,13 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     for (let look = 0; ; look++) {
       await new Promise<void>((resolve) => (look === 0 ? setImmediate(resolve) : setTimeout(resolve, POLL_MS)));
       if (runFailed) return;
-      const now = Date.now();
-      const busy = appBusy(now);
-      // Time moving on in the engine or a step that involved no HTTP leaves a quiet app quiet.
-      if (!busy && !awaitingFirstRequest && lastActivity === quietAt) return;
-      for (const open of posts) {
-        if (now - open.since <= answerTimeoutMs) continue;
+      const { overdue, verdict } = activity.look(began);
+      for (const open of overdue) {
         fail(hooks, `${open.what} did not answer within ${answerTimeoutMs} ms (--answer-timeout-ms)`);
         open.abort.abort();
-        posts.delete(open);
       }
-      // After its start the app must act: the first request is waited for, not a quiet window.
-      if (awaitingFirstRequest) {
-        if (now - startedAt <= answerTimeoutMs) continue;
-        awaitingFirstRequest = false;
-        return;
-      }
-      if (!busy && now - lastActivity >= (options.quietMs ?? adaptiveQuietMs)) {
-        quietAt = lastActivity;
-        return;
-      }
-      if (now - began > answerTimeoutMs + (options.quietMs ?? adaptiveQuietMs)) {
-        fail(hooks, `the app kept acting for more than ${answerTimeoutMs} ms after one step (--answer-timeout-ms)`);
-        return;
-      }
+      if (verdict.kind === "failed") fail(hooks, verdict.reason);
+      if (verdict.kind !== "wait") return;
     }
   }
 
@@ -299,11 +213,11 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
   /** Stops serving, whatever the app's keep-alive connections do. */
   async function close(): Promise<void> {
     current = undefined;
-    for (const open of posts) open.abort.abort();
+    for (const open of activity.posts) open.abort.abort();
     server.server.closeAllConnections();
     await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     await agent.destroy().catch(() => undefined);
   }
 
-  return { binding, endpoint, connectionString, ready, close, quietMs: () => options.quietMs ?? adaptiveQuietMs };
+  return { binding, endpoint, connectionString, ready, close, quietMs: () => activity.quietMs() };
 }
