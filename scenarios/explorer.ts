@@ -218,7 +218,7 @@ export async function explore<S>(options: ExploreOptions<S>): Promise<ExploreRes
   }
   const failing = search.failing;
   let sampled = 0;
-  if (!search.exhaustive && options.mode !== "pct" && (failing.length === 0 || all)) {
+  if (!search.exhaustive && options.mode !== "pct") {
     // Beyond the bound: seeded random orders, reproducible from the seed.
     const random = mulberry32(seed);
     for (let i = 0; i < (options.samples ?? maxRuns) && (failing.length === 0 || all); i++) {
@@ -271,7 +271,7 @@ function report<S>(options: ExploreOptions<S>, seed: number, runs: number, exhau
   const stoppedEarly = failures > 0 && !options.all;
   const part = coverage.shard ? `${shardText(coverage.shard)}: ` : "";
   const scope = stoppedEarly ? `${coverage.systematic + coverage.sampled} orders explored` : exhaustive ? `${part}${allOrders(coverage)}` : `${coverage.systematic + coverage.sampled} orders (${coverageText({ exhaustive, coverage })}; seed ${seed})`;
-  const shrunk = failure ? ` (${plural(failure.cost.duplicates, "copy", "copies")}, ${plural(failure.cost.moved, "moved event", "moved events")})` : "";
+  const shrunk = failure && ` (${plural(failure.cost.duplicates, "copy", "copies")}, ${plural(failure.cost.moved, "moved event", "moved events")})`;
   const summary = failure
     ? `${stoppedEarly ? "A failing order was found after" : `${failures} of`} ${scope}${stoppedEarly ? "" : " failed"}${named(options)}. Smallest failing order${shrunk}: ${failure.order.join(" → ")}. Reason: ${failure.reason}. Replay: ${failure.token}`
     : `Every one of ${scope} passed${named(options)} (seed ${seed}).`;
