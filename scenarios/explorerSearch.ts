@@ -164,8 +164,8 @@ export async function searchByCost(
     options.onRun(outcome);
     if (outcome.failure) failing.push(outcome);
     for (let depth = prefix.length; depth < outcome.choices.length; depth++) {
-      const node = nodes[depth];
-      if (!node) continue;
+      // Every decision past the prefix made its node: a chooser's -1 ends the run before it is a choice.
+      const node = nodes[depth]!;
       const taken = outcome.choices[depth];
       const sleeping = new Set(node.asleep.map((m) => m.key));
       // Siblings in the order they count as explored: the step taken, then the others by index.
@@ -188,14 +188,18 @@ export async function searchByCost(
 export async function shrink(failing: RunOutcome, run: (choose: Chooser) => Promise<RunOutcome>, budget: number, onRun: (outcome: RunOutcome) => void): Promise<{ outcome: RunOutcome; runs: number }> {
   let best = failing;
   let runs = 0;
-  for (let improved = true; improved && runs < budget; ) {
+  // The budget is checked before each run below; a pass that spends it ends with improved false.
+  for (let improved = true; improved; ) {
     improved = false;
     const deviations = best.choices.flatMap((choice, step) => (choice > 0 ? [step] : []));
     const variants = deviations.flatMap((step) => [best.choices.slice(0, step), best.choices.map((c, i) => (i === step ? 0 : c))]);
     for (const path of variants) {
       if (runs >= budget) break;
       // A changed step changes what comes after it: a choice beyond the candidates falls back to the plain one.
-      const outcome = await run((candidates, step) => (path[step] !== undefined && path[step] < candidates.length ? path[step] : 0));
+      const outcome = await run((candidates, step) => {
+        const choice = path[step] ?? 0;
+        return choice < candidates.length ? choice : 0;
+      });
       runs++;
       onRun(outcome);
       if (outcome.failure && compareOutcomes(outcome, best) < 0) {
