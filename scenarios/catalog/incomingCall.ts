@@ -26,6 +26,7 @@ export const rejectIncoming: Scenario = {
   source: "reference/callautomation/EVENT-SEQUENCES.md §4 (\"No events are published for reject action\")",
   async steps(ctx) {
     const { incomingCallContext, serverCallId } = ctx.emulator.placeIncomingCall({ from: caller, to: resource });
+    // Stryker disable next-line ObjectLiteral: a reject sends no event and a world-placed caller has no invitation to settle, so no one hears the reason; it shows how an app passes one
     await ctx.client.rejectCall(incomingCallContext, { callRejectReason: "busy" });
     await ctx.settle();
     const call = ctx.emulator.calls().find((c) => c.serverCallId === serverCallId);
@@ -61,6 +62,7 @@ export const answerIncomingFromUser: Scenario = {
     const { callConnectionProperties, callConnection } = await ctx.client.answerCall(incomingCallContext, ctx.callbackUri);
     ctx.track("app", callConnectionProperties.callConnectionId!);
     await ctx.waitFor("ParticipantsUpdated", "app");
+    // Stryker disable next-line BooleanLiteral: in a 1:1 call the app's leaving ends the call, so hanging up for everyone sends the app the same CallDisconnected
     await callConnection.hangUp(false);
   },
   expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "CallDisconnected 200/7000"] },

@@ -8,6 +8,7 @@ export const outboundAnswered: Scenario = {
   source: "reference/callautomation/EVENT-SEQUENCES.md §1 and §10 [DOC-ACTIONS]",
   async steps(ctx) {
     const callConnection = await connectedCall(ctx);
+    // Stryker disable next-line BooleanLiteral: in a 1:1 call the app's leaving ends the call, so hanging up for everyone sends the app the same CallDisconnected
     await callConnection.hangUp(false);
   },
   expected: { app: ["CallConnected 200/0", "ParticipantsUpdated", "CallDisconnected 200/7000"] },
