@@ -203,9 +203,11 @@ export class EventGrid {
     let delivered = 0;
     for (const subscription of this.subscriptions.values()) {
       if (subscription.state !== "active") continue;
+      // Drawn once the filter took the event, so filtered events use up no seeded ids; but an
+      // advanced filter may key on the id (Event Grid allows it), and must see the one delivered.
+      const readsId = subscription.filter.advancedFilters?.some((f) => f.key.toLowerCase() === "id") === true;
       const event = {
-        // Drawn once the filter took the event, so filtered events use up no seeded ids.
-        id: "",
+        id: readsId ? this.ids.uuid() : "",
         topic: this.topic,
         subject,
         data,
@@ -215,7 +217,7 @@ export class EventGrid {
         eventTime: formatEventTime(this.clock.now()),
       };
       if (!matchesFilter(subscription.filter, event)) continue;
-      event.id = this.ids.uuid();
+      if (!readsId) event.id = this.ids.uuid();
       delivered++;
       this.outbox.enqueue(
         { id: event.id, type: event.eventType, channel: "eventGrid", destination: subscription.endpoint, serverCallId, event },

@@ -3,6 +3,8 @@ import type { CallbackRequest, CallbackReply } from "../../emulator/delivery/inP
 import { createEmulator } from "../../emulator/index.js";
 
 const WEBHOOK = "https://app.test/eventgrid";
+const CALLER = "4:+14255550123";
+const APP_NUMBER = "4:+18005550100";
 
 /** An emulator whose webhook passes the validation handshake and keeps every notification it gets. */
 function validatingWebhook() {
@@ -22,5 +24,20 @@ describe("an Event Grid subscription's filter", () => {
     const subscription = await emulator.subscribe(WEBHOOK, ["Microsoft.Communication.IncomingCall"]);
     expect(subscription.filter).toEqual({ includedEventTypes: ["IncomingCall"] });
     expect(emulator.engine.eventGrid.list().map((s) => s.filter)).toEqual([{ includedEventTypes: ["IncomingCall"] }]);
+  });
+
+  // Event Grid's advanced filters may key on the event's `id` (Learn, "Understand event filtering":
+  // keys are ID, Topic, Subject, EventType, DataVersion or event data); the id they compare is the
+  // one the event is delivered with, a UUID.
+  test.each([
+    ["StringContains", 1],
+    ["StringNotContains", 0],
+  ])("an advanced filter on the event id compares the id delivered: %s '-' takes %i IncomingCall", async (operatorType, expected) => {
+    const { emulator, notified } = validatingWebhook();
+    await emulator.subscribe(WEBHOOK, [], { advancedFilters: [{ operatorType: operatorType as "StringContains", key: "id", values: ["-"] }] });
+    emulator.placeIncomingCall({ from: CALLER, to: APP_NUMBER });
+    await emulator.settle();
+    expect(notified).toHaveLength(expected);
+    for (const event of notified) expect(event).toMatchObject({ eventType: "Microsoft.Communication.IncomingCall", id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) });
   });
 });
