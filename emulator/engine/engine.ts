@@ -50,7 +50,7 @@ import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
 export interface EngineOptions {
   clock: Clock;
   seed: number;
-  /** Where events go; replaceable later with `setSink`. */
+  /** Where events go. */
   sink: DeliverySink;
   /** The emulated resource's name, used in Event Grid topics. */
   resourceName?: string;
@@ -137,7 +137,6 @@ export function createEngine(options: EngineOptions) {
     seed: options.seed,
     outbox,
     eventGrid,
-    setSink: (sink: DeliverySink) => outbox.setSink(sink),
 
     createCall: (request: CreateCallRequest, apiVersion: string) => view(createCall(ctx, request, apiVersion)),
     answerCall: (request: AnswerCallRequest, apiVersion: string) => view(answerCall(ctx, request, apiVersion)),

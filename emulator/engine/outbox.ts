@@ -164,7 +164,7 @@ export class Outbox {
 
   constructor(
     private readonly clock: Clock,
-    private sink: DeliverySink,
+    private readonly sink: DeliverySink,
     options: OutboxOptions = {},
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...defined(options.policy ?? {}) };
@@ -174,11 +174,6 @@ export class Outbox {
     this.channels = { callback: callbackChannelPolicy(this.policy), eventGrid: eventGridChannelPolicy(this.eventGridPolicy) };
     this.lanes = new DeliveryLanes(clock, this.ordering, (queued) => this.send(queued));
     this.slots = new OriginSlots(this.ordering.maxInFlightPerOrigin);
-  }
-
-  /** Replaces where deliveries go (real HTTP, in-process handlers). */
-  setSink(sink: DeliverySink): void {
-    this.sink = sink;
   }
 
   /** Queues `event` for `destination` and sends it unless its lane holds it back. */

@@ -5,7 +5,7 @@ import {
   EVENT_GRID_RETRY_SCHEDULE_MS,
   eventGridChannelPolicy,
 } from "../../emulator/engine/deliveryPolicy.js";
-import { DeliveryTimeoutError, Outbox, type Delivery, type DeliveryChange } from "../../emulator/engine/outbox.js";
+import { DeliveryTimeoutError, Outbox, type DeliveryChange } from "../../emulator/engine/outbox.js";
 import { callLanes, HOUR, outboxWith, settled } from "../support/outboxSink.js";
 
 // Issue 16: the outbox's delivery rules (retries, time to live, bookkeeping), driven directly.
@@ -106,17 +106,17 @@ describe("outbox attempts", () => {
     expect(outbox.events()[0]).toMatchObject({ state: "delivered", attempts: [{ at: 0, error: "bad URL" }, { at: 5, status: 200 }] });
   });
 
-  test("an option left undefined keeps its default; setSink sends later events elsewhere; sendNow skips the queue", async () => {
+  test("an option left undefined keeps its default; sendNow skips the queue", async () => {
     const { outbox, enqueue, posts } = outboxWith({ policy: { maxAttempts: undefined, baseDelayMs: 7 }, eventGrid: { maxDeliveryAttempts: undefined }, limits: { maxBacklog: undefined } });
     expect(outbox.policy).toEqual({ maxAttempts: 5, baseDelayMs: 7, maxDelayMs: 5_000 });
     expect(outbox.eventGridPolicy.maxDeliveryAttempts).toBe(30);
     expect(outbox.limits.maxBacklog).toBe(10_000);
-    const other: Delivery[] = [];
-    outbox.setSink(async (delivery) => (other.push(delivery), { status: 200 }));
     enqueue("https://app.test/cb");
-    expect(await outbox.sendNow({ url: "https://app.test/now", headers: {}, body: "[]" })).toEqual({ status: 200 });
-    expect(other.map((d) => d.url)).toEqual(["https://app.test/cb", "https://app.test/now"]);
-    expect(posts).toEqual([]);
+    const now = outbox.sendNow({ url: "https://app.test/now", headers: {}, body: "[]" });
+    await settled();
+    expect(posts.map((p) => p.delivery.url)).toEqual(["https://app.test/cb", "https://app.test/now"]);
+    await posts[1].answer({ status: 202 });
+    expect(await now).toEqual({ status: 202 });
   });
 });
 
