@@ -63,6 +63,7 @@ export function pctGuarantee(runs: number, depth: number, steps: number, length:
 /** The guarantee in words, for the report. */
 export function pctText(g: PctGuarantee): string {
   const oneIn = Math.round(1 / g.perRun).toLocaleString("en-US");
+  // Stryker disable next-line EqualityOperator: atLeast = 1 - (1 - 1/m)^runs for whole m and runs never lands exactly on 0.9995 or 0.01 (none does for m <= 200,000, runs <= 400), so the bounds' sides do not matter
   const percent = g.atLeast >= 0.9995 ? "over 99.9%" : `${(100 * g.atLeast).toFixed(g.atLeast < 0.01 ? 2 : 1)}%`;
   return (
     `prioritised random search (PCT), ${g.runs} runs at depth ${g.depth}: with n = ${g.steps} steps offered and runs of k = ${g.length} steps, ` +

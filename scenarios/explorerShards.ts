@@ -60,7 +60,7 @@ export function mergeParts(shared: SearchProgress, parts: PartResult[]): SearchP
   const unseen = (state: string) => [state, { spent: 0, copiesLeft: 0, sleep: new Set<string>() }] as const;
   const visited: Visited = new Map([...parts.flatMap((p) => p.states.map(unseen)), ...shared.visited]);
   const open = parts.filter((p) => !p.exhaustive);
-  const below = open.map((p) => p.completeBelow).filter((c): c is OrderCost => c !== undefined);
+  const below = open.flatMap((p) => p.completeBelow ?? []);
   const cheapest = below.sort((a, b) => a.duplicates - b.duplicates || a.moved - b.moved)[0];
   return {
     runs: shared.runs + parts.reduce((n, p) => n + p.runs, 0),
