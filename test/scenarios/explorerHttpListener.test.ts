@@ -1,6 +1,7 @@
 /**
- * Where the callsim server of an app behind a URL listens, and how it says it cannot: the IPv4
- * loopback by default, https with a given certificate, a failure to listen as it is.
+ * Where the callsim server of an app behind a URL listens, how it says it cannot, and that it
+ * stops: the IPv4 loopback by default, https with a given certificate, a failure to listen as it
+ * is, and its port let go on close.
  */
 import { Agent, request } from "undici";
 import { afterEach, describe, expect, test } from "vitest";
@@ -46,6 +47,16 @@ describe("the explorer's callsim server for an app behind a URL", () => {
     const response = await request(`${server.endpoint}${CALL_PATH}`, { dispatcher: trusting });
     expect(response.statusCode).toBe(409);
     expect(((await response.body.json()) as { error: { code: string } }).error.code).toBe("NoExplorationRun");
+  });
+
+  test("lets go of its port once closed, whatever connection an app keeps open", async () => {
+    const server = await createHttpAppBinding(options);
+    const keepAlive = new Agent({ keepAliveTimeout: 60_000 });
+    closers.push(() => keepAlive.close());
+    const first = await request(`${server.endpoint}${CALL_PATH}`, { dispatcher: keepAlive });
+    await first.body.text();
+    await server.close();
+    expect(await errorCode(`${server.endpoint}${CALL_PATH}`)).toBe("ECONNREFUSED");
   });
 
   test("fails to listen on an address this machine does not have with the system's own error", async () => {
