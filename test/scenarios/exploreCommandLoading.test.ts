@@ -1,6 +1,6 @@
 /**
- * How `callsim explore` starts: loading an app module Node cannot load by itself, and serving an
- * app behind a URL over https.
+ * How `callsim explore` starts: loading an app module Node cannot load by itself, reading the
+ * world file, and serving an app behind a URL over https.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -49,6 +49,27 @@ describe("callsim explore --app with TypeScript Node cannot load", () => {
     expect(code).toBe(2);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^callsim explore: could not run: --app ${file.replace(/[.]/g, "\\.")} could not be loaded: .*Unknown file extension "\\.ts"`));
+  });
+});
+
+describe("callsim explore --world", () => {
+  const robustModule = join(import.meta.dirname, "apps", "answeringModule.mjs");
+
+  test("a party callsim refuses exits 2 once, naming the file and the party, before any run", async () => {
+    const world = join(mkdtempSync(join(tmpdir(), "callsim-explore-world-")), "world.json");
+    writeFileSync(world, JSON.stringify({ parties: { "4:+14255550123": { behavior: "answer" }, "4:+14255550124": { behavior: "sulking" } } }));
+    const { code, lines } = await command(["--app", robustModule, "--world", world, "--scenario", "outbound-answered,group-call"]);
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^callsim explore: could not run: --world ${world.replace(/[.]/g, "\\.")}: party "4:\\+14255550124": behavior must be one of [^\\n]*\\bbusy\\b[^\\n]*\\.$`));
+  });
+
+  test("parties set to null exits 2 showing the shape it takes", async () => {
+    const world = join(mkdtempSync(join(tmpdir(), "callsim-explore-world-")), "world.json");
+    writeFileSync(world, '{"parties":null}');
+    const { code, lines } = await command(["--app", robustModule, "--world", world]);
+    expect(code).toBe(2);
+    expect(lines).toEqual([`callsim explore: could not run: --world ${world} must be {"parties":{"<rawId>":{"behavior":"answer","input":[{"dtmf":"1"}]}}}.`]);
   });
 });
 
