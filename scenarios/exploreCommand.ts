@@ -161,7 +161,7 @@ async function readWorld(path: string): Promise<(emulator: Emulator) => void> {
   if (!parsed || typeof parsed.parties !== "object" || parsed.parties === null) throw new ExploreSetupError(`--world ${path} must be {"parties":{"<rawId>":{"behavior":"answer","input":[{"dtmf":"1"}]}}}.`);
   // Each party is tried on an emulator of its own first: a setting callsim refuses is a problem of
   // the file, said once with the file and the party, not an error of every run.
-  const trial = createEmulator({ clock: "virtual" });
+  const trial = createEmulator({ clock: "virtual", selfCheck: true });
   try {
     for (const [rawId, settings] of Object.entries(parsed.parties)) {
       try {
