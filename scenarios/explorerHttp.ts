@@ -219,5 +219,5 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     await agent.destroy().catch(() => undefined);
   }
 
-  return { binding, endpoint, connectionString, ready, close, quietMs: () => activity.quietMs() };
+  return { binding, endpoint, connectionString, ready, close };
 }
