@@ -2,55 +2,17 @@
  * The explorer's side of an app behind a URL, driven in-process: a node:http app on a free
  * loopback port, the binding's callsim server, and what explore() reports about them.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallAutomationClient } from "@azure/communication-call-automation";
 import { afterEach, describe, expect, test } from "vitest";
-import { DEFAULT_ACCESS_KEY } from "../../emulator/index.js";
 import { explore, ExploreSetupError } from "../../scenarios/explorer.js";
-import { createHttpAppBinding, type HttpAppOptions } from "../../scenarios/explorerHttp.js";
+import type { HttpAppOptions } from "../../scenarios/explorerHttp.js";
+import { answerIncomingCalls, bindApp, listenApp as listenLoopbackApp, type LoopbackApp, type Route } from "../support/loopbackApp.js";
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-/** Routes of the app: each answers a status (or never answers, `"hang"`) and may act with the SDK. */
-type Route = (seen: Seen, client: CallAutomationClient, base: string) => number | "hang" | Promise<number>;
-
-async function listenApp(routes: Record<string, Route>) {
-  const seen: Seen[] = [];
-  const hanging: ServerResponse[] = [];
-  let client: CallAutomationClient | undefined;
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const request = { method: req.method!, url: req.url!, headers: req.headers, body };
-      seen.push(request);
-      const route = routes[req.url!];
-      void Promise.resolve(route ? route(request, client!, base) : 404).then((status) => {
-        if (status === "hang") hanging.push(res);
-        else res.writeHead(status).end();
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(async () => {
-    for (const res of hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { base, seen, useClient: (c: CallAutomationClient) => void (client = c) };
-}
 
 /** A port nothing listens on: one the system handed out and took back. */
 async function closedPort(): Promise<number> {
@@ -61,12 +23,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function bind(app: Awaited<ReturnType<typeof listenApp>>, options: Omit<HttpAppOptions, "callbackUrl"> & { callbackUrl?: string }) {
-  const server = await createHttpAppBinding({ callbackUrl: `${app.base}/callbacks`, answerTimeoutMs: 500, quietMs: 15, readyTimeoutMs: 2_000, ...options });
-  closers.push(server.close);
-  app.useClient(new CallAutomationClient(server.connectionString(DEFAULT_ACCESS_KEY), { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } }));
-  return server;
-}
+const bind = (app: LoopbackApp, options: Omit<HttpAppOptions, "callbackUrl"> & { callbackUrl?: string }) => bindApp(app, options, closers);
+const listenApp = (routes: Record<string, Route>) => listenLoopbackApp(routes, closers);
 
 const placeCall: Route = (_, client, base) => {
   void client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, `${base}/callbacks`).catch(() => undefined);
@@ -210,12 +168,7 @@ describe("an app behind a URL, explored", () => {
 
   test("places an incoming call by posting an unsigned IncomingCall to the app's Event Grid URL", async () => {
     const app = await listenApp({
-      "/eventgrid": (seen, client, base) => {
-        for (const event of JSON.parse(seen.body)) {
-          if (event.eventType === "Microsoft.Communication.IncomingCall") void client.answerCall(event.data.incomingCallContext, `${base}/callbacks`).catch(() => undefined);
-        }
-        return 200;
-      },
+      "/eventgrid": answerIncomingCalls,
       "/callbacks": () => 200,
     });
     const server = await bind(app, { incomingCall: { from: "4:+14255550123", to: "4:+18005550100" }, eventGridUrl: `${app.base}/eventgrid` });

@@ -3,14 +3,11 @@
  * such an app: its Event Grid webhook hears of incoming calls only, events meant for the
  * explorer's own callback URI reach the app's callback URL, and a run must bring it an event.
  */
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CallAutomationClient } from "@azure/communication-call-automation";
 import { afterEach, describe, expect, test } from "vitest";
-import { DEFAULT_ACCESS_KEY } from "../../emulator/index.js";
 import type { Emulator } from "../../emulator/index.js";
 import { explore, ExploreSetupError } from "../../scenarios/explorer.js";
-import { createHttpAppBinding, type HttpAppOptions } from "../../scenarios/explorerHttp.js";
+import type { HttpAppOptions } from "../../scenarios/explorerHttp.js";
+import { answerIncomingCalls, bindApp, listenApp as listenLoopbackApp, type LoopbackApp, type Route, type Seen } from "../support/loopbackApp.js";
 import type { AppBinding } from "../../scenarios/explorerRun.js";
 
 const closers: Array<() => Promise<void>> = [];
@@ -18,41 +15,8 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-interface Seen {
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-/** An app on a loopback port: each route answers a status and may act with the SDK meanwhile. */
-async function listenApp(routes: Record<string, (seen: Seen, client: CallAutomationClient, base: string) => number>) {
-  const seen: Seen[] = [];
-  let client: CallAutomationClient | undefined;
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const request = { url: req.url!, headers: req.headers, body };
-      seen.push(request);
-      const route = routes[req.url!];
-      res.writeHead(route ? route(request, client!, base) : 404).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { base, seen, useClient: (c: CallAutomationClient) => void (client = c) };
-}
-
-async function bind(app: Awaited<ReturnType<typeof listenApp>>, options: Omit<HttpAppOptions, "callbackUrl">) {
-  const server = await createHttpAppBinding({ callbackUrl: `${app.base}/callbacks`, answerTimeoutMs: 2_000, quietMs: 15, ...options });
-  closers.push(server.close);
-  app.useClient(new CallAutomationClient(server.connectionString(DEFAULT_ACCESS_KEY), { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } }));
-  return server;
-}
+const bind = (app: LoopbackApp, options: Omit<HttpAppOptions, "callbackUrl">) => bindApp(app, { answerTimeoutMs: 2_000, ...options }, closers);
+const listenApp = (routes: Record<string, Route>) => listenLoopbackApp(routes, closers);
 
 const settings = { seed: 7, maxRuns: 3, samples: 0, shrinkRuns: 0 } as const;
 const types = (seen: Seen[]) => seen.flatMap((s) => (JSON.parse(s.body) as Array<{ type?: string; eventType?: string }>).map((e) => e.type ?? e.eventType));
@@ -60,12 +24,7 @@ const types = (seen: Seen[]) => seen.flatMap((s) => (JSON.parse(s.body) as Array
 describe("the app's Event Grid webhook", () => {
   test("hears of the incoming call it is to answer, and of nothing else Event Grid publishes", async () => {
     const app = await listenApp({
-      "/eventgrid": (seen, client, base) => {
-        for (const event of JSON.parse(seen.body)) {
-          if (event.eventType === "Microsoft.Communication.IncomingCall") void client.answerCall(event.data.incomingCallContext, `${base}/callbacks`).catch(() => undefined);
-        }
-        return 200;
-      },
+      "/eventgrid": answerIncomingCalls,
       "/callbacks": () => 200,
     });
     const server = await bind(app, { incomingCall: { from: "4:+14255550123", to: "4:+18005550100" }, eventGridUrl: `${app.base}/eventgrid` });
