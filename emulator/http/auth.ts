@@ -86,6 +86,7 @@ function decodedKey(accessKeyBase64: string): Buffer {
 
 /** Compares two signatures in a time that does not depend on where they differ, without copying them into buffers. */
 function sameSignature(a: string, b: string): boolean {
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: verification refuses a signature not of an HMAC-SHA256's form (44 base64 characters) before comparing, so lengths always match here; the guard keeps the function sound on its own
   if (a.length !== b.length) return false;
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);

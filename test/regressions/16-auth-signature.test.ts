@@ -48,3 +48,20 @@ describe("a signature with one changed character", () => {
     await emulator.close();
   });
 });
+
+describe("a signature of another length", () => {
+  const date = new Date();
+  const headers = signHmacRequest({ method: "GET", url: `${ENDPOINT}${PATH}` }, KEY, date);
+  const signature = /Signature=(.*)$/.exec(headers.authorization)![1];
+  const verify = (sent: string) => verifyHmacRequest({ method: "GET", url: PATH, headers: withSignature(headers, sent), rawBody: "" }, KEY, date.getTime());
+
+  // Every character sent matches the expected signature's; only the length differs. The form of
+  // an HMAC-SHA256 signature (44 base64 characters) is checked before the comparison.
+  test.each([
+    ["with a character more", `${signature}A`],
+    ["with the last character cut", signature.slice(0, -1)],
+    ["empty", ""],
+  ])("is refused %s", (_, sent) => {
+    expect(verify(sent)).toMatchObject({ ok: false, reason: "malformedAuthorization" });
+  });
+});
