@@ -68,6 +68,27 @@ describe("the quiet window", () => {
     expect(a.app.quietMs()).toBe(4 * MIN_QUIET_MS);
   });
 
+  test("a request after a wait has ended counts as late: it doubles the window, whatever the gap", () => {
+    const a = activity();
+    a.app.waitBegan();
+    a.app.waitEnded();
+    a.at(300);
+    a.app.answered(a.app.requestArrived());
+    expect(a.app.quietMs()).toBe(2 * MIN_QUIET_MS);
+  });
+
+  test("once the wait for a first request has been given up, the app's requests adapt the window again", () => {
+    const a = activity();
+    a.app.runOpened();
+    a.app.started(true);
+    a.at(ANSWER_TIMEOUT_MS + 1);
+    expect(a.app.look(1_000).verdict.kind).toBe("settled");
+    a.app.waitBegan();
+    a.at(ANSWER_TIMEOUT_MS + 101);
+    a.app.requestArrived();
+    expect(a.app.quietMs()).toBe(2 * (ANSWER_TIMEOUT_MS + 101)); // the gap since the last move, the start
+  });
+
   test("never grows past its maximum, and never shrinks", () => {
     const a = activity();
     a.app.waitBegan();
