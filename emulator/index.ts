@@ -52,6 +52,7 @@ export type { EventGridFilter, AdvancedFilter, AdvancedFilterOperator } from "./
 export { VALIDATION_RETRY } from "./engine/eventGrid.js";
 export { MAX_REDIRECT_HOPS } from "./engine/actions/incomingCall.js";
 export { PARTY_BEHAVIORS, DEFAULT_RING_MS } from "./engine/world.js";
+export { checkPartySettings } from "./engine/partySettings.js";
 export type { Variants, VariantName, FirstEventsOrder, LegOrigin } from "./engine/variants.js";
 export { VARIANT_CHOICES, DEFAULT_VARIANTS } from "./engine/variants.js";
 export type { InputHeard } from "./engine/media/callerInput.js";

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_ACCESS_KEY } from "../emulator/emulator.js";
-import { createEmulator, type Emulator } from "../emulator/index.js";
+import { checkPartySettings, type Emulator } from "../emulator/index.js";
 import { createLocalCertificate, DEFAULT_CERTIFICATE_DIR } from "../emulator/http/tls.js";
 import { SCENARIOS } from "./catalog/index.js";
 import { ExploreSetupError } from "./exploreErrors.js";
@@ -159,19 +159,14 @@ async function readWorld(path: string): Promise<(emulator: Emulator) => void> {
     throw new ExploreSetupError(`--world ${path} is not a readable JSON file: ${(error as Error).message}`);
   }
   if (!parsed || typeof parsed.parties !== "object" || parsed.parties === null) throw new ExploreSetupError(`--world ${path} must be {"parties":{"<rawId>":{"behavior":"answer","input":[{"dtmf":"1"}]}}}.`);
-  // Each party is tried on an emulator of its own first: a setting callsim refuses is a problem of
-  // the file, said once with the file and the party, not an error of every run.
-  const trial = createEmulator({ clock: "virtual", selfCheck: true });
-  try {
-    for (const [rawId, settings] of Object.entries(parsed.parties)) {
-      try {
-        trial.setParty(rawId, settings);
-      } catch (error) {
-        throw new ExploreSetupError(`--world ${path}: party "${rawId}": ${(error as Error).message}`);
-      }
+  // A setting callsim refuses is a problem of the file, said once with the file and the party,
+  // not an error of every run.
+  for (const [rawId, settings] of Object.entries(parsed.parties)) {
+    try {
+      checkPartySettings(rawId, settings);
+    } catch (error) {
+      throw new ExploreSetupError(`--world ${path}: party "${rawId}": ${(error as Error).message}`);
     }
-  } finally {
-    await trial.close();
   }
   return (emulator) => {
     for (const [rawId, settings] of Object.entries(parsed.parties!)) emulator.setParty(rawId, settings);

@@ -26,13 +26,12 @@ import { partyHangUp, startExternalCall, type ExternalCallInput } from "./action
 import { ScopedClock, type Clock } from "./clock.js";
 import { takeFault, type EngineContext, type EventShaper } from "./context.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { checkRawId, phoneNumberFromModel } from "./identifiers.js";
+import { phoneNumberFromModel } from "./identifiers.js";
 import { EventGrid } from "./eventGrid.js";
 import { checkFaultAction, FaultTable, type Fault, type FaultableAction } from "./faults.js";
 import { createIdGenerator } from "./ids.js";
 import { IdentityDirectory } from "./identity/identities.js";
 import { RoomDirectory } from "./rooms/rooms.js";
-import { checkPartyInput } from "./media/callerInput.js";
 import type { AudioSource } from "./media/audio.js";
 import { createCallMedia } from "./media/callMedia.js";
 import { mediaView } from "./media/mediaState.js";
@@ -44,7 +43,8 @@ import { recordingsOfCall } from "./recording/recordingViews.js";
 import { CallStore } from "./store.js";
 import { callConnectionProperties, callParticipant } from "./views.js";
 import { checkVariants, DEFAULT_VARIANTS, VariantTable, type Variants } from "./variants.js";
-import { PARTY_BEHAVIORS, World, type PartyBehavior } from "./world.js";
+import { checkPartySettings } from "./partySettings.js";
+import { World } from "./world.js";
 
 /** What the engine is built from. */
 export interface EngineOptions {
@@ -180,18 +180,7 @@ export function createEngine(options: EngineOptions) {
     media: createCallMedia(ctx),
 
     /** Sets how a simulated party reacts to invitations. */
-    setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => {
-      checkRawId(rawId, "rawId");
-      const behavior = (settings.behavior ?? "answer") as PartyBehavior;
-      if (!PARTY_BEHAVIORS.includes(behavior)) {
-        throw new InvalidArgumentError("behavior", `behavior must be one of ${PARTY_BEHAVIORS.join(", ")}.`);
-      }
-      if (settings.delayMs !== undefined && (typeof settings.delayMs !== "number" || !(settings.delayMs >= 0))) {
-        throw new InvalidArgumentError("delayMs", "delayMs must be a number of milliseconds, 0 or more.");
-      }
-      const input = checkPartyInput(settings.input === undefined ? [] : Array.isArray(settings.input) ? settings.input : [settings.input]);
-      return { rawId, ...ctx.world.setParty(rawId, { behavior, delayMs: settings.delayMs as number | undefined, input }) };
-    },
+    setParty: (rawId: string, settings: { behavior?: unknown; delayMs?: unknown; input?: unknown }) => ({ rawId, ...ctx.world.setParty(rawId, checkPartySettings(rawId, settings)) }),
     parties: () => ctx.world.list(),
     /** The phone numbers the resource owns: calls to them raise IncomingCall. */
     phoneNumbers,
