@@ -67,3 +67,30 @@ describe("seeded ids and Event Grid filters", () => {
     expect(filtering).toEqual(await idsHeard(false));
   });
 });
+
+describe("an advanced filter naming one event id", () => {
+  // The id an advanced filter compares is the id the event is delivered with: a filter that
+  // names an id lets that very event through, with that id, and no other.
+  async function idsHeard(advancedFilters?: Array<{ operatorType: "StringIn"; key: string; values: string[] }>): Promise<string[]> {
+    const { emulator, notified } = validatingWebhook();
+    await emulator.subscribe(WEBHOOK, ["IncomingCall"], advancedFilters && { advancedFilters });
+    emulator.placeIncomingCall({ from: CALLER, to: APP_NUMBER });
+    await emulator.settle();
+    return notified.map((n) => n.id);
+  }
+
+  test("takes the event with that id, delivered with the id it compared", async () => {
+    const [first] = await idsHeard();
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await idsHeard([{ operatorType: "StringIn", key: "id", values: [first] }])).toEqual([first]);
+    expect(await idsHeard([{ operatorType: "StringIn", key: "id", values: ["not-this-event"] }])).toEqual([]);
+  });
+});
+
+describe("a subscription taken as already validated", () => {
+  test("is active from the start and lists no validation code, since no handshake took place", () => {
+    const { emulator } = validatingWebhook();
+    const subscription = emulator.engine.eventGrid.subscribeValidated(WEBHOOK, ["IncomingCall"]);
+    expect(emulator.engine.eventGrid.list()).toEqual([expect.objectContaining({ id: subscription.id, state: "active", validationCode: "" })]);
+  });
+});
