@@ -82,6 +82,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
         if (!auth.ok) throw new HttpError("unauthorized", auth.message);
       }
       // A verified signature vouches that x-ms-content-sha256 is the body's hash: no second hashing.
+      // Stryker disable next-line StringLiteral: without the header the cache hashes the body itself, and the verified signature has already checked that the header is that hash.
       const bodyHash = options.loose ? undefined : headerValue(request.headers, "x-ms-content-sha256");
       const repeatKey = operation.repeatable ? repeats.key(request.headers, { method: request.method, path, body: request.rawBody, bodyHash }) : undefined;
       const remembered = repeatKey ? repeats.recall(repeatKey) : undefined;
@@ -105,6 +106,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
         });
         response = toResponse(shapeResponse(operation.operationId, result.status, result.body, apiVersion));
         if (repeatKey) response.headers[REPEATABILITY_RESULT_HEADER] = "accepted";
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: every operation answers 200-204 when it returns; a 5xx (a planted fault, a failure of callsim) is thrown and answered in the catch below, which remembers nothing. The ">=" variant is killed.
         if (repeatKey && response.status < 500) repeats.remember(repeatKey, response);
       }
     } catch (error) {
@@ -145,11 +147,11 @@ function checkApiVersion(query: URLSearchParams): string {
 function checkOperationInVersion(operationId: string, apiVersion: string): void {
   if (hasOperation(operationId, apiVersion)) return;
   const since = versionsWithOperation(operationId)[0];
-  throw new HttpError(
-    "routeNotFound",
-    `${operationId} is not part of api-version ${apiVersion}${since ? `: it is served from api-version ${since} on. Use an SDK that sends ${since} or newer` : ""}.`,
-    "api-version",
-  );
+  const servedFrom = since
+    ? `: it is served from api-version ${since} on. Use an SDK that sends ${since} or newer`
+    : // Stryker disable next-line StringLiteral: never used: every operation of the route table is in some api-version's spec, so `since` is always set.
+      "";
+  throw new HttpError("routeNotFound", `${operationId} is not part of api-version ${apiVersion}${servedFrom}.`, "api-version");
 }
 
 function parseBody(rawBody: string, operationId: string, strict: boolean, apiVersion: string): unknown {
