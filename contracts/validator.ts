@@ -151,7 +151,7 @@ export function validateRequestBody(operationId: string, body: unknown, options:
   const checks = checksFor(options.apiVersion);
   const op = operation(operationId, checks);
   if (!op.body) return [];
-  if (body === undefined || body === null) return op.body.required ? [{ path: "", message: "request body is required" }] : [];
+  if (body === undefined || body === null) return op.body.required ? [{ path: "", message: "is required: this operation takes a JSON object" }] : [];
   const out: ContractViolation[] = [];
   checks.compile(op.body.schema)(body, "", out, { strict: !!options.strict, response: false });
   return out;

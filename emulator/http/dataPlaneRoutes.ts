@@ -2,7 +2,7 @@ import type { Engine } from "../engine/engine.js";
 import { verifyHmacRequest } from "./auth.js";
 import { ERROR_CATALOG, HttpError, type CatalogEntry } from "./errors.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
-import { splitTarget } from "./requestParts.js";
+import { safeDecode, splitTarget } from "./requestParts.js";
 import { matchRoute } from "./routeMatch.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
@@ -79,7 +79,7 @@ export function createDataPlaneRoutes(services: DataPlaneService[], options: Dat
       const repeatKey = operation.repeatable ? repeats.key(request.headers, { method: request.method, path, body: request.rawBody }) : undefined;
       const remembered = repeatKey ? repeats.recall(repeatKey) : undefined;
       if (remembered) return remembered;
-      const result = operation.handle({ engine: options.engine, body: parseBody(request.rawBody), params: params.map(decodeURIComponent), apiVersion });
+      const result = operation.handle({ engine: options.engine, body: parseBody(request.rawBody), params: params.map(safeDecode), apiVersion });
       const response = toResponse(result.status, result.body, result.headers);
       if (repeatKey) {
         response.headers[REPEATABILITY_RESULT_HEADER] = "accepted";

@@ -1,5 +1,5 @@
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, type CallbackSigner } from "../delivery/callbackToken.js";
-import { headerValue } from "./requestParts.js";
+import { headerValue, safeDecode } from "./requestParts.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
 
 /** A tenant's OpenID configuration on Entra's host: `/<tenant>/.well-known/...` (v1.0) or `/<tenant>/v2.0/.well-known/...`. */
@@ -24,7 +24,7 @@ export function createOpenIdRoutes(signer: CallbackSigner): (request: RouteReque
     if (path === OPENID_CONFIGURATION_PATH) return json(Promise.resolve(signer.openIdConfiguration(origin())));
     if (path === JWKS_PATH) return json(signer.jwks());
     const tenant = ENTRA_CONFIGURATION.exec(path);
-    if (tenant) return json(Promise.resolve(signer.entra.openIdConfiguration(origin(), decodeURIComponent(tenant[1]), tenant[2] ? 2 : 1)));
+    if (tenant) return json(Promise.resolve(signer.entra.openIdConfiguration(origin(), safeDecode(tenant[1]), tenant[2] ? 2 : 1)));
     if (ENTRA_KEYS.test(path)) return json(signer.entra.jwks());
     return undefined;
   };

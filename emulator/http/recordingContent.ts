@@ -3,7 +3,7 @@ import type { RecordingFilePart } from "../engine/recording/recordingFiles.js";
 import { verifyHmacRequest } from "./auth.js";
 import { errorResponse, HttpError } from "./errors.js";
 import type { RouteRequest, RouteResponse } from "./routes.js";
-import { headerValue } from "./requestParts.js";
+import { headerValue, safeDecode } from "./requestParts.js";
 
 /** Options of the recording storage routes. */
 export interface RecordingContentRoutesOptions {
@@ -35,13 +35,13 @@ export function createRecordingContentRoutes(options: RecordingContentRoutesOpti
         if (!auth.ok) throw new HttpError("unauthorized", auth.message);
       }
       if (request.method === "DELETE" && !part) {
-        options.engine.deleteRecordingFile(decodeURIComponent(documentId));
+        options.engine.deleteRecordingFile(safeDecode(documentId));
         return { status: 200, headers: {} };
       }
       if (request.method !== "GET" || !part) {
         throw new HttpError("methodNotAllowed", `${request.method} is not allowed on ${path}. GET …/content/audio or …/content/acsmetadata; DELETE the object itself.`);
       }
-      const file = options.engine.recordingFile(decodeURIComponent(documentId), part as RecordingFilePart);
+      const file = options.engine.recordingFile(safeDecode(documentId), part as RecordingFilePart);
       return ranged(file.bytes, file.contentType, headerValue(request.headers, "range"));
     } catch (error) {
       const { status, body } = errorResponse(error);

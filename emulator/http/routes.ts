@@ -9,7 +9,7 @@ import { ROOMS_SERVICE } from "./roomsOperations.js";
 import { BACKLOG_RETRY_AFTER_S, errorResponse, HttpError } from "./errors.js";
 import { OPERATIONS, type OperationResult } from "./operations.js";
 import { REPEATABILITY_RESULT_HEADER, RepeatabilityCache } from "./repeatability.js";
-import { headerValue, splitTarget } from "./requestParts.js";
+import { headerValue, safeDecode, splitTarget } from "./requestParts.js";
 import { matchRoute } from "./routeMatch.js";
 
 /** A request as plain data: what every transport turns its own request into. */
@@ -98,7 +98,7 @@ export function createServiceRoutes(options: ServiceRoutesOptions): ((request: R
         const result = operation.handle({
           engine: options.engine,
           body,
-          params: params.map(decodeURIComponent),
+          params: params.map(safeDecode),
           query,
           apiVersion,
           baseUrl: `${request.protocol}://${headerValue(request.headers, "host") ?? "localhost"}`,

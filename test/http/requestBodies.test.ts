@@ -20,8 +20,7 @@ describe("Call Automation's request bodies", () => {
   test("no body where one is required is answered as a missing body, not as broken JSON", async () => {
     const response = await post(lenient, "");
     expect(response.status).toBe(400);
-    expect(response.body.error.message).toMatch(/body is required/);
-    expect(response.body.error.message).not.toMatch(/JSON/);
+    expect(response.body.error.message).toBe("The request body is required: this operation takes a JSON object. DiagCode: 400#8523.@");
   });
 
   test("a misspelt field is refused, naming it, only by a strict emulator", async () => {
@@ -30,5 +29,18 @@ describe("Call Automation's request bodies", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error.target).toBe("operationContxt");
     expect((await post(lenient, body)).status).toBe(201);
+  });
+});
+
+describe("a request path with a broken percent-encoding", () => {
+  // decodeURIComponent throws on "%A" at the end: the id is taken as written, so the answer is
+  // what the operation says of an id it does not know or cannot read, not a 500 blaming callsim.
+  test.each([
+    ["Call Automation", "/calling/callConnections/%E0%A4%A?api-version=2026-03-12", 404],
+    ["Identity", "/identities/%E0%A4%A?api-version=2023-10-01", 400],
+  ])("%s answers as for any id it does not know or cannot read", async (_, url, status) => {
+    const response = await lenient.handle({ method: url.startsWith("/identities") ? "DELETE" : "GET", url, headers: { host: "callsim.test" }, rawBody: "", protocol: "http" });
+    expect(response.status).toBe(status);
+    expect(JSON.parse(String(response.body)).error.message).toContain("%E0%A4%A");
   });
 });
