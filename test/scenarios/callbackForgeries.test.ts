@@ -59,3 +59,22 @@ describe("probeCallbackForgeries", () => {
     );
   });
 });
+
+describe("probeCallbackForgeries against an emulator on the real clock", () => {
+  // On the real clock settle() does not wait for retries still to come, so a forged callback
+  // may still be pending when the probe looks: the probe judges one whose delivery is over.
+  test("judges the forged callback whose delivery is over, not one still pending", async () => {
+    const kind = FORGERY_KINDS[0];
+    const log: Array<{ id: string; state: string; forgery?: typeof kind; refused?: boolean; attempts: Array<{ status?: number }> }> = [];
+    const target = {
+      forgeCallbacks: () => undefined,
+      events: () => log,
+      settle: async () => {
+        log.push({ id: "e1", state: "pending", forgery: kind, attempts: [{ status: 503 }] });
+        log.push({ id: "e2", state: "delivered", forgery: kind, refused: true, attempts: [{ status: 401 }] });
+      },
+    };
+    const report = await probeCallbackForgeries(target, async () => undefined, [kind]);
+    expect(report.outcomes).toEqual([{ kind, status: 401, accepted: false }]);
+  });
+});

@@ -162,8 +162,8 @@ describe("callsim explore: search options", () => {
     expect(output).toMatch(/PASS outbound-answered: shard 2\/2 \(/);
   });
 
-  test("each search option has its CALLSIM_* twin: CALLSIM_MODE=pct with CALLSIM_DEPTH runs prioritised random orders", async () => {
-    const { code, output } = await command(["--app", robustModule, "--scenario", "outbound-answered", "--seed", "2", "--max-runs", "20"], { CALLSIM_MODE: "pct", CALLSIM_DEPTH: "2", CALLSIM_PRUNE: "on", CALLSIM_SHARD: "1/1", CALLSIM_WORKERS: "2" });
+  test("each search option has its CALLSIM_* twin: CALLSIM_MODE=\" PCT \" (any case, spaces around) with CALLSIM_DEPTH runs prioritised random orders", async () => {
+    const { code, output } = await command(["--app", robustModule, "--scenario", "outbound-answered", "--seed", "2", "--max-runs", "20"], { CALLSIM_MODE: " PCT ", CALLSIM_DEPTH: "2", CALLSIM_PRUNE: "on", CALLSIM_SHARD: "1/1", CALLSIM_WORKERS: "2" });
     expect(code).toBe(0);
     expect(output).toMatch(/PASS outbound-answered: not exhaustive: prioritised random search \(PCT\), 20 runs at depth 2/);
   });

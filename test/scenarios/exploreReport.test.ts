@@ -89,6 +89,10 @@ describe("the JUnit report", () => {
   test("an error without a message still makes a well-formed case", () => {
     expect(junitReport([{ name: "n", status: "error", durationMs: 0 }])).toContain('<error message="" type="ExploreSetupError"></error>');
   });
+
+  test("a passed case without a result has no system-out", () => {
+    expect(junitReport([{ name: "n", status: "passed", durationMs: 0 }])).toContain('<testcase classname="callsim.explore" name="n" time="0.000">\n    </testcase>');
+  });
 });
 
 describe("the JSON report", () => {
