@@ -145,12 +145,12 @@ describe("the messages of refused requests", () => {
     expect(result.message).toContain("is 16 minutes ahead of the emulator's clock");
   });
 
-  test("skews under a minute are told in seconds, one minute in the singular", () => {
+  test("skews under a minute are told in seconds, one minute in the singular, and the seconds past a minute", () => {
     const result = failure(verifyHmacRequest(signed(new Date(NOW - 25 * SECOND)), KEY, NOW, { maxClockSkewMs: 10 * SECOND }));
     expect(result.message).toContain("is 25 seconds behind");
     expect(result.message).toContain("at most 10 seconds either way");
     const oneMinute = failure(verifyHmacRequest(signed(new Date(NOW + 70 * SECOND)), KEY, NOW, { maxClockSkewMs: 40 * SECOND }));
-    expect(oneMinute.message).toContain("is 1 minute ahead of");
+    expect(oneMinute.message).toContain("is 1 minute 10 seconds ahead of");
   });
 
   test("a date exactly at the allowed skew is accepted, a second past it is not", () => {
