@@ -35,9 +35,9 @@ function mediaStreamingSubscription(subscription: StreamingSubscription): Record
   return { id: subscription.id, state: subscription.state, subscribedContentTypes: ["audio"] };
 }
 
-/** `TranscriptionSubscription`: present when the call was set up with transcriptionOptions. */
+/** `TranscriptionSubscription`: present when the call was set up with transcriptionOptions (which always sets its result types). */
 function transcriptionSubscription(subscription: StreamingSubscription): Record<string, unknown> {
-  const result: Record<string, unknown> = { id: subscription.id, state: subscription.state, subscribedResultTypes: subscription.resultTypes ?? ["final"] };
+  const result: Record<string, unknown> = { id: subscription.id, state: subscription.state, subscribedResultTypes: subscription.resultTypes };
   // Stryker disable next-line ConditionalExpression: as above, an undefined locale never reaches the wire
   if (subscription.locale !== undefined) result.locale = subscription.locale;
   return result;
