@@ -57,8 +57,10 @@ function ranged(bytes: Uint8Array, contentType: string, range: string | undefine
   const m = range ? /^bytes=(\d+)-(\d*)$/.exec(range.trim()) : null;
   if (!m) return { status: 200, headers: { "content-type": contentType, "content-length": String(total) }, body: bytes };
   const start = Number(m[1]);
-  const end = Math.min(total - 1, m[2] ? Number(m[2]) : total - 1);
-  if (start >= total || end < start) {
+  // The last byte asked for, at most the file's last: an open range (`bytes=10-`) runs to it.
+  const end = m[2] ? Math.min(total - 1, Number(m[2])) : total - 1;
+  // A start at or past the end of the file leaves end < start too.
+  if (end < start) {
     return { status: 416, headers: { "content-range": `bytes */${total}` } };
   }
   return {
