@@ -126,4 +126,15 @@ describe("remembering answers", () => {
     expect(small.recall({ id: id(2), fingerprint: "f" })).toBe("a2");
     expect(cache.size).toBe(0);
   });
+
+  test("a full cache drops every id whose window has ended, not only a tenth", () => {
+    const clock = { now: T0 };
+    const small = new RepeatabilityCache<string>(() => clock.now, 1000, 10);
+    const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+    for (let i = 0; i < 10; i++) small.remember({ id: id(i), fingerprint: "f" }, `a${i}`);
+    clock.now = T0 + 1001;
+    small.remember({ id: id(10), fingerprint: "f" }, "a10");
+    expect(small.size).toBe(1);
+    expect(small.evicted).toBe(0);
+  });
 });
