@@ -112,28 +112,29 @@ describe("remembering answers", () => {
     expect(hashed).toEqual(cache.key(headers, REQUEST));
   });
 
-  test("a full cache forgets its oldest tenth, counting only ids whose window had not ended", () => {
-    const { clock, cache } = clockAt(T0);
+  /** A cache of 10 ids with a 1 s window, filled at T0, that takes an 11th `laterMs` after. */
+  function overflowed(laterMs: number) {
+    const clock = { now: T0 };
     const small = new RepeatabilityCache<string>(() => clock.now, 1000, 10);
     const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
     for (let i = 0; i < 10; i++) small.remember({ id: id(i), fingerprint: "f" }, `a${i}`);
-    clock.now = T0 + 1000;
+    clock.now = T0 + laterMs;
     small.remember({ id: id(10), fingerprint: "f" }, "a10");
+    return { small, id };
+  }
+
+  test("a full cache forgets its oldest tenth, counting only ids whose window had not ended", () => {
+    const { small, id } = overflowed(1000);
     // Ids remembered exactly a window ago are still within it: evicted early, and counted.
     expect(small.size).toBe(9);
     expect(small.evicted).toBe(2);
     expect(small.recall({ id: id(0), fingerprint: "f" })).toBeUndefined();
     expect(small.recall({ id: id(2), fingerprint: "f" })).toBe("a2");
-    expect(cache.size).toBe(0);
+    expect(clockAt(T0).cache.size).toBe(0);
   });
 
   test("a full cache drops every id whose window has ended, not only a tenth", () => {
-    const clock = { now: T0 };
-    const small = new RepeatabilityCache<string>(() => clock.now, 1000, 10);
-    const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
-    for (let i = 0; i < 10; i++) small.remember({ id: id(i), fingerprint: "f" }, `a${i}`);
-    clock.now = T0 + 1001;
-    small.remember({ id: id(10), fingerprint: "f" }, "a10");
+    const { small } = overflowed(1001);
     expect(small.size).toBe(1);
     expect(small.evicted).toBe(0);
   });
