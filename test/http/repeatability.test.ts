@@ -130,7 +130,6 @@ describe("remembering answers", () => {
     expect(small.evicted).toBe(2);
     expect(small.recall({ id: id(0), fingerprint: "f" })).toBeUndefined();
     expect(small.recall({ id: id(2), fingerprint: "f" })).toBe("a2");
-    expect(clockAt(T0).cache.size).toBe(0);
   });
 
   test("a full cache drops every id whose window has ended, not only a tenth", () => {
