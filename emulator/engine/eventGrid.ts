@@ -169,8 +169,8 @@ export class EventGrid {
     return { ...subscription };
   }
 
-  /** The asynchronous handshake: the endpoint (or a person) visits the validationUrl. */
-  validate(subscriptionId: string, code: string): Subscription {
+  /** The asynchronous handshake: the endpoint (or a person) visits the validationUrl. A missing `code` (null) matches none. */
+  validate(subscriptionId: string, code: string | null): Subscription {
     const subscription = this.subscriptions.get(subscriptionId);
     if (!subscription) throw new NotFoundError(`Subscription ${subscriptionId} was not found.`, "subscriptionId");
     if (code !== subscription.validationCode) throw new InvalidArgumentError("code", "The validation code does not match this subscription's validationCode.");

@@ -90,7 +90,7 @@ export function createControlRoutes(options: ControlRoutesOptions): (request: Ro
       }
       return engine.eventGrid.subscribe({ endpoint, eventTypes, filter, ...entra }, baseUrl);
     }, ["endpoint", "eventTypes", "filter", ...ENTRA_SUBSCRIPTION_FIELDS]),
-    route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code") ?? "")),
+    route("GET", "^/emulator/subscriptions/([^/:]+):validate$", 200, ({ params, query }) => engine.eventGrid.validate(params[0], query.get("code"))),
     route("POST", "^/emulator/incoming-calls$", 201, ({ body }) => engine.placeIncomingCall(object(body)), ["from", "to", "callerDisplayName", "customContext"]),
     route("GET", "^/emulator/calls$", 200, () => engine.calls()),
     route("GET", "^/emulator/rooms$", 200, () => engine.rooms.snapshot()),
@@ -131,7 +131,8 @@ async function serve(routes: ControlRoute[], request: RouteRequest, path: string
       if (candidates.length > 0) throw new HttpError("methodNotAllowed", `${request.method} is not allowed on ${path}; it takes ${candidates.map((c) => c.method).join(", ")}.`);
       throw new HttpError("routeNotFound", `No control-plane operation at ${request.method} ${path}. See the README's control plane table.`);
     }
-    const params = (found.pattern.exec(path) ?? []).slice(1).map(safeDecode);
+    // The route was found by this pattern matching this path, so it matches again.
+    const params = found.pattern.exec(path)!.slice(1).map(safeDecode);
     let body: unknown;
     if (request.rawBody.length > 0) {
       try {
@@ -143,7 +144,8 @@ async function serve(routes: ControlRoute[], request: RouteRequest, path: string
     if (found.fields) body = readControlBody(body, found.fields, `${request.method} ${safeDecode(path)}`);
     const host = request.headers.host;
     const result = await found.handle({ params, query, body, baseUrl: `${request.protocol}://${Array.isArray(host) ? host[0] : host ?? "localhost"}` });
-    if (found.status === 204 || result === undefined) return { status: found.status === 201 || found.status === 200 ? 204 : found.status, headers: {} };
+    // Nothing to answer (every 204 route, and a 200 or 201 one with no result) is 204 without a body.
+    if (result === undefined) return { status: 204, headers: {} };
     return { status: found.status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
   } catch (error) {
     const { status, body, headers } = errorResponse(error);
