@@ -65,4 +65,15 @@ describe.each(TRANSPORTS)("control-plane actions over %s", (transport) => {
     expect(refused.body.error.message).toMatch(/^endpoint is required: the http\(s\) URL of your Event Grid webhook\./);
     expect((await h.control("GET", "/emulator/subscriptions")).body).toEqual([]);
   });
+
+  test("a validationUrl visited without its code is refused naming code, also for a subscription taken as validated", async () => {
+    // A subscription taken as validated (the explorer's) has no code to match: a visit without one validates nothing.
+    const taken = h.emulator.engine.eventGrid.subscribeValidated(h.receiver.url("/taken"));
+    const created = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid") });
+    for (const id of [taken.id, created.body.id as string]) {
+      const refused = await h.control("GET", `/emulator/subscriptions/${id}:validate`);
+      expect(refused.status, id).toBe(400);
+      expect(refused.body.error.target, id).toBe("code");
+    }
+  });
 });
