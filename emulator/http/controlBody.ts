@@ -23,15 +23,20 @@ export function readControlBody(body: unknown, known: readonly string[], operati
   return body as Record<string, any>;
 }
 
-/** The known name within a third of its length in edits of `name`, or that begins it or that it begins (case aside): a typo's intent. */
+/** The known name within a third of its length in edits of `name`, or that begins it or that it begins (case aside), the closest: a typo's intent. */
 function closest(name: string, known: readonly string[]): string | undefined {
   let best: { field: string; distance: number } | undefined;
   for (const field of known) {
     const [a, b] = [name.toLowerCase(), field.toLowerCase()];
     const distance = editDistance(a, b);
     // `statusCode` for `status`: a longer or shorter word for the same field.
-    const near = distance <= Math.max(1, Math.floor(field.length / 3)) || (Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a)));
-    if (near && (!best || distance < best.distance)) best = { field, distance };
+    const begins = Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a));
+    const near = distance <= Math.max(1, Math.floor(field.length / 3)) || begins;
+    // At the same distance a field the name begins, or that begins it, wins: `azureActiveDirectoryApplicatio`
+    // is the application field cut short, not the tenant field (listed first) misspelt.
+    const tie = best?.distance === distance;
+    // Stryker disable next-line EqualityOperator: a tie is settled by `begins`, so `<` and `<=` only compare distances that differ
+    if (near && (!best || (tie ? begins : distance < best.distance))) best = { field, distance };
   }
   return best?.field;
 }

@@ -44,6 +44,15 @@ describe.each(TRANSPORTS)("control-plane body fields over %s", (transport) => {
     expect(answer.body.error.target).toBe("azureActiveDirectoryApplication");
     expect(answer.body.error.message).toContain('(did you mean "azureActiveDirectoryApplicationIdOrUri"?)');
   });
+
+  test.each([
+    ["cut short, as near the tenant field as its own", "azureActiveDirectoryApplicatio"],
+    ["misspelt, nearer its own field though it does not begin it", "azureActiveDirectoryAplicationId"],
+  ])("the Entra application field %s is the one suggested", async (_what, misspelt) => {
+    const answer = await h.control("POST", "/emulator/subscriptions", { endpoint: h.receiver.url("/eventgrid"), [misspelt]: "api://app" });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain(`does not take "${misspelt}" (did you mean "azureActiveDirectoryApplicationIdOrUri"?)`);
+  });
 });
 
 describe.each(TRANSPORTS)("a room call started in the world over %s", (transport) => {
