@@ -1,6 +1,5 @@
-import { inProcessBinding, type AppBinding, type ExploreApp, type RunOutcome, type TraceEntry } from "./explorerRun.js";
+import { inProcessBinding, type AppBinding, type ExploreApp, type RunOutcome } from "./explorerRun.js";
 import { compareOutcomes, costOf, searchByCost, shrink, type OrderCost, type SearchProgress } from "./explorerSearch.js";
-import { ExploreSetupError } from "./exploreErrors.js";
 import type { Independence } from "./explorerIndependence.js";
 import { DEFAULT_PCT_DEPTH, pctSearch, type PctGuarantee } from "./explorerPct.js";
 import { allOrders, coverageText, describe, diagram, plural, shardText } from "./explorerSummary.js";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { callLanes, HOUR, outboxWith, settled } from "../support/outboxSink.js";
+import { callLanes, HOUR, outboxWith } from "../support/outboxSink.js";
 
 // Issue 16: the outbox's lanes (per call on the real clock, serial on the virtual one) and its
 // per-origin limit, driven directly.

@@ -6,7 +6,7 @@ import { connect as netConnect, createServer as createNetServer, Socket, type Ad
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Duplex } from "node:stream";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { connect as tlsConnect } from "node:tls";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createEmulator, type Emulator } from "../../emulator/emulator.js";
 import { attachConnectTunnel } from "../../emulator/http/connectTunnel.js";

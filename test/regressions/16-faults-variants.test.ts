@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createEmulator } from "../../emulator/emulator.js";
 import { acsUser } from "../support/calls.js";
-import { startHarness, useHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { useHarness, TRANSPORTS } from "../support/harness.js";
 
 // Issue 16: planted faults and recorded variants were driven only on their happy path: which
 // actions take a fault, how many times it fires, in what order two faults fire, and what the

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, test } from "vitest";
-import { INVITATION_FAILURES } from "../../emulator/engine/invitations.js";
 import { acsUser, subscribeEventGrid } from "../support/calls.js";
 import { signedRequest } from "../support/directoryClients.js";
 import { useHarness, TRANSPORTS } from "../support/harness.js";

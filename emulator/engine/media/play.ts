@@ -2,7 +2,7 @@ import { takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import { rawIdFromModel } from "../identifiers.js";
-import type { CallConnection, Participant } from "../model.js";
+import type { Participant } from "../model.js";
 import { optionalString } from "../validation.js";
 import { mediaConnection, resultDestination } from "./mediaTargets.js";
 import { ACTION_COMPLETED, OPERATION_CANCELED } from "./mediaResults.js";
