@@ -25,7 +25,13 @@ export interface ConnectRequest {
 export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVersion: string): CallConnection {
   const callbackUri = checkCallbackUri(request.callbackUri, "callbackUri");
   const locator = request.callLocator;
-  if (!locator || typeof locator !== "object") throw new InvalidArgumentError("callLocator", "callLocator is required.");
+  // A null callLocator passes the spec check and is refused here (test/regressions/16-action-request-checks).
+  if (
+    !locator ||
+    // Stryker disable next-line ConditionalExpression: a callLocator that is neither null nor an object is refused by the spec's request validation with 400 before the engine runs (16-action-request-checks: "a callLocator that is no object"); its "true" is killed by every connect
+    typeof locator !== "object"
+  )
+    throw new InvalidArgumentError("callLocator", "callLocator is required.");
   const { kind, key, value } = readLocator(locator);
   const fault = takeFault(ctx, "connectCall");
   const found = findCall(ctx, kind, value);
@@ -35,6 +41,7 @@ export function connectCall(ctx: EngineContext, request: ConnectRequest, apiVers
     apiVersion,
     appRawId: ctx.appIdentity,
     source: ctx.appIdentity,
+    // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks)
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
   configureMedia(connection, request, () => ctx.ids.uuid());
