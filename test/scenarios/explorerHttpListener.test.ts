@@ -3,6 +3,7 @@
  * stops: the IPv4 loopback by default, https with a given certificate, a failure to listen as it
  * is, and its port let go on close.
  */
+import { createServer } from "node:net";
 import { Agent, request } from "undici";
 import { afterEach, describe, expect, test } from "vitest";
 import { createLocalCertificate, DEFAULT_CERTIFICATE_DIR } from "../../emulator/http/tls.js";
@@ -57,6 +58,21 @@ describe("the explorer's callsim server for an app behind a URL", () => {
     await first.body.text();
     await server.close();
     expect(await errorCode(`${server.endpoint}${CALL_PATH}`)).toBe("ECONNREFUSED");
+  });
+
+  test("on a port something else holds, is a setup error that says how to pick another", async () => {
+    // Another server (a callsim left running, say) holds a loopback port first.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+    const port = (holder.address() as { port: number }).port;
+    const error = await createHttpAppBinding(options, { port }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ExploreSetupError);
+    expect((error as Error).message).toContain(`port ${port} is already in use`);
+    expect((error as Error).message).toContain("Pick another with --port");
   });
 
   test("fails to listen on an address this machine does not have with the system's own error", async () => {
