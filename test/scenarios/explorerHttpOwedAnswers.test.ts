@@ -1,0 +1,32 @@
+/**
+ * An app behind a URL that owes the explorer an answer: a POST the app leaves open is excused
+ * only while it waits on an answer the explorer holds. Once callsim's answer has gone out, the
+ * app has the answer timeout to answer the POST, or the run fails naming it.
+ */
+import { afterEach, describe, expect, test } from "vitest";
+import { explore } from "../../scenarios/explorer.js";
+import { bindApp, listenApp, type Route } from "../support/loopbackApp.js";
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+const settings = { seed: 7, maxRuns: 3, samples: 0, shrinkRuns: 0 } as const;
+
+describe("an app that leaves a POST open after callsim has answered it", () => {
+  test("fails the run, naming the POST, once the answer timeout has passed since callsim's answer went out", async () => {
+    let answered = 0;
+    // The start handler places its call, hears callsim's answer, and then never answers the start POST.
+    const placeThenHang = ((_, client, base) =>
+      client.createCall({ targetParticipant: { communicationUserId: "8:acs:r_u1" } }, `${base}/callbacks`).then(
+        () => (answered++, "hang"),
+        () => 500,
+      )) as Route;
+    const app = await listenApp({ "/start": placeThenHang, "/callbacks": () => 200 }, closers);
+    const server = await bindApp(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 300 }, closers);
+    const result = await explore({ app: server.binding, ...settings, maxRuns: 1 });
+    expect(answered).toBe(1);
+    expect(result.failure?.reason).toBe(`the app's start URL ${app.base}/start did not answer within 300 ms (--answer-timeout-ms)`);
+  });
+});
