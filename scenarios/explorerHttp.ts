@@ -58,9 +58,11 @@ const NO_RUN: RouteResponse = {
 export async function createHttpAppBinding(options: HttpAppOptions, listen: { host?: string; port?: number; https?: { key: string; cert: string } } = {}) {
   const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   // No undici timeout of its own: a POST may wait on a held answer; the binding bounds the wait.
+  // Stryker disable next-line ObjectLiteral: undici's defaults (300 s to headers and body, 10 s to connect) differ from these only for a wait past answerTimeoutMs, which the binding cuts short itself by aborting the overdue POST; only how long a hung app takes to fail (wall clock) tells them apart
   const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: answerTimeoutMs } });
   let current: RunHooks | undefined;
   const activity = new AppActivity({ quietMs: options.quietMs, answerTimeoutMs, now: () => Date.now() });
+  // Stryker disable next-line BooleanLiteral: open() sets runFailed to false before any run's first look reads it
   let runFailed = false;
   const signer = options.signCallbacks === false ? undefined : createCallbackSigner({ now: () => Date.now(), resourceId: options.resourceId });
   const discovery = signer && createOpenIdRoutes(signer);
@@ -99,9 +101,11 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
       .then((token) => request(url, { method: "POST", headers: { "content-type": "application/json", ...(token && { authorization: token }) }, body: JSON.stringify(body), dispatcher: agent, signal: open.abort.signal }))
       .then(async (response) => {
         await response.body.text();
+        // Stryker disable next-line ConditionalExpression: endRun lets go of the run (current = undefined) only once every POST settled or was aborted, and an aborted POST never gets here (its body read rejects), so a POST that answers here belongs to the current run; a late call on an ended run's hooks changes no outcome (its outcome is taken before endRun, and open() clears runFailed)
         if (response.statusCode >= 400 && current === hooks) fail(hooks, `${what} answered ${response.statusCode}`);
       })
       .catch((error: Error) => {
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: a POST is aborted only after its run has its reason (an overdue one: fail comes first, and the first reason wins), or once its run is over (endRun, close: the outcome is taken before, and open() clears runFailed); an error of a POST of an ended run cannot happen, as endRun settles or aborts every POST before it lets go of the run
         if (current === hooks && !open.abort.signal.aborted) fail(hooks, `${what} could not be reached: ${error.message}`);
       })
       .finally(() => activity.postSettled(open));
@@ -122,6 +126,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     start() {
       const hooks = current!;
       // After its start the app must act (with an IncomingCall, once it has the event).
+      // Stryker disable next-line ConditionalExpression: with an incoming call and no start URL nothing reaches the app before the IncomingCall step, so awaiting a first request after start only waits out answerTimeoutMs and then settles as before (wall clock); the IncomingCall's delivery sets the same wait
       activity.started(options.startUrl !== undefined);
       if (options.startUrl) post(options.startUrl, {}, hooks, `the app's start URL ${options.startUrl}`);
       if (options.incomingCall) hooks.emulator.placeIncomingCall(options.incomingCall);
@@ -138,6 +143,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
       activity.waitBegan();
       try {
         await settle(hooks, Date.now());
+      // Stryker disable next-line BlockStatement: waitEnded clears `waiting`, which only chooses how much the adaptive quiet window grows for a request made between waits, i.e. how long later waits last (wall clock)
       } finally {
         activity.waitEnded();
       }
@@ -146,6 +152,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
       activity.runEnding();
       // The held answers went out as "run ended"; the app's open POSTs settle before the next run.
       const began = Date.now();
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,ArrowFunction: the run's outcome is taken before endRun; this wait only gives the app's open POSTs up to answerTimeoutMs of wall clock to settle before they are aborted, which tests must not measure (ArrowFunction, a wait that never ends, would hang the exploration, but no test here leaves a POST open when its run ends)
       while (activity.posts.size > 0 && Date.now() - began < answerTimeoutMs) await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
       for (const open of activity.posts) open.abort.abort();
       activity.posts.clear();
@@ -159,7 +166,9 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
   /** Resolves once the app's reaction to the last step is complete (see {@link createHttpAppBinding}), failing the run when a bound is hit. */
   async function settle(hooks: RunHooks, began: number): Promise<void> {
     // The first look comes after one macrotask turn, when a released answer has gone out (and touched).
+    // Stryker disable next-line UpdateOperator: with look-- the first look's turn is taken by every look (setImmediate instead of a POLL_MS timer): the looks come sooner, on the same answers (wall clock)
     for (let look = 0; ; look++) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: setImmediate or a POLL_MS timer before a look only changes when the look comes, and every verdict is bounded by times the look reads (wall clock)
       await new Promise<void>((resolve) => (look === 0 ? setImmediate(resolve) : setTimeout(resolve, POLL_MS)));
       if (runFailed) return;
       const { overdue, verdict } = activity.look(began);
@@ -195,6 +204,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     let last = "";
     while (Date.now() - began < timeoutMs) {
       try {
+        // Stryker disable next-line StringLiteral: undici's request() sends GET for an empty method (opts.method || 'GET'); MethodExpression,ArithmeticOperator: the per-try cap of 1 s or the time left changes only when a try that gets no answer gives up (wall clock)
         const response = await request(url, { method: "GET", dispatcher: agent, signal: AbortSignal.timeout(Math.max(1, Math.min(1_000, timeoutMs - (Date.now() - began)))) });
         await response.body.text();
         return;
@@ -215,6 +225,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
     current = undefined;
     for (const open of activity.posts) open.abort.abort();
     server.server.closeAllConnections();
+    // Stryker disable next-line ArrowFunction: the 1 s bound is for a close that hangs; every connection was closed just before, so server.close() settles first here, and a close that hung would differ only in wall clock
     await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     await agent.destroy().catch(() => undefined);
   }
