@@ -152,7 +152,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
       activity.runEnding();
       // The held answers went out as "run ended"; the app's open POSTs settle before the next run.
       const began = Date.now();
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,ArrowFunction: the run's outcome is taken before endRun; this wait only gives the app's open POSTs up to answerTimeoutMs of wall clock to settle before they are aborted, which tests must not measure (ArrowFunction, a wait that never ends, would hang the exploration, but no test here leaves a POST open when its run ends)
+      // Stryker disable next-line EqualityOperator: < and <= differ only in the one millisecond at the bound (wall clock); the >= mutant, no wait at all, is killed by test/scenarios/explorerHttpOwedAnswers.test.ts (as are this line's other mutants)
       while (activity.posts.size > 0 && Date.now() - began < answerTimeoutMs) await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
       for (const open of activity.posts) open.abort.abort();
       activity.posts.clear();
