@@ -166,7 +166,7 @@ export async function createHttpAppBinding(options: HttpAppOptions, listen: { ho
   /** Resolves once the app's reaction to the last step is complete (see {@link createHttpAppBinding}), failing the run when a bound is hit. */
   async function settle(hooks: RunHooks, began: number): Promise<void> {
     // The first look comes after one macrotask turn, when a released answer has gone out (and touched).
-    // Stryker disable next-line UpdateOperator: with look-- the first look's turn is taken by every look (setImmediate instead of a POLL_MS timer): the looks come sooner, on the same answers (wall clock)
+    // Stryker disable next-line UpdateOperator: look only tells the first look (0) from the others, and counting down (0, -1, -2, ...) tells them apart the same
     for (let look = 0; ; look++) {
       // Stryker disable next-line ConditionalExpression,EqualityOperator: setImmediate or a POLL_MS timer before a look only changes when the look comes, and every verdict is bounded by times the look reads (wall clock)
       await new Promise<void>((resolve) => (look === 0 ? setImmediate(resolve) : setTimeout(resolve, POLL_MS)));
