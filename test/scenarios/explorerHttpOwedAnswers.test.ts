@@ -25,10 +25,11 @@ describe("an app that leaves a POST open after callsim has answered it", () => {
         () => 500,
       )) as Route;
     const app = await listenApp({ "/start": placeThenHang, "/callbacks": () => 200 }, closers);
-    const server = await bindApp(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 300 }, closers);
+    // Long enough for the app's createCall to reach callsim on a loaded machine.
+    const server = await bindApp(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 2_000 }, closers);
     const result = await explore({ app: server.binding, ...settings, maxRuns: 1 });
-    expect(answered).toBe(1);
-    expect(result.failure?.reason).toBe(`the app's start URL ${app.base}/start did not answer within 300 ms (--answer-timeout-ms)`);
+    expect(answered).toBeGreaterThan(0);
+    expect(result.failure?.reason).toBe(`the app's start URL ${app.base}/start did not answer within 2000 ms (--answer-timeout-ms)`);
   });
 });
 
@@ -61,7 +62,7 @@ describe("an app that answers its start POST only once its run has ended", () =>
 
   test("is given up on once the answer timeout has passed, when it never answers", async () => {
     const app = await listenApp({ "/start": askUntilEnded("hang"), "/callbacks": () => 200 }, closers);
-    const server = await bindApp(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 300 }, closers);
+    const server = await bindApp(app, { startUrl: `${app.base}/start`, answerTimeoutMs: 2_000 }, closers);
     const result = await explore({ app: server.binding, ...settings, maxRuns: 1 });
     expect(result.failure?.reason).toMatch(/^the app made an invalid request: GET \/no-such-call answered 404/);
     expect(heard.at(-1)).toBe(409);
