@@ -41,5 +41,6 @@ export function readEntraAuth(input: Partial<Record<(typeof ENTRA_SUBSCRIPTION_F
   if (version !== undefined && version !== 1 && version !== 2) {
     throw new InvalidArgumentError("accessTokenAcceptedVersion", `accessTokenAcceptedVersion must be 1 or 2, the access token version the webhook's application accepts; got ${JSON.stringify(version)}.`);
   }
+  // Stryker disable next-line ConditionalExpression: an undefined accessTokenAcceptedVersion is dropped when the subscription is serialised, and reads as absent
   return { azureActiveDirectoryTenantId: tenant, azureActiveDirectoryApplicationIdOrUri: application, ...(version !== undefined && { accessTokenAcceptedVersion: version }) };
 }
