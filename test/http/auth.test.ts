@@ -181,7 +181,8 @@ describe("verifyHmacRequest failure reasons", () => {
   });
 
   test("a date 20 minutes old is staleDate", () => {
-    const now = Date.now();
+    // A whole second: x-ms-date carries no milliseconds, so the skew is exactly 20 minutes.
+    const now = Math.floor(Date.now() / 1000) * 1000;
     const result = failure(verifyHmacRequest(signed("POST", path, CREATE_BODY, new Date(now - 20 * MINUTE)), KEY, now));
     expect(result.reason).toBe("staleDate");
     expect(result.message).toContain("20 minutes behind");
