@@ -32,9 +32,10 @@ export function play(ctx: EngineContext, callConnectionId: string, request: Play
   const connection = mediaConnection(ctx, callConnectionId);
   const sources = readPlaySources(request.playSources, "playSources", true);
   const call = ctx.store.callOf(connection);
-  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
+  // null gets past the spec's request validation (a playTo that is not a list does not).
   if (request.playTo !== undefined && !Array.isArray(request.playTo)) throw new InvalidArgumentError("playTo", "playTo must be a list of participants; leave it empty to play to everyone.");
   const targets = (request.playTo ?? []).map((model, i) => ctx.store.participant(call, rawIdFromModel(model, `playTo[${i}]`), `playTo[${i}]`).rawId);
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses an operationContext that is not a string before the engine reads it (test/regressions/16-media-null-fields.test.ts)
   const operationContext = optionalString(request.operationContext, "operationContext");
   const callbackUri = resultDestination(request);
   const loop = request.playOptions?.loop === true;

@@ -27,7 +27,6 @@ export const NOT_WAV = /\.(mp3|mp4|m4a|aac|ogg|oga|opus|flac|wma|webm|amr|aiff?)
 /** Reads `PlaySource[]` (play's playSources, recognize's playPrompts) or one PlaySource. */
 export function readPlaySources(value: unknown, field: string, required: boolean): PlaySource[] {
   if (value === undefined || value === null) {
-    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
     if (required) throw new InvalidArgumentError(field, `${field} is required: give at least one play source (file, text or ssml).`);
     return [];
   }
@@ -39,7 +38,7 @@ export function readPlaySources(value: unknown, field: string, required: boolean
 /** Reads one PlaySource, checking that the member its kind names is there. */
 export function readPlaySource(value: unknown, field: string): PlaySource {
   const source = value as { kind?: unknown; file?: { uri?: unknown }; text?: { text?: unknown }; ssml?: { ssmlText?: unknown } } | null;
-  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
+  // Stryker disable next-line StringLiteral,ConditionalExpression: the spec's request validation refuses a play source that is not an object before the engine reads it (test/regressions/16-media-requests.test.ts, 16-media-null-fields.test.ts)
   if (!source || typeof source !== "object") throw new InvalidArgumentError(field, `${field} must be a play source object with a kind.`);
   switch (source.kind) {
     case "file": {

