@@ -104,7 +104,8 @@ export function startStreamingOnConnect(ctx: EngineContext, connection: CallConn
   if (!media) return;
   for (const kind of ["transcription", "mediaStreaming"] as const) {
     const subscription = media[kind];
-    if (!subscription.startOnConnect || subscription.state === "active") continue;
+    // Nothing can have started it yet: media actions on a leg still connecting are refused (8501), and a leg connects once.
+    if (!subscription.startOnConnect) continue;
     apply(subscription, "start", undefined);
     after(ctx, 0, () => send(ctx, connection, kind, "start", undefined, undefined));
   }
