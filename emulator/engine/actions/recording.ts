@@ -59,6 +59,7 @@ export function startRecording(ctx: EngineContext, request: StartRecordingReques
       `Recording ${content} ${channel} as ${format} is not supported. Use one of: ${RECORDING_COMBINATIONS.map((c) => c.join("+")).join(", ")}.`,
     );
   }
+  // Stryker disable next-line StringLiteral: a non-string recordingStateCallbackUri is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const explicitCallbackUri = optionalString(request.recordingStateCallbackUri, "recordingStateCallbackUri");
   if (explicitCallbackUri !== undefined) checkCallbackUri(explicitCallbackUri, "recordingStateCallbackUri");
   const channelAffinity = readChannelAffinity(call, request.channelAffinity);
@@ -180,6 +181,7 @@ function recordedCall(ctx: EngineContext, request: StartRecordingRequest): { cal
     throw new InvalidArgumentError("callConnectionId", "Give either callLocator or callConnectionId, not both.");
   }
   if (request.callConnectionId !== undefined) {
+    // Stryker disable next-line StringLiteral: a non-string callConnectionId is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
     const connection = connectedConnection(ctx, optionalString(request.callConnectionId, "callConnectionId")!);
     return { call: ctx.store.callOf(connection), connection };
   }
