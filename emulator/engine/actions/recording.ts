@@ -151,8 +151,9 @@ export function stopCallRecording(ctx: EngineContext, call: ServerCall): void {
 
 function finish(ctx: EngineContext, recording: Recording, reason: SessionEndReason): void {
   const wasStarted = recording.started;
-  // Whoever joined while it recorded is in the recording too.
-  for (const rawId of ctx.store.calls.get(recording.serverCallId)?.participants.keys() ?? []) {
+  // Whoever joined while it recorded is in the recording too. A live recording's call is stored:
+  // a call's end stops its recording before the call is retired (endCall).
+  for (const rawId of ctx.store.call(recording.serverCallId).participants.keys()) {
     if (!recording.participants.includes(rawId)) recording.participants.push(rawId);
   }
   recording.stopped = true;
