@@ -134,4 +134,17 @@ describe.each(TRANSPORTS)("more action bodies refused before anything happens ov
     await h.settle();
     expect(h.receiver.events().filter((e) => String(e.type ?? e.eventType).includes("Recording"))).toEqual([]);
   });
+
+  test("an api-version without customCallingContext or StartRecording's callConnectionId drops them before callsim reads them", async () => {
+    // So their engine checks are reached in no api-version: the spec refuses a bad one where it exists.
+    const { id, path } = await connected();
+    const transfer = await signedRequest(h, "POST", `${path}:transferToParticipant?api-version=2023-03-06`, { targetParticipant: user(5), customCallingContext: "ticket" });
+    expect(transfer.status, JSON.stringify(transfer.body)).toBe(202);
+    await h.waitForEvent("CallTransferAccepted", id);
+    const other = await callTo(h, acsUser(2));
+    const started = await signedRequest(h, "POST", "/calling/recordings?api-version=2025-05-15", { callLocator: { kind: "serverCallLocator", serverCallId: other.serverCallId }, callConnectionId: 42 });
+    // That version's StartRecording answers 200 (202 came later).
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body.recordingId).toEqual(expect.any(String));
+  });
 });

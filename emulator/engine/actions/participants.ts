@@ -55,7 +55,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
   const callbackUri = resultDestination(request);
   // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const operationContext = optionalString(request.operationContext, "operationContext");
-  // Stryker disable next-line StringLiteral: a customCallingContext (or header map, or header value) of the wrong type is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
+  // Stryker disable next-line StringLiteral: a customCallingContext (or header map, or header value) of the wrong type is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
   const context = customCallingContext(request.customCallingContext, "customCallingContext");
   const call = ctx.store.callOf(connection);
   if (call.participants.has(target)) {

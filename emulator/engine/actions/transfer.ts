@@ -52,7 +52,7 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
   const callbackUri = request.operationCallbackUri === undefined ? undefined : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
   // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const operationContext = optionalString(request.operationContext, "operationContext");
-  // Stryker disable next-line StringLiteral: a customCallingContext (or header map, or header value) of the wrong type is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
+  // Stryker disable next-line StringLiteral: a customCallingContext (or header map, or header value) of the wrong type is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
   const context = customCallingContext(request.customCallingContext, "customCallingContext");
   const sourceCallerIdNumber =
     request.sourceCallerIdNumber !== undefined ? phoneNumberFromModel(request.sourceCallerIdNumber, "sourceCallerIdNumber") : undefined;
