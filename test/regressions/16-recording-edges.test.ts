@@ -4,10 +4,11 @@ import { acsUser, callTo, subscribeEventGrid } from "../support/calls.js";
 import { signedRequest } from "../support/directoryClients.js";
 import { useHarness, TRANSPORTS } from "../support/harness.js";
 
-// Issue 16: two StartRecording edges no test reached: a call that ends in the instant its
+// Issue 16: StartRecording edges no test reached: a call that ends in the instant its
 // recording was asked for, before the recording began (the app hears no state change for a
-// recording that never ran, as it would for one it stopped itself), and a serverCallLocator
-// that also carries a roomId (its kind says which call it names).
+// recording that never ran, unlike one it stopped itself, whose end is confirmed); a
+// serverCallLocator that also carries a roomId (its kind says which call it names); a null
+// callConnectionId beside a locator (read as none, as a null optional field is elsewhere).
 
 const API = "api-version=2026-03-12";
 
@@ -37,6 +38,16 @@ describe.each(TRANSPORTS)("StartRecording edges over %s", (transport) => {
   test("a serverCallLocator that also carries a roomId records the server call: the kind decides", async () => {
     const { id, serverCallId } = await callTo(h, acsUser(1));
     const body = { callLocator: { kind: "serverCallLocator", serverCallId, roomId: "99434917639286209" } };
+    expect(validateRequestBody("CallRecording_StartRecording", body, { apiVersion: "2026-03-12" })).toEqual([]);
+    const started = await signedRequest(h, "POST", `/calling/recordings?${API}`, body);
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const active = await h.waitForEvent("RecordingStateChanged", id);
+    expect(active).toMatchObject({ recordingId: started.body.recordingId, state: "active" });
+  });
+
+  test("a null callConnectionId beside a callLocator, which the spec check lets through, is read as none: the located call records", async () => {
+    const { id, serverCallId } = await callTo(h, acsUser(1));
+    const body = { callLocator: { kind: "serverCallLocator", serverCallId }, callConnectionId: null };
     expect(validateRequestBody("CallRecording_StartRecording", body, { apiVersion: "2026-03-12" })).toEqual([]);
     const started = await signedRequest(h, "POST", `/calling/recordings?${API}`, body);
     expect(started.status, JSON.stringify(started.body)).toBe(202);

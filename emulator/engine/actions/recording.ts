@@ -181,7 +181,8 @@ function recordedCall(ctx: EngineContext, request: StartRecordingRequest): { cal
   if (locator && request.callConnectionId) {
     throw new InvalidArgumentError("callConnectionId", "Give either callLocator or callConnectionId, not both.");
   }
-  if (request.callConnectionId !== undefined) {
+  // A null callConnectionId, which the spec check lets through, reads as none, as for the other optional fields.
+  if (request.callConnectionId !== undefined && request.callConnectionId !== null) {
     // Stryker disable next-line StringLiteral: a non-string callConnectionId is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
     const connection = connectedConnection(ctx, optionalString(request.callConnectionId, "callConnectionId")!);
     return { call: ctx.store.callOf(connection), connection };
