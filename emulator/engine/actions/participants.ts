@@ -33,6 +33,17 @@ export interface AddParticipantRequest {
   [other: string]: unknown;
 }
 
+/** The ringing time asked for, in seconds; null, which the spec check lets through, reads as none, as for the other optional fields. */
+function invitationTimeout(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: a timeout that is no integer from 0 to 180 is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 180) {
+    // Stryker disable next-line StringLiteral: as above, the spec check answers first (16-action-request-checks-more)
+    throw new InvalidArgumentError("invitationTimeoutInSeconds", "invitationTimeoutInSeconds must be an integer between 0 and 180.");
+  }
+  return value;
+}
+
 /** Invites someone into the call. @see CallConnection_AddParticipant */
 export function addParticipant(ctx: EngineContext, callConnectionId: string, request: AddParticipantRequest) {
   const connection = connectedConnection(ctx, callConnectionId);
@@ -45,13 +56,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
       "participantToAdd is a phone number, so sourceCallerIdNumber is required: set it to a number your resource owns.",
     );
   }
-  // A null timeout, which the spec check lets through, reads as none, as for the other optional fields.
-  const timeout = request.invitationTimeoutInSeconds ?? undefined;
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: a timeout that is no integer from 0 to 180 is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > 180)) {
-    // Stryker disable next-line StringLiteral: as above, the spec check answers first (16-action-request-checks-more)
-    throw new InvalidArgumentError("invitationTimeoutInSeconds", "invitationTimeoutInSeconds must be an integer between 0 and 180.");
-  }
+  const timeout = invitationTimeout(request.invitationTimeoutInSeconds);
   const callbackUri = resultDestination(request);
   // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const operationContext = optionalString(request.operationContext, "operationContext");
