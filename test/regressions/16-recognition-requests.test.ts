@@ -71,6 +71,23 @@ describe("recognition and DTMF bodies the spec lets through", () => {
     expect(response.body.error.message).toMatch(/^recognizeOptions is required, with the targetParticipant to listen to\./);
   });
 
+  test("a recognize with recognizeInputType null is refused by callsim, listing the input types", async () => {
+    const response = await post("recognize", { recognizeInputType: null, recognizeOptions: { targetParticipant: CALLER } });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: "8523", target: "recognizeInputType" });
+    expect(response.body.error.message).toMatch(/^recognizeInputType must be one of dtmf, speech, speechOrDtmf, choices\./);
+  });
+
+  test.each([
+    ["a label", { label: null, phrases: ["agent"] }],
+    ["phrases", { label: "Agent", phrases: null }],
+  ])("a choice with %s of null is refused by callsim, naming the choice and what it needs", async (_what, choice) => {
+    const response = await post("recognize", choices([{ label: "Sales", phrases: ["sales"] }, choice]));
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: "8523", target: "recognizeOptions.choices[1]" });
+    expect(response.body.error.message).toMatch(/^recognizeOptions\.choices\[1\] needs a label and a list of phrases\./);
+  });
+
   test("sendDtmfTones with tones null is refused by callsim, saying to list a tone, and keys nothing", async () => {
     const response = await post("sendDtmfTones", { tones: null, targetParticipant: CALLER });
     expect(response.status).toBe(400);

@@ -37,9 +37,8 @@ const INPUT_TYPES: readonly RecognizeInputType[] = ["dtmf", "speech", "speechOrD
 
 /** Reads and checks the recognition's options. */
 export function readRecognitionRules(inputType: unknown, options: Record<string, any>): RecognitionRules {
-  // Stryker disable next-line BlockStatement,ConditionalExpression: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
+  // A recognizeInputType of null passes the spec's request validation: callsim answers for it.
   if (!INPUT_TYPES.includes(inputType as RecognizeInputType)) {
-    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
     throw new InvalidArgumentError("recognizeInputType", `recognizeInputType must be one of ${INPUT_TYPES.join(", ")}.`);
   }
   const dtmf = (options.dtmfOptions ?? {}) as Record<string, unknown>;
@@ -100,14 +99,13 @@ function readChoices(value: unknown, required: boolean): Choice[] {
   }
   if (!Array.isArray(value) || (required && value.length === 0)) throw new InvalidArgumentError("recognizeOptions.choices", "recognizeOptions.choices must list at least one choice.");
   return value.map((c, i) => {
-    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the field is named only in the errors of this check and of the choice's tone
     const field = `recognizeOptions.choices[${i}]`;
-    // Stryker disable next-line BlockStatement,ConditionalExpression,LogicalOperator,ArrowFunction: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
-    if (!c || typeof c.label !== "string" || !Array.isArray(c.phrases) || c.phrases.some((p: unknown) => typeof p !== "string")) {
-      // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts)
-      throw new InvalidArgumentError(field, `${field} needs a label and a list of phrases.`);
-    }
-    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the choice's field is named only for a tone the spec refuses
+    const refused = () => new InvalidArgumentError(field, `${field} needs a label and a list of phrases.`);
+    // A label or phrases of null pass the spec's request validation: callsim answers for them.
+    if (!c || typeof c.label !== "string" || !Array.isArray(c.phrases)) throw refused();
+    // Stryker disable next-line ConditionalExpression,ArrowFunction: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts)
+    if (c.phrases.some((p: unknown) => typeof p !== "string")) throw refused();
+    // Stryker disable next-line StringLiteral: the spec's request validation refuses this body before the engine reads it (test/regressions/16-media-requests.test.ts, 16-recognition-requests.test.ts): the tone's field is named only for a tone the spec refuses
     const tone = c.tone === undefined || c.tone === null ? undefined : readToneNames([c.tone], `${field}.tone`)[0];
     return { label: c.label, phrases: c.phrases, tone };
   });
