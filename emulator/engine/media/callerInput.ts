@@ -88,7 +88,7 @@ export function checkPartyInput(input: unknown[]): PartyInput[] {
         return { dtmf: e.dtmf as string };
       }
       if ("speech" in e && typeof e.speech === "string" && e.speech.trim() !== "") return { speech: e.speech };
-      if ("silence" in e && e.silence === true) return { silence: true };
+      if (e.silence === true) return { silence: true };
     }
     throw new InvalidArgumentError(field, `${field} must be one of { "dtmf": "1#" }, { "speech": "talk to an agent" } or { "silence": true }.`);
   });

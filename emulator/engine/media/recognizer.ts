@@ -55,10 +55,8 @@ export function createRecognizer(rules: RecognitionRules, host: RecognizerHost) 
       collected.push(tone);
       if (collected.length >= rules.maxTones) return settle(at, dtmfOutcome(MAX_DIGITS_RECEIVED()));
     }
-    host.schedule(tones.length * DTMF_TONE_MS + rules.interToneMs, () => {
-      settled = true;
-      host.end({ failed: INTER_DIGIT_TIMEOUT() });
-    });
+    // Ending the operation is enough: nothing reaches a recognizer once its operation is done.
+    host.schedule(tones.length * DTMF_TONE_MS + rules.interToneMs, () => host.end({ failed: INTER_DIGIT_TIMEOUT() }));
   };
 
   const hearSpeech = (speech: string) => {
@@ -75,7 +73,9 @@ export function createRecognizer(rules: RecognitionRules, host: RecognizerHost) 
     );
   };
 
-  const accepts = (input: HeardInput) => !settled && ("dtmf" in input ? hearsDtmf(rules) && input.dtmf.length > 0 : hearsSpeech(rules) && input.speech.trim() !== "");
+  // Keys and speech are never empty: live input and scripted input are checked where they come in
+  // (tonesFromKeys, partySpeaks, checkPartyInput).
+  const accepts = (input: HeardInput) => !settled && ("dtmf" in input ? hearsDtmf(rules) : hearsSpeech(rules));
   return {
     accepts,
     /** Hears input; false when the recognition cannot hear it (speech in a DTMF recognition, …). */
