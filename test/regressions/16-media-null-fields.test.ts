@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall } from "../support/media.js";
+import { connectedCall, postAsWritten } from "../support/media.js";
 
 // Issue 16: media fields sent as null, and wrongly typed, by apps writing their own REST calls.
 // The spec's request validation lets null through, so callsim answers it: a required field
@@ -20,16 +20,8 @@ beforeEach(async () => {
 const CALLER = { kind: "phoneNumber", phoneNumber: { value: "+14255550123" } };
 const speak = (text: string) => ({ kind: "text", text: { text } });
 
-async function post(action: string, body: unknown, path = `/calling/callConnections/${id}:${action}`) {
-  const response = await h.emulator.handle({
-    method: "POST",
-    url: `${path}?api-version=2026-03-12`,
-    headers: { host: new URL(h.url).host, "content-type": "application/json" },
-    rawBody: JSON.stringify(body),
-    protocol: "http",
-  });
-  return { status: response.status, body: response.body ? JSON.parse(String(response.body)) : undefined };
-}
+const post = (action: string, body: unknown, path = `/calling/callConnections/${id}:${action}`) =>
+  postAsWritten(h, `${path}?api-version=2026-03-12`, body);
 
 describe("media fields sent as null", () => {
   test.each([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall } from "../support/media.js";
+import { connectedCall, postAsWritten } from "../support/media.js";
 
 // Issue 16: media bodies the SDK's types never send (a play source with its kind but not the
 // member it names, a start of continuous DTMF with its own callback), which apps writing their
@@ -20,16 +20,8 @@ const CALLER = { kind: "phoneNumber", phoneNumber: { value: "+14255550123" } };
 const STRANGER = { kind: "phoneNumber", phoneNumber: { value: "+14255550999" } };
 const speak = (text: string) => ({ kind: "text", text: { text } });
 
-async function post(action: string, body: unknown, path = `/calling/callConnections/${id}:${action}`) {
-  const response = await h.emulator.handle({
-    method: "POST",
-    url: `${path}?api-version=2026-03-12`,
-    headers: { host: new URL(h.url).host, "content-type": "application/json" },
-    rawBody: JSON.stringify(body),
-    protocol: "http",
-  });
-  return { status: response.status, body: response.body ? JSON.parse(String(response.body)) : undefined };
-}
+const post = (action: string, body: unknown, path = `/calling/callConnections/${id}:${action}`) =>
+  postAsWritten(h, `${path}?api-version=2026-03-12`, body);
 
 describe("media request bodies the SDK cannot send", () => {
   test.each([

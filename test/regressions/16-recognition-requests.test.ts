@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall } from "../support/media.js";
+import { connectedCall, postAsWritten } from "../support/media.js";
 
 // Issue 16: recognition and DTMF bodies the SDK's types never send, sent raw. The engine checks
 // these fields too, for its own callers; over HTTP the spec's request validation answers first,
@@ -21,16 +21,7 @@ const CALLER = { kind: "phoneNumber", phoneNumber: { value: "+14255550123" } };
 const dtmf = (options: Record<string, unknown>) => ({ recognizeInputType: "dtmf", recognizeOptions: { targetParticipant: CALLER, ...options } });
 const choices = (list: unknown[]) => ({ recognizeInputType: "choices", recognizeOptions: { targetParticipant: CALLER, choices: list } });
 
-async function post(action: string, body: unknown) {
-  const response = await h.emulator.handle({
-    method: "POST",
-    url: `/calling/callConnections/${id}:${action}?api-version=2026-03-12`,
-    headers: { host: new URL(h.url).host, "content-type": "application/json" },
-    rawBody: JSON.stringify(body),
-    protocol: "http",
-  });
-  return { status: response.status, body: response.body ? JSON.parse(String(response.body)) : undefined };
-}
+const post = (action: string, body: unknown) => postAsWritten(h, `/calling/callConnections/${id}:${action}?api-version=2026-03-12`, body);
 
 describe("recognition and DTMF bodies the spec refuses before the engine reads them", () => {
   test.each([

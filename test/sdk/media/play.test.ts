@@ -1,8 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { silentWav } from "../../../emulator/audio/wav.js";
 import { FILE_PLAY_MS, SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
+import { useAudioServer } from "../../support/audioServer.js";
 import { TRANSPORTS } from "../../support/harness.js";
 import { caller, connectedCall, elapsed, file, noteOf, text, useMediaHarness } from "../../support/media.js";
 
@@ -126,43 +125,20 @@ describe.each(TRANSPORTS)("CallMedia play over %s", (transport) => {
   });
 });
 
-/** A file server on loopback: the audio the app asks callsim to play. */
+/** The audio the app asks callsim to play. */
 const files: Record<string, Uint8Array> = {
   "/menu.wav": silentWav(300),
   "/stereo.wav": silentWav(300, { channels: 2, sampleRate: 44_100 }),
   "/notes.txt": new TextEncoder().encode("not audio"),
 };
-let server: Server;
-let base: string;
-const slowAnswers: Array<() => void> = [];
-let onSlowRequest = () => {};
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    // A file server that answers /slow.wav only when the test lets it.
-    if (req.url === "/slow.wav") {
-      slowAnswers.push(() => res.writeHead(200, { "content-type": "audio/wav" }).end(silentWav(300)));
-      return void onSlowRequest();
-    }
-    // A file server that drops the connection halfway through the file.
-    if (req.url === "/dropped.wav") {
-      res.writeHead(200, { "content-type": "audio/wav", "content-length": "4096" });
-      return void res.write(silentWav(300).subarray(0, 64), () => res.destroy());
-    }
-    const body = files[req.url ?? ""];
-    if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "audio/wav" }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const audio = useAudioServer(files);
 
 describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
   const h = useMediaHarness({ transport, fetchAudio: true });
 
   test("plays a WAV file for its length", async () => {
     const { id, media } = await connectedCall(h);
-    await media.playToAll([file(`${base}/menu.wav`)]);
+    await media.playToAll([file(`${audio.base}/menu.wav`)]);
     await h.waitForEvent("PlayCompleted", id);
     const took = elapsed(h, id, "PlayStarted", "PlayCompleted");
     if (transport === "server") expect(took).toBeGreaterThanOrEqual(295);
@@ -171,7 +147,7 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
 
   test("plays text and a WAV file for the text's time plus the file's length, fetching only the file", async () => {
     const { id, media } = await connectedCall(h);
-    await media.playToAll([text("Hello"), file(`${base}/menu.wav`)]);
+    await media.playToAll([text("Hello"), file(`${audio.base}/menu.wav`)]);
     await h.waitForEvent("PlayCompleted", id);
     expect(h.eventTypes(id)).not.toContain("PlayFailed");
     const took = elapsed(h, id, "PlayStarted", "PlayCompleted");
@@ -181,7 +157,7 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
 
   test("fails a file that cannot be downloaded with PlayFailed 400/8536", async () => {
     const { id, media } = await connectedCall(h);
-    await media.playToAll([file(`${base}/missing.wav`)]);
+    await media.playToAll([file(`${audio.base}/missing.wav`)]);
     const failed = await h.waitForEvent("PlayFailed", id);
     expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536, message: "Action failed, file could not be downloaded." } });
     expect(noteOf(h, "PlayFailed", id)).toMatch(/HTTP 404/);
@@ -189,14 +165,14 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
 
   test("a play canceled while its file is still being read never starts", async () => {
     const { id, media } = await connectedCall(h);
-    await media.playToAll([file(`${base}/slow.wav`)], { operationContext: "slow" });
-    const asked = new Promise<void>((resolve) => (onSlowRequest = resolve));
+    await media.playToAll([file(`${audio.base}/slow.wav`)], { operationContext: "slow" });
+    const asked = audio.slowAsked();
     // The play starts, and asks for its file, once the service's latency has passed.
     if (h.emulator.clock) h.emulator.advance(1_000);
     await asked;
     await media.cancelAllOperations();
     // The file arrives after the cancel: waiting for events waits for the download too.
-    slowAnswers.splice(0).forEach((answer) => answer());
+    audio.releaseSlow();
     expect(await h.waitForEvent("PlayCanceled", id)).toMatchObject({ operationContext: "slow" });
     await h.settle();
     expect(h.eventTypes(id).filter((type) => type.startsWith("Play"))).toEqual(["PlayCanceled"]);
@@ -204,7 +180,7 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
 
   test("fails a file whose download breaks off with PlayFailed 400/8536, the reason in the event log", async () => {
     const { id, media } = await connectedCall(h);
-    await media.playToAll([file(`${base}/dropped.wav`)]);
+    await media.playToAll([file(`${audio.base}/dropped.wav`)]);
     const failed = await h.waitForEvent("PlayFailed", id);
     expect(failed).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 400, subCode: 8536 } });
     expect(noteOf(h, "PlayFailed", id)).toMatch(/dropped\.wav/);
@@ -212,24 +188,24 @@ describe.each(TRANSPORTS)("CallMedia with fetchAudio over %s", (transport) => {
 
   test("fails a WAV that is not mono 16-bit 16 kHz, and a file that is not WAV, with 400/8535", async () => {
     const { id, media } = await connectedCall(h);
-    await media.playToAll([file(`${base}/stereo.wav`)], { operationContext: "stereo" });
+    await media.playToAll([file(`${audio.base}/stereo.wav`)], { operationContext: "stereo" });
     const stereo = await h.waitForEvent("PlayFailed", id, (d) => d.operationContext === "stereo");
     expect(stereo.resultInformation).toMatchObject({ code: 400, subCode: 8535 });
     expect(noteOf(h, "PlayFailed", id)).toMatch(/2 channel\(s\), 16-bit, 44100 Hz/);
-    await media.playToAll([file(`${base}/notes.txt`)], { operationContext: "text" });
+    await media.playToAll([file(`${audio.base}/notes.txt`)], { operationContext: "text" });
     expect((await h.waitForEvent("PlayFailed", id, (d) => d.operationContext === "text")).resultInformation).toMatchObject({ code: 400, subCode: 8535 });
   });
 
   test("fails a recognize prompt that cannot be downloaded with RecognizeFailed 500/8511", async () => {
     const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
-    await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", playPrompt: file(`${base}/missing.wav`) });
+    await media.startRecognizing(caller, { kind: "callMediaRecognizeDtmfOptions", playPrompt: file(`${audio.base}/missing.wav`) });
     expect(await h.waitForEvent("RecognizeFailed", id)).toMatchObject({ failedPlaySourceIndex: 0, resultInformation: { code: 500, subCode: 8511 } });
     expect(noteOf(h, "RecognizeFailed", id)).toMatch(/400\/8536/);
   });
 
   test("sends HoldFailed for hold music that cannot be downloaded", async () => {
     const { id, media } = await connectedCall(h);
-    await media.hold(caller, { playSource: file(`${base}/missing.wav`) });
+    await media.hold(caller, { playSource: file(`${audio.base}/missing.wav`) });
     expect((await h.waitForEvent("HoldFailed", id)).resultInformation).toMatchObject({ subCode: 8536 });
   });
 });

@@ -1,9 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DtmfTone } from "@azure/communication-call-automation";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { silentWav } from "../../../emulator/audio/wav.js";
+import { describe, expect, test } from "vitest";
 import { SPEECH_MS_PER_CHARACTER } from "../../../emulator/engine/media/playSources.js";
+import { useAudioServer } from "../../support/audioServer.js";
 import { CALLER, caller, connectedCall, elapsed, file, text, useMediaHarness } from "../../support/media.js";
 
 // When a recognition listens, what it hears and when its prompt's file arrives late: cases
@@ -11,21 +9,7 @@ import { CALLER, caller, connectedCall, elapsed, file, text, useMediaHarness } f
 // while the prompt's file is read), so they run on the in-process transport and its virtual clock.
 const dtmf = (extra: Record<string, unknown> = {}) => ({ kind: "callMediaRecognizeDtmfOptions" as const, ...extra });
 
-/** A file server on loopback that answers /slow.wav only when the test lets it. */
-let server: Server;
-let base: string;
-const slowAnswers: Array<() => void> = [];
-let onSlowRequest = () => {};
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    if (req.url !== "/slow.wav") return void res.writeHead(404).end();
-    slowAnswers.push(() => res.writeHead(200, { "content-type": "audio/wav" }).end(silentWav(300)));
-    onSlowRequest();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const audio = useAudioServer();
 
 describe("when a recognition listens", () => {
   const h = useMediaHarness({ transport: "direct" });
@@ -88,16 +72,15 @@ describe("when a recognition listens", () => {
 
 describe("a recognition whose prompt's file is still being read", () => {
   const h = useMediaHarness({ transport: "direct", fetchAudio: true });
-  const asked = () => new Promise<void>((resolve) => (onSlowRequest = resolve));
 
   test("canceled meanwhile, it sends nothing after RecognizeCanceled once the file arrives", async () => {
     const { id, media } = await connectedCall(h, [{ dtmf: "1" }]);
-    const fetched = asked();
-    await media.startRecognizing(caller, dtmf({ playPrompt: file(`${base}/slow.wav`), operationContext: "menu" }));
+    const fetched = audio.slowAsked();
+    await media.startRecognizing(caller, dtmf({ playPrompt: file(`${audio.base}/slow.wav`), operationContext: "menu" }));
     h.emulator.advance(0);
     await fetched;
     await media.cancelAllOperations();
-    slowAnswers.splice(0).forEach((answer) => answer());
+    audio.releaseSlow();
     expect(await h.waitForEvent("RecognizeCanceled", id)).toMatchObject({ operationContext: "menu" });
     await h.settle();
     expect(h.eventTypes(id).filter((type) => type.startsWith("Recognize"))).toEqual(["RecognizeCanceled"]);
@@ -107,13 +90,13 @@ describe("a recognition whose prompt's file is still being read", () => {
 
   test("barged into by a live key meanwhile, it completes with that key and leaves the scripted input for later", async () => {
     const { id, serverCallId, media } = await connectedCall(h, [{ dtmf: "9" }]);
-    const fetched = asked();
-    await media.startRecognizing(caller, dtmf({ playPrompt: file(`${base}/slow.wav`), interruptPrompt: true }));
+    const fetched = audio.slowAsked();
+    await media.startRecognizing(caller, dtmf({ playPrompt: file(`${audio.base}/slow.wav`), interruptPrompt: true }));
     h.emulator.advance(0);
     await fetched;
     const pressed = await h.control("POST", `/emulator/calls/${encodeURIComponent(serverCallId)}/participants/${encodeURIComponent(CALLER)}:dtmf`, { tones: "3" });
     expect(pressed.body.recognizedBy).toEqual([id]);
-    slowAnswers.splice(0).forEach((answer) => answer());
+    audio.releaseSlow();
     expect(await h.waitForEvent("RecognizeCompleted", id)).toMatchObject({ dtmfResult: { tones: ["three"] } });
     expect((await h.control("GET", "/emulator/parties")).body[0].input).toEqual([{ dtmf: "9" }]);
   });
