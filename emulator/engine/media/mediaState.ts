@@ -98,16 +98,24 @@ export function configureMedia(connection: CallConnection, request: { [field: st
   // Most calls use no media at all: their media state is made when a media action first needs it.
   if (!transcription && !streaming) return;
   const state = mediaOf(connection);
-  // Stryker disable next-line ConditionalExpression: the spec's request validation refuses transcriptionOptions that is not an object before the engine reads it (test/regressions/16-media-null-fields.test.ts)
-  if (transcription && typeof transcription === "object") {
+  // transcriptionOptions of null passes the spec check and reads as not given (16-media-requests).
+  if (
+    transcription &&
+    // Stryker disable next-line ConditionalExpression: the spec's request validation refuses transcriptionOptions that is not an object before the engine reads it (test/regressions/16-media-null-fields.test.ts)
+    typeof transcription === "object"
+  ) {
     state.transcription.configured = true;
     state.transcription.id = newId();
     state.transcription.resultTypes = transcription.enableIntermediateResults === true ? ["final", "intermediate"] : ["final"];
     state.transcription.startOnConnect = transcription.startTranscription === true;
     if (typeof transcription.locale === "string") state.transcription.locale = transcription.locale;
   }
-  // Stryker disable next-line ConditionalExpression: the spec's request validation refuses mediaStreamingOptions that is not an object before the engine reads it (test/regressions/16-media-null-fields.test.ts)
-  if (streaming && typeof streaming === "object") {
+  // mediaStreamingOptions of null passes the spec check and reads as not given (16-media-requests).
+  if (
+    streaming &&
+    // Stryker disable next-line ConditionalExpression: the spec's request validation refuses mediaStreamingOptions that is not an object before the engine reads it (test/regressions/16-media-null-fields.test.ts)
+    typeof streaming === "object"
+  ) {
     state.mediaStreaming.configured = true;
     state.mediaStreaming.id = newId();
     state.mediaStreaming.startOnConnect = streaming.startMediaStreaming === true;
