@@ -55,8 +55,11 @@ export function changeStreaming(ctx: EngineContext, callConnectionId: string, ki
   const subscription = mediaOf(connection)[kind];
   // Stryker disable next-line StringLiteral: the spec's request validation refuses an operationContext that is not a string before the engine reads it (test/regressions/16-media-null-fields.test.ts)
   const operationContext = optionalString(request.operationContext, "operationContext");
+  // Only StartTranscription and UpdateTranscription have a locale. The other three bodies do not,
+  // so the spec check lets any locale through there: read as an unknown field, ignored (16-spec-gaps).
+  const localeGiven = kind === "transcription" && change !== "stop" ? request.locale : undefined;
   // Stryker disable next-line StringLiteral: the spec's request validation refuses a locale that is not a string before the engine reads it (test/regressions/16-media-null-fields.test.ts)
-  const locale = optionalString(request.locale, "locale");
+  const locale = optionalString(localeGiven, "locale");
   const callbackUri = resultDestination(request);
   const name = NAMES[kind];
   if (!subscription.configured) {
