@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { validateRequestBody } from "../../contracts/validator.js";
-import { acsUser as user, groupCall } from "../support/calls.js";
+import { groupCall } from "../support/calls.js";
 import { useHarness } from "../support/harness.js";
 
 // Issue 16: a targetParticipants of null, or an empty list, passes the spec's request
