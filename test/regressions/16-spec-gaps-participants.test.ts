@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { validateRequestBody } from "../../contracts/validator.js";
-import { groupCall } from "../support/calls.js";
+import { acsUser as user, groupCall } from "../support/calls.js";
 import { useHarness } from "../support/harness.js";
 
 // Issue 16: a targetParticipants of null, or an empty list, passes the spec's request
@@ -32,7 +32,7 @@ describe("a targetParticipants of null or an empty list", () => {
   test.each([
     ["null", null],
     ["an empty list", []],
-  ])("mute with %s passes the spec check and is refused by callsim, naming it, and mutes nobody", async (_name, targetParticipants) => {
+  ])("mute with %s passes the spec check and is refused by callsim, naming it, and mutes nobody until asked right", async (_name, targetParticipants) => {
     const { id, serverCallId } = await groupCall(h, 2);
     const before = await roster(serverCallId);
     const body = { targetParticipants };
@@ -41,6 +41,10 @@ describe("a targetParticipants of null or an empty list", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ target: "targetParticipants", message: expect.stringMatching(/^targetParticipants must list the participant to mute\./) });
     expect(await roster(serverCallId)).toEqual(before);
+    // The same call takes a mute that names someone.
+    const muted = await post(id, "mute", { targetParticipants: [{ kind: "communicationUser", communicationUser: { id: user(1) } }] });
+    expect(muted.status).toBe(200);
+    expect(await roster(serverCallId)).toContainEqual([user(1), true]);
   });
 
   test.each([
