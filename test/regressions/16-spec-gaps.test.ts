@@ -62,7 +62,7 @@ describe("a locale sent to a streaming operation that has none", () => {
       ["startMediaStreaming", "CallMedia_StartMediaStreaming", "MediaStreamingStarted"],
       ["stopMediaStreaming", "CallMedia_StopMediaStreaming", "MediaStreamingStopped"],
       ["stopTranscription", "CallMedia_StopTranscription", "TranscriptionStopped"],
-    ]) {
+    ] as const) {
       expect(validateRequestBody(operationId, { locale: 5 }, { apiVersion: API_VERSION })).toEqual([]);
       expect([action, (await post(action, { locale: 5 })).status]).toEqual([action, 202]);
       await h.waitForEvent(event, id);
