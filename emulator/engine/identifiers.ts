@@ -179,3 +179,8 @@ export function phoneNumberFromModel(model: unknown, field: string): string {
   }
   return value;
 }
+
+/** {@link phoneNumberFromModel} for an optional field: absent or null (which the spec's request validation lets through) is not given. */
+export function optionalPhoneNumber(model: unknown, field: string): string | undefined {
+  return model === undefined || model === null ? undefined : phoneNumberFromModel(model, field);
+}

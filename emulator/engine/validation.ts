@@ -24,6 +24,16 @@ export function checkCallbackUri(value: unknown, field: string): string {
 
 let lastAccepted: string | undefined;
 
+/**
+ * Where an action's result events go: its operationCallbackUri when given, else the call's
+ * callbackUri (undefined). A null, which the spec's request validation lets through, is not given.
+ */
+export function resultDestination(request: { operationCallbackUri?: unknown }): string | undefined {
+  return request.operationCallbackUri === undefined || request.operationCallbackUri === null
+    ? undefined
+    : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
+}
+
 /** Reads an optional string field. */
 export function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall, postAsWritten } from "../support/media.js";
+import { postAsWritten } from "../support/asWritten.js";
+import { connectedCall } from "../support/media.js";
 
 // Issue 16: media fields sent as null, and wrongly typed, by apps writing their own REST calls.
 // The spec's request validation lets null through, so callsim answers it: a required field

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall, postAsWritten } from "../support/media.js";
+import { postAsWritten } from "../support/asWritten.js";
+import { connectedCall } from "../support/media.js";
 
 // Issue 16: media bodies the SDK's types never send (a play source with its kind but not the
 // member it names, a start of continuous DTMF with its own callback), which apps writing their

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall, postAsWritten } from "../support/media.js";
+import { postAsWritten } from "../support/asWritten.js";
+import { connectedCall } from "../support/media.js";
 
 // Issue 16: recognition and DTMF bodies the SDK's types never send, sent raw. The engine checks
 // these fields too, for its own callers; over HTTP the spec's request validation answers first,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { validateRequestBody } from "../../contracts/validator.js";
 import { acsUser as user, groupCall } from "../support/calls.js";
+import { postAsWritten } from "../support/asWritten.js";
 import { useHarness } from "../support/harness.js";
 
 // Issue 16: a targetParticipants of null, or an empty list, passes the spec's request
@@ -11,16 +12,8 @@ const h = useHarness({ transport: "direct", loose: true, selfCheck: true });
 
 const API_VERSION = "2026-03-12";
 
-async function post(id: string, action: string, body: unknown) {
-  const response = await h.emulator.handle({
-    method: "POST",
-    url: `/calling/callConnections/${id}/participants:${action}?api-version=${API_VERSION}`,
-    headers: { host: new URL(h.url).host, "content-type": "application/json" },
-    rawBody: JSON.stringify(body),
-    protocol: "http",
-  });
-  return { status: response.status, body: response.body ? JSON.parse(String(response.body)) : undefined };
-}
+const post = (id: string, action: string, body: unknown) =>
+  postAsWritten(h, `/calling/callConnections/${id}/participants:${action}?api-version=${API_VERSION}`, body);
 
 /** Each participant's raw id and whether it is muted, as the control plane shows the call. */
 async function roster(serverCallId: string): Promise<Array<[string, boolean]>> {

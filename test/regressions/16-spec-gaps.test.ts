@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { validateRequestBody } from "../../contracts/validator.js";
 import { startHarness, type Harness } from "../support/harness.js";
-import { connectedCall, postAsWritten } from "../support/media.js";
+import { postAsWritten } from "../support/asWritten.js";
+import { connectedCall } from "../support/media.js";
 
 // Issue 16: bodies the spec's request validation lets through that reach a check of callsim's
 // once thought to be answered by the spec alone: callsim's answer is the one the app sees. The

@@ -25,21 +25,6 @@ export async function connectedCall(
   return { id, serverCallId: connected.serverCallId, connection: result.callConnection, media: result.callConnection.getCallMedia() };
 }
 
-/**
- * POSTs `body` as written to the in-process emulator of a loose harness (no SDK, no signature),
- * for the bodies the SDK's types never send; the answer's body is parsed.
- */
-export async function postAsWritten(h: Harness, pathAndQuery: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await h.emulator.handle({
-    method: "POST",
-    url: pathAndQuery,
-    headers: { host: new URL(h.url).host, "content-type": "application/json" },
-    rawBody: JSON.stringify(body),
-    protocol: "http",
-  });
-  return { status: response.status, body: response.body ? JSON.parse(String(response.body)) : undefined };
-}
-
 /** Runs what is due now: virtual time stays put, the real clock runs its zero-delay work. */
 export async function due(h: Harness): Promise<void> {
   if (h.emulator.clock) h.emulator.advance(0);

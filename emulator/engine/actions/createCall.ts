@@ -1,7 +1,7 @@
 import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
-import { isPhoneNumber, phoneNumberFromModel, rawIdFromModel } from "../identifiers.js";
+import { isPhoneNumber, optionalPhoneNumber, rawIdFromModel } from "../identifiers.js";
 import { declinedCall } from "../callEndings.js";
 import { invitationFailure, onInvitationSettled } from "../invitations.js";
 import { learnNumber } from "../ownership.js";
@@ -33,7 +33,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
   }
   const targets = request.targets.map((t, i) => rawIdFromModel(t, `targets[${i}]`));
   const sourceCallerIdNumber =
-    request.sourceCallerIdNumber !== undefined ? phoneNumberFromModel(request.sourceCallerIdNumber, "sourceCallerIdNumber") : undefined;
+    optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
   const pstn = targets.findIndex(isPhoneNumber);
   if (pstn >= 0 && !sourceCallerIdNumber) {
     throw new InvalidArgumentError(

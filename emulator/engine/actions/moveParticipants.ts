@@ -4,7 +4,7 @@ import { resultInformation, RESULT_OK } from "../events.js";
 import { rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { join, leave } from "../lifecycle.js";
 import type { ServerCall } from "../model.js";
-import { checkCallbackUri, optionalString } from "../validation.js";
+import { optionalString, resultDestination } from "../validation.js";
 import { connectedConnection } from "./participants.js";
 
 /** The MoveParticipantsRequest fields callsim acts on. */
@@ -48,7 +48,7 @@ export function moveParticipants(ctx: EngineContext, callConnectionId: string, r
     if (to.participants.has(rawId)) throw new InvalidArgumentError(field, `${rawId} is already in this call.`);
     return { requested: rawIdFromModel(model, field), rawId };
   });
-  const callbackUri = request.operationCallbackUri === undefined ? undefined : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
+  const callbackUri = resultDestination(request);
   // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const operationContext = optionalString(request.operationContext, "operationContext");
   const fault = takeFault(ctx, "moveParticipants");

@@ -2,24 +2,20 @@ import { after, emit, emitParticipantsUpdated, MEDIA_STATE_VERSION_STEP, takeFau
 import { CallNotEstablishedError, InvalidArgumentError, NotFoundError } from "../errors.js";
 import { REMOVED_BY_PARTICIPANT, removedLastParticipant } from "../callEndings.js";
 import { resultInformation, RESULT_OK, withNote } from "../events.js";
-import { identifierKind, isPhoneNumber, phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
+import { identifierKind, isPhoneNumber, optionalPhoneNumber, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { DEFAULT_INVITATION_TIMEOUT_MS, invitationFailure, onInvitationSettled, settleInvitation } from "../invitations.js";
 import { learnNumber } from "../ownership.js";
 import { inviteTarget } from "./incomingCall.js";
 import { join, leave } from "../lifecycle.js";
 import type { CallConnection, Participant } from "../model.js";
 import { admitToRoom } from "../rooms/roomAdmission.js";
-import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
+import { customCallingContext, optionalString, resultDestination } from "../validation.js";
 
 /** The connection, which must be connected for mid-call actions (8501 otherwise). */
 export function connectedConnection(ctx: EngineContext, callConnectionId: string): CallConnection {
   const connection = ctx.store.activeConnection(callConnectionId);
   if (connection.state === "connecting") throw new CallNotEstablishedError(callConnectionId);
   return connection;
-}
-
-function resultDestination(request: { operationCallbackUri?: unknown }): string | undefined {
-  return request.operationCallbackUri === undefined ? undefined : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
 }
 
 /** The AddParticipantRequest fields callsim acts on. */
@@ -49,7 +45,7 @@ export function addParticipant(ctx: EngineContext, callConnectionId: string, req
   const connection = connectedConnection(ctx, callConnectionId);
   const target = rawIdFromModel(request.participantToAdd, "participantToAdd");
   const sourceCallerIdNumber =
-    request.sourceCallerIdNumber !== undefined ? phoneNumberFromModel(request.sourceCallerIdNumber, "sourceCallerIdNumber") : undefined;
+    optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
   if (isPhoneNumber(target) && !sourceCallerIdNumber) {
     throw new InvalidArgumentError(
       "sourceCallerIdNumber",

@@ -1,11 +1,11 @@
 import { after, emit, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation } from "../events.js";
-import { phoneNumberFromModel, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
+import { optionalPhoneNumber, rawIdFromModel, toIdentifierModel } from "../identifiers.js";
 import { invitationFailure, onInvitationSettled } from "../invitations.js";
 import { inviteTarget } from "./incomingCall.js";
 import { disconnectLeg, join } from "../lifecycle.js";
-import { checkCallbackUri, customCallingContext, optionalString } from "../validation.js";
+import { customCallingContext, optionalString, resultDestination } from "../validation.js";
 import { connectedConnection } from "./participants.js";
 
 /** The TransferToParticipantRequest fields callsim acts on. */
@@ -49,13 +49,13 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
     );
   }
   if (call.participants.has(target)) throw new InvalidArgumentError("targetParticipant", `${target} is already in the call.`);
-  const callbackUri = request.operationCallbackUri === undefined ? undefined : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
+  const callbackUri = resultDestination(request);
   // Stryker disable next-line StringLiteral: a non-string operationContext is refused by the spec's request validation with 400, naming it, before the engine runs (16-action-request-checks-more)
   const operationContext = optionalString(request.operationContext, "operationContext");
   // Stryker disable next-line StringLiteral: a customCallingContext (or header map, or header value) of the wrong type is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
   const context = customCallingContext(request.customCallingContext, "customCallingContext");
   const sourceCallerIdNumber =
-    request.sourceCallerIdNumber !== undefined ? phoneNumberFromModel(request.sourceCallerIdNumber, "sourceCallerIdNumber") : undefined;
+    optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
   const fault = takeFault(ctx, "transferToParticipant");
   connection.state = "transferring";
   const invitation = inviteTarget(ctx, call, {

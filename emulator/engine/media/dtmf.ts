@@ -1,11 +1,11 @@
 import { after, takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError, MediaConflictError } from "../errors.js";
 import { resultInformation } from "../events.js";
-import { optionalString } from "../validation.js";
+import { optionalString, resultDestination } from "../validation.js";
 import { ACTION_COMPLETED } from "./mediaResults.js";
 import { emitMedia } from "./mediaQueue.js";
 import { mediaOf } from "./mediaState.js";
-import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
+import { mediaConnection, otherParticipant } from "./mediaTargets.js";
 import { DTMF_TONE_MS } from "./recognitionRules.js";
 import { readToneNames } from "./tones.js";
 

@@ -1,10 +1,10 @@
 import { after, emitParticipantsUpdated, takeFault, type EngineContext } from "../context.js";
 import { MediaPreconditionError } from "../errors.js";
 import { resultInformation, type ResultInformation } from "../events.js";
-import { optionalString } from "../validation.js";
+import { optionalString, resultDestination } from "../validation.js";
 import { emitMedia } from "./mediaQueue.js";
 import { mediaOf } from "./mediaState.js";
-import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
+import { mediaConnection, otherParticipant } from "./mediaTargets.js";
 import { prepareSources } from "./audio.js";
 import { readPlaySource } from "./playSources.js";
 

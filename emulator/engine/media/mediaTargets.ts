@@ -2,20 +2,12 @@ import type { EngineContext } from "../context.js";
 import { CallNotEstablishedError, InvalidArgumentError } from "../errors.js";
 import { rawIdFromModel } from "../identifiers.js";
 import type { CallConnection, Participant } from "../model.js";
-import { checkCallbackUri } from "../validation.js";
 
 /** The connection, which must be connected for media actions (8501 otherwise). */
 export function mediaConnection(ctx: EngineContext, callConnectionId: string): CallConnection {
   const connection = ctx.store.activeConnection(callConnectionId);
   if (connection.state === "connecting") throw new CallNotEstablishedError(callConnectionId);
   return connection;
-}
-
-/** Where the action's result events go: operationCallbackUri when given. */
-export function resultDestination(request: { operationCallbackUri?: unknown }): string | undefined {
-  return request.operationCallbackUri === undefined || request.operationCallbackUri === null
-    ? undefined
-    : checkCallbackUri(request.operationCallbackUri, "operationCallbackUri");
 }
 
 /** A participant of the connection's call other than the app itself, named by `field`. */

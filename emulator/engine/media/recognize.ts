@@ -1,12 +1,12 @@
 import { takeFault, type EngineContext } from "../context.js";
 import { InvalidArgumentError } from "../errors.js";
 import { resultInformation, type ResultInformation } from "../events.js";
-import { optionalString } from "../validation.js";
+import { optionalString, resultDestination } from "../validation.js";
 import type { PartyInput } from "../world.js";
 import { INITIAL_SILENCE_TIMEOUT, OPERATION_CANCELED, PLAY_PROMPT_FAILED } from "./mediaResults.js";
 import { emitMedia, enqueue, finish } from "./mediaQueue.js";
 import type { HeardInput, MediaOperation } from "./mediaState.js";
-import { mediaConnection, otherParticipant, resultDestination } from "./mediaTargets.js";
+import { mediaConnection, otherParticipant } from "./mediaTargets.js";
 import { prepareSources } from "./audio.js";
 import { readPlaySources } from "./playSources.js";
 import { reportTones } from "./callerInput.js";

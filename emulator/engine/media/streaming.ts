@@ -3,11 +3,11 @@ import { InvalidCallStateError, MissingConfigurationError } from "../errors.js";
 import { resultInformation } from "../events.js";
 import type { FaultableAction } from "../faults.js";
 import type { CallConnection } from "../model.js";
-import { optionalString } from "../validation.js";
+import { optionalString, resultDestination } from "../validation.js";
 import { ACTION_COMPLETED } from "./mediaResults.js";
 import { emitMedia } from "./mediaQueue.js";
 import { existingMedia, mediaOf, type StreamingSubscription } from "./mediaState.js";
-import { mediaConnection, resultDestination } from "./mediaTargets.js";
+import { mediaConnection } from "./mediaTargets.js";
 
 /** Start/Stop/UpdateTranscription and Start/StopMediaStreaming requests. */
 export interface StreamingRequest {
