@@ -175,6 +175,7 @@ async function readWorld(path: string): Promise<(emulator: Emulator) => void> {
 
 /** The callsim server an app behind a URL talks to, with the explorer holding its answers. */
 async function serveForApp(values: Values, io: ExploreIo): Promise<{ app: AppBinding; ready(): Promise<void>; close(): Promise<void> }> {
+  // Stryker disable next-line StringLiteral: from and to are read only when --incoming-call is given
   const [from, to] = (values["incoming-call"] ?? "").split(",");
   if (values["incoming-call"] && (!from || !to)) throw new ExploreSetupError(`--incoming-call is <from>,<to> (rawIds), got "${values["incoming-call"]}".`);
   const certificate = values.https ? await createLocalCertificate({ dir: DEFAULT_CERTIFICATE_DIR }) : undefined;
@@ -216,6 +217,7 @@ async function loadApp(path: string): Promise<{ app: ExploreApp; close(): Promis
     throw new ExploreSetupError(`--app ${path} must export an app (default export, or export const app) with start(ctx) and handle(events, ctx), as explore() takes.`);
   }
   // A worker thread loads the same module: the search runs on the machine's cores.
+  // Stryker disable next-line StringLiteral: the export a worker thread loads is read only by the built JavaScript, which runs the search on worker threads (the sources run it in-process)
   return { app: { ...app, worker: app.worker ?? { module: pathToFileURL(resolve(path)).href, export: module.default ? "default" : "app" } }, close: async () => undefined };
 }
 
