@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness } from "../support/harness.js";
 import { postAsWritten } from "../support/asWritten.js";
 import { connectedCall } from "../support/media.js";
 
@@ -7,14 +7,8 @@ import { connectedCall } from "../support/media.js";
 // The spec's request validation lets null through, so callsim answers it: a required field
 // that is null is refused naming the field and what to give, an optional one is read as not
 // given. Sent raw, in-process; the call itself is set up through the SDK.
-let h: Harness;
 let id: string;
-beforeAll(async () => {
-  h = await startHarness({ transport: "direct", loose: true, selfCheck: true });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.reset();
+const h = useHarness({ transport: "direct", loose: true, selfCheck: true }, async (h) => {
   id = (await connectedCall(h)).id;
 });
 

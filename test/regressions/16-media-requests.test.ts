@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness } from "../support/harness.js";
 import { postAsWritten } from "../support/asWritten.js";
 import { connectedCall } from "../support/media.js";
 
 // Issue 16: media bodies the SDK's types never send (a play source with its kind but not the
 // member it names, a start of continuous DTMF with its own callback), which apps writing their
 // own REST calls do send. Sent raw, in-process; the call itself is set up through the SDK.
-let h: Harness;
 let id: string;
-beforeAll(async () => {
-  h = await startHarness({ transport: "direct", loose: true });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.reset();
+const h = useHarness({ transport: "direct", loose: true }, async (h) => {
   id = (await connectedCall(h)).id;
 });
 

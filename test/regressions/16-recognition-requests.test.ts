@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness } from "../support/harness.js";
 import { postAsWritten } from "../support/asWritten.js";
 import { connectedCall } from "../support/media.js";
 
@@ -7,14 +7,8 @@ import { connectedCall } from "../support/media.js";
 // these fields too, for its own callers; over HTTP the spec's request validation answers first,
 // in its own words ("must be a string", "must be an integer between"), which these tests pin:
 // the engine's checks on them carry `Stryker disable` marks that point here.
-let h: Harness;
 let id: string;
-beforeAll(async () => {
-  h = await startHarness({ transport: "direct", loose: true });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.reset();
+const h = useHarness({ transport: "direct", loose: true }, async (h) => {
   id = (await connectedCall(h)).id;
 });
 

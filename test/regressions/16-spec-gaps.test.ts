@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { validateRequestBody } from "../../contracts/validator.js";
-import { startHarness, type Harness } from "../support/harness.js";
+import { useHarness } from "../support/harness.js";
 import { postAsWritten } from "../support/asWritten.js";
 import { connectedCall } from "../support/media.js";
 
@@ -9,13 +9,8 @@ import { connectedCall } from "../support/media.js";
 // validator holds a null field to no type (a required kind of null passes, as null is not
 // undefined), and lets through fields an operation does not have. Sent raw, in-process; the
 // calls themselves are set up through the SDK.
-let h: Harness;
 let id: string;
-beforeAll(async () => {
-  h = await startHarness({ transport: "direct", loose: true, selfCheck: true });
-});
-afterAll(() => h.close());
-beforeEach(() => h.reset());
+const h = useHarness({ transport: "direct", loose: true, selfCheck: true });
 
 const API_VERSION = "2026-03-12";
 const CALLER = { kind: "phoneNumber", phoneNumber: { value: "+14255550123" } };
