@@ -26,7 +26,7 @@ function newestSource(): number {
 }
 
 /** The test files that run dist/. */
-const CLI_TESTS = ["test/cli.test.ts", "test/reliability/shutdown.test.ts", "test/contracts/requestValidation.test.ts", "test/callbackTokensServer.test.ts"];
+const CLI_TESTS = ["test/cli.test.ts", "test/scenarios/exploreBuiltWorkers.test.ts", "test/reliability/shutdown.test.ts", "test/contracts/requestValidation.test.ts", "test/callbackTokensServer.test.ts"];
 
 /** Whether this run may include them: no file filter on the command line, or one that matches them. */
 function cliTestsSelected(): boolean {
