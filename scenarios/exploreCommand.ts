@@ -217,7 +217,7 @@ async function loadApp(path: string): Promise<{ app: ExploreApp; close(): Promis
     throw new ExploreSetupError(`--app ${path} must export an app (default export, or export const app) with start(ctx) and handle(events, ctx), as explore() takes.`);
   }
   // A worker thread loads the same module: the search runs on the machine's cores.
-  // Stryker disable next-line StringLiteral: the export a worker thread loads is read only by the built JavaScript, which runs the search on worker threads (the sources run it in-process)
+  // Stryker disable next-line StringLiteral: the export a worker thread loads is read only by the built JavaScript, which runs the search on worker threads (the sources run it in-process); test/scenarios/exploreBuiltWorkers.test.ts runs it from dist/
   return { app: { ...app, worker: app.worker ?? { module: pathToFileURL(resolve(path)).href, export: module.default ? "default" : "app" } }, close: async () => undefined };
 }
 

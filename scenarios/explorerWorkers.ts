@@ -114,7 +114,7 @@ const idle: Worker[] = [];
 function startWorker(): Worker {
   // Under a TypeScript runner (the suite) this file is .ts, and so is the worker's entry: the
   // worker registers tsx's loader first (a worker takes no --import).
-  // Stryker disable next-line ConditionalExpression,StringLiteral: run from the sources (the suite, Stryker) this URL ends in .ts and the tsx entry below is taken; only the built JavaScript starts its worker from explorerWorker.js, in a callsim process beyond Stryker's reach
+  // Stryker disable next-line ConditionalExpression,StringLiteral: run from the sources (the suite, Stryker) this URL ends in .ts and the tsx entry below is taken; only the built JavaScript starts its worker from explorerWorker.js, in a callsim process beyond Stryker's reach (test/scenarios/exploreBuiltWorkers.test.ts runs that branch from dist/)
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./explorerWorker.js", import.meta.url));
   const entry = JSON.stringify(new URL("./explorerWorker.ts", import.meta.url).href);
   return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${entry}); });`, { eval: true });
