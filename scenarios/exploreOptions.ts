@@ -31,7 +31,7 @@ export const EXPLORE_OPTIONS = {
   independence: { type: "string", value: "<none|per-call>", help: "per-call: the app keeps state per call, so events of different calls commute (default none)" },
   mode: { type: "string", value: "<systematic|pct>", help: "systematic: every order, cheapest first; pct: --max-runs prioritised random orders (default systematic)" },
   depth: { type: "string", value: "<n>", help: "the bug depth --mode pct targets (default 3)" },
-  workers: { type: "string", value: "<n>", help: "threads for an --app module's search (default the machine's cores; 1 for an app behind a URL)" },
+  workers: { type: "string", value: "<n>", help: "threads for an --app module's search once it has run 1,000 orders on one (so only with --max-runs above 1000); default the machine's cores, 1 for an app behind a URL" },
   shard: { type: "string", value: "<i>/<n>", help: "run part i of n of the search, as vitest's --shard: n machines together run all of it" },
   "quiet-ms": { type: "string", value: "<n>", help: "how long the app may stay silent before a step counts as done (default adaptive)" },
   "answer-timeout-ms": { type: "string", value: "<n>", help: "how long the app may take to answer a POST or to act after its start (default 10000)" },
