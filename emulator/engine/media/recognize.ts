@@ -35,7 +35,11 @@ export interface RecognizeRequest {
 export function recognize(ctx: EngineContext, callConnectionId: string, request: RecognizeRequest): void {
   const connection = mediaConnection(ctx, callConnectionId);
   const options = request.recognizeOptions;
-  if (!options || typeof options !== "object") throw new InvalidArgumentError("recognizeOptions", "recognizeOptions is required, with the targetParticipant to listen to.");
+  // Missing, refused by the spec's request validation first, or null, which it lets through.
+  const refused = () => new InvalidArgumentError("recognizeOptions", "recognizeOptions is required, with the targetParticipant to listen to.");
+  if (!options) throw refused();
+  // Stryker disable next-line ConditionalExpression: recognizeOptions that are no object (and not null) are refused by the spec's request validation with 400, naming them, before the engine reads them (16-recognition-requests)
+  if (typeof options !== "object") throw refused();
   const target = otherParticipant(ctx, connection, options.targetParticipant, "recognizeOptions.targetParticipant").rawId;
   const rules = readRecognitionRules(request.recognizeInputType, options);
   const prompts = [...readPlaySources(request.playPrompt, "playPrompt", false), ...readPlaySources(request.playPrompts, "playPrompts", false)];
