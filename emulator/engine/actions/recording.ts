@@ -182,9 +182,10 @@ function recordedCall(ctx: EngineContext, request: StartRecordingRequest): { cal
     throw new InvalidArgumentError("callConnectionId", "Give either callLocator or callConnectionId, not both.");
   }
   // A null callConnectionId, which the spec check lets through, reads as none, as for the other optional fields.
-  if (request.callConnectionId !== undefined && request.callConnectionId !== null) {
-    // Stryker disable next-line StringLiteral: a non-string callConnectionId is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
-    const connection = connectedConnection(ctx, optionalString(request.callConnectionId, "callConnectionId")!);
+  // Stryker disable next-line StringLiteral: a non-string callConnectionId is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
+  const callConnectionId = optionalString(request.callConnectionId, "callConnectionId");
+  if (callConnectionId !== undefined) {
+    const connection = connectedConnection(ctx, callConnectionId);
     return { call: ctx.store.callOf(connection), connection };
   }
   if (!locator) throw new InvalidArgumentError("callLocator", "callLocator or callConnectionId is required: say which call to record.");
