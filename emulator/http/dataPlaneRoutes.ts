@@ -107,7 +107,8 @@ function parseBody(rawBody: string): unknown {
   if (rawBody.length === 0) return undefined;
   try {
     const body: unknown = JSON.parse(rawBody);
-    if (body !== null && (typeof body !== "object" || Array.isArray(body))) throw new Error("the body must be a JSON object");
+    // null is an object to typeof: it passes, and reads as no body.
+    if (typeof body !== "object" || Array.isArray(body)) throw new Error("the body must be a JSON object");
     return body ?? undefined;
   } catch (error) {
     throw new HttpError("malformedJson", `The request body is not valid JSON (${(error as Error).message}). Send a JSON object.`);

@@ -7,7 +7,7 @@ export function headerValue(headers: HeaderMap, name: string): string | undefine
   // Stryker disable next-line ConditionalExpression: scanning when the exact name is there finds that same entry, as no header map holds one name in two cases (Node and fetch Headers merge names ignoring case, so does the SDK's HttpHeaders); the "false" variant, which never scans, is killed.
   if (value === undefined) {
     for (const key in headers) {
-      if (key.length === name.length && key.toLowerCase() === name) {
+      if (key.toLowerCase() === name) {
         value = headers[key];
         break;
       }

@@ -164,7 +164,8 @@ function parseBody(rawBody: string, operationId: string, strict: boolean, apiVer
   const violations = validateRequestBody(operationId, body, { strict, apiVersion });
   if (violations.length > 0) {
     const first = violations[0];
-    const others = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1, 4).map((v: { path: string }) => v.path || "body").join(", ")})` : "";
+    // A violation at the body's root (not an object) comes alone: later ones always name their field.
+    const others = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1, 4).map((v: { path: string }) => v.path).join(", ")})` : "";
     throw new HttpError("invalidArgument", `${first.path ? `${first.path} ` : "The request body "}${first.message}${others}.`, first.path || undefined);
   }
   return shapeRequestBody(operationId, body, apiVersion);

@@ -250,6 +250,13 @@ describe("GetParticipants pages (participantsPageSize 2)", () => {
   }
   const rawIds = (page: { body: { value: Array<{ identifier: { rawId: string } }> } }) => page.body.value.map((p) => p.identifier.rawId);
 
+  test("a request without a Host header (HTTP/1.0 allows none) gets its next link on localhost", async () => {
+    const id = await fourInCall();
+    const participants = `/calling/callConnections/${id}/participants`;
+    const first = answer(await paged.handle({ method: "GET", url: `${participants}?api-version=2025-06-15`, headers: {}, rawBody: "", protocol: "http" }));
+    expect(first.body.nextLink).toBe(`http://localhost${participants}?api-version=2025-06-15&skip=2`);
+  });
+
   test("the first page links the next by skip, in the request's api-version; the last page has no link", async () => {
     const id = await fourInCall();
     const participants = `/calling/callConnections/${id}/participants`;
