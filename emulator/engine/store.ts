@@ -97,10 +97,9 @@ export class CallStore {
 
   /** Connections of `call` that can still receive events. */
   liveConnections(call: ServerCall): CallConnection[] {
-    return call.connectionIds
-      .map((id) => this.connections.get(id))
-      // Stryker disable next-line ConditionalExpression: a kept call's connections are all kept, and a leg past its CallDisconnected is both refused by emit() and, being disconnected, left out by every caller's state filter
-      .filter((c): c is CallConnection => !!c && !c.disconnectedEmitted);
+    const kept = call.connectionIds.map((id) => this.connections.get(id));
+    // Stryker disable next-line ConditionalExpression: a kept call's connections are all kept, and a leg past its CallDisconnected is both refused by emit() and, being disconnected, left out by every caller's state filter
+    return kept.filter((c): c is CallConnection => !!c && !c.disconnectedEmitted);
   }
 
   /** Invitations of `call` still ringing. */
