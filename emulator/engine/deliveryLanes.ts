@@ -63,9 +63,12 @@ export class DeliveryLanes<T extends LaneItem> {
     const next = lane.waiting.shift();
     lane.held = next;
     if (lane.waiting.length === 0) this.blocked.delete(lane);
-    if (next) this.send(next);
+    if (next) {
+      this.send(next);
+      return;
+    }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: the outbox drops the settling of attempts begun before a reset, so the map holds this very lane here; an empty lane left behind acts as a new one
-    else if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
+    if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
   }
 
   /** Forgets every lane (the control plane's reset). */
