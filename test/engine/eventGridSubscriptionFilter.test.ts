@@ -46,14 +46,15 @@ describe("seeded ids and Event Grid filters", () => {
   // The same seed gives the same ids whatever other subscriptions filter out: an event a
   // subscription does not take draws no id for it. The baseline has the same subscription, made
   // the same way, but refused at its handshake, so it takes part in no delivery.
-  async function idsHeard(otherValidates: boolean): Promise<string[]> {
+  async function idsHeard(otherValidates: boolean, byAdvancedFilter = false): Promise<string[]> {
     const { emulator, notified } = validatingWebhook();
     await emulator.subscribe(WEBHOOK, ["IncomingCall"]);
     const other = "https://other.test/eventgrid";
     emulator.onCallback(other, (request: CallbackRequest): CallbackReply =>
       otherValidates && request.headers["aeg-event-type"] === "SubscriptionValidation" ? { status: 200, body: { validationResponse: request.events[0].data.validationCode } } : { status: otherValidates ? 200 : 400 },
     );
-    await emulator.subscribe(other, ["CallStarted"]).catch(() => undefined);
+    const takesCallStarted = byAdvancedFilter ? emulator.subscribe(other, [], { advancedFilters: [{ operatorType: "StringContains", key: "eventType", values: ["CallStarted"] }] }) : emulator.subscribe(other, ["CallStarted"]);
+    await takesCallStarted.catch(() => undefined);
     await emulator.settle();
     expect(emulator.engine.eventGrid.list().map((s) => s.state)).toEqual(["active", otherValidates ? "active" : "failed"]);
     for (let i = 0; i < 2; i++) emulator.placeIncomingCall({ from: CALLER, to: APP_NUMBER });
@@ -65,6 +66,12 @@ describe("seeded ids and Event Grid filters", () => {
     const filtering = await idsHeard(true);
     expect(filtering).toHaveLength(2);
     expect(filtering).toEqual(await idsHeard(false));
+  });
+
+  test("so does one whose advanced filter, on another field than the id, filters the event out", async () => {
+    const filtering = await idsHeard(true, true);
+    expect(filtering).toHaveLength(2);
+    expect(filtering).toEqual(await idsHeard(false, true));
   });
 });
 
@@ -84,6 +91,20 @@ describe("an advanced filter naming one event id", () => {
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(await idsHeard([{ operatorType: "StringIn", key: "id", values: [first] }])).toEqual([first]);
     expect(await idsHeard([{ operatorType: "StringIn", key: "id", values: ["not-this-event"] }])).toEqual([]);
+  });
+});
+
+describe("an advanced filter on the id beside others", () => {
+  test("compares the id delivered, as it does alone", async () => {
+    const { emulator, notified } = validatingWebhook();
+    const advancedFilters = [
+      { operatorType: "StringContains" as const, key: "eventType", values: ["IncomingCall"] },
+      { operatorType: "StringContains" as const, key: "id", values: ["-"] },
+    ];
+    await emulator.subscribe(WEBHOOK, [], { advancedFilters });
+    emulator.placeIncomingCall({ from: CALLER, to: APP_NUMBER });
+    await emulator.settle();
+    expect(notified.map((n) => n.eventType)).toEqual(["Microsoft.Communication.IncomingCall"]);
   });
 });
 
