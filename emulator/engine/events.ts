@@ -51,6 +51,7 @@ const FULL_EVENT_TYPES = new Map<string, string>();
 /** `Microsoft.Communication.<name>`, made once per name and shared by every event of that type. */
 function fullEventType(name: CallbackEventName): string {
   let type = FULL_EVENT_TYPES.get(name);
+  // Stryker disable next-line ConditionalExpression: storing the same text again changes nothing but the memory it saves
   if (type === undefined) FULL_EVENT_TYPES.set(name, (type = EVENT_TYPE_PREFIX + name));
   return type;
 }
