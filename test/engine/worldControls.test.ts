@@ -28,6 +28,17 @@ describe("the world's controls", () => {
     expect(refusal(() => engine.setParty("4:+14255550100", { delayMs: -1 }))).toMatchObject({ kind: "invalidArgument", target: "delayMs", message: "delayMs must be a number of milliseconds, 0 or more." });
   });
 
+  test("a party's delay may be 0; one that is no number is refused naming delayMs", () => {
+    engine.setParty("4:+14255550102", { delayMs: 0 });
+    expect(engine.parties().find((p: { rawId: string }) => p.rawId === "4:+14255550102")).toMatchObject({ delayMs: 0 });
+    expect(refusal(() => engine.setParty("4:+14255550102", { delayMs: "500" }))).toMatchObject({ kind: "invalidArgument", target: "delayMs" });
+  });
+
+  test("a single scripted input, not in a list, is read as a list of one", () => {
+    engine.setParty("4:+14255550103", { input: { dtmf: "5" } });
+    expect(engine.parties().find((p: { rawId: string }) => p.rawId === "4:+14255550103")?.input).toEqual([{ dtmf: "5" }]);
+  });
+
   test("a party's scripted input is listed as set, and a later change to the list given does not alter it", () => {
     const input = [{ dtmf: "1" }, { speech: "agent" }];
     engine.setParty("4:+14255550101", { behavior: "answer", input });
