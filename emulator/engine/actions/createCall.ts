@@ -32,8 +32,7 @@ export function createCall(ctx: EngineContext, request: CreateCallRequest, apiVe
     throw new InvalidArgumentError("targets", "targets must list at least one participant to call.");
   }
   const targets = request.targets.map((t, i) => rawIdFromModel(t, `targets[${i}]`));
-  const sourceCallerIdNumber =
-    optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
+  const sourceCallerIdNumber = optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
   const pstn = targets.findIndex(isPhoneNumber);
   if (pstn >= 0 && !sourceCallerIdNumber) {
     throw new InvalidArgumentError(

@@ -44,8 +44,7 @@ function invitationTimeout(value: unknown): number | undefined {
 export function addParticipant(ctx: EngineContext, callConnectionId: string, request: AddParticipantRequest) {
   const connection = connectedConnection(ctx, callConnectionId);
   const target = rawIdFromModel(request.participantToAdd, "participantToAdd");
-  const sourceCallerIdNumber =
-    optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
+  const sourceCallerIdNumber = optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
   if (isPhoneNumber(target) && !sourceCallerIdNumber) {
     throw new InvalidArgumentError(
       "sourceCallerIdNumber",

@@ -54,8 +54,7 @@ export function transferCall(ctx: EngineContext, callConnectionId: string, reque
   const operationContext = optionalString(request.operationContext, "operationContext");
   // Stryker disable next-line StringLiteral: a customCallingContext (or header map, or header value) of the wrong type is refused by the spec's request validation with 400, naming it, before the engine runs; an api-version without the field drops it (16-action-request-checks-more)
   const context = customCallingContext(request.customCallingContext, "customCallingContext");
-  const sourceCallerIdNumber =
-    optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
+  const sourceCallerIdNumber = optionalPhoneNumber(request.sourceCallerIdNumber, "sourceCallerIdNumber");
   const fault = takeFault(ctx, "transferToParticipant");
   connection.state = "transferring";
   const invitation = inviteTarget(ctx, call, {
